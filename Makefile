@@ -1,0 +1,39 @@
+# KY Debitor — the two front-door commands are `make demo` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+KOMMUNE ?= 101
+KONTI ?= 3000
+
+.PHONY: demo test venv lint typecheck check clean
+
+$(BIN)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $@
+
+venv: $(BIN)/.installed
+
+## Set everything up and serve the demo on http://127.0.0.1:8000 (SQLite, in-process tasks).
+demo: venv
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py opret_demobrugere --kommune $(KOMMUNE)
+	$(BIN)/python manage.py generer_demodata --kommune $(KOMMUNE) --konti $(KONTI) --seed 1 --hvis-tom
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+## Run the whole test suite (PostgreSQL when DATABASE_URL is set, SQLite otherwise).
+test: venv
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: venv
+	$(BIN)/mypy .
+
+check: lint typecheck test
+
+clean:
+	rm -rf $(VENV) var staticfiles test-artifacts

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class FordringerConfig(AppConfig):
+    name = "fordringer"
+    verbose_name = "Fordringer og debitorkonti"

@@ -1,0 +1,440 @@
+"""The money side of KY Debitor: borgere, sager, bevillinger, konti, fordringer and the ledger.
+
+Every tenant row carries a direct ``kommune`` foreign key, so ``.for_user(user)`` is one
+condition everywhere (``ky_debitor.tenancy``). Money is ``MoneyField`` (DKK, 2 decimals).
+The ledger (``Postering``) is append-only; ``Fordring.restance`` and ``Indbetaling.daekket``
+are running totals kept by ``services.postering_bogfoer`` in the same transaction as the entry,
+and the database refuses values that break the invariants of DESIGN §4.2.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+from ky_debitor.append_only import AppendOnlyModel, AppendOnlyQuerySet
+from ky_debitor.models import Kommune
+from ky_debitor.money import MoneyField
+from ky_debitor.tenancy import TenantManager, TenantQuerySet
+
+from .choices import (
+    DEBET_ARTER,
+    KREDIT_ARTER,
+    Frigivelsestype,
+    Kilde,
+    KontoStatus,
+    Opkraevningstilstand,
+    PosteringArt,
+    Renteregime,
+    SagStatus,
+    Tilknytning,
+)
+from .cpr import cpr_formater, cpr_maskeret
+
+
+class TenantModel(models.Model):
+    kommune = models.ForeignKey(Kommune, on_delete=models.PROTECT, related_name="+")
+
+    objects = TenantManager()
+
+    class Meta:
+        abstract = True
+
+
+# --- Reference data (shared by all kommuner, editable in the admin) ---------------------------
+
+
+class Ydelsestype(models.Model):
+    """A KY benefit type (kontanthjælp, uddannelseshjælp, …)."""
+
+    kode = models.CharField(max_length=40, unique=True)
+    navn = models.CharField(max_length=120)
+    forsoergelsesydelse = models.BooleanField(
+        "forsørgelsesydelse",
+        default=True,
+        help_text="Enkeltydelser (aktivloven §§ 81-85) og særlig støtte (§ 34) er det ikke.",
+    )
+
+    class Meta:
+        ordering = ["navn"]
+        verbose_name = "ydelsestype"
+        verbose_name_plural = "ydelsestyper"
+
+    def __str__(self) -> str:
+        return self.navn
+
+
+class Ydelseskode(models.Model):
+    """KMD Aktiv benefit code → ydelsestype (DESIGN §6). Unknown codes map to nothing."""
+
+    kode = models.CharField(max_length=20, unique=True)
+    ydelsestype = models.ForeignKey(Ydelsestype, on_delete=models.PROTECT, related_name="koder")
+    beskrivelse = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["kode"]
+        verbose_name = "KMD Aktiv ydelseskode"
+        verbose_name_plural = "KMD Aktiv ydelseskoder"
+
+    def __str__(self) -> str:
+        return f"{self.kode} → {self.ydelsestype}"
+
+
+class LL8ODaekning(models.Model):
+    """Ligningslovens § 8 O covers this ydelsestype from ``fra_indkomstaar`` (DESIGN §7).
+
+    One row per ydelsestype and period of validity, with the legal source, so a change in the
+    law is a new row, not a code change.
+    """
+
+    ydelsestype = models.ForeignKey(Ydelsestype, on_delete=models.PROTECT, related_name="ll8o")
+    fra_indkomstaar = models.PositiveSmallIntegerField("fra indkomstår")
+    til_indkomstaar = models.PositiveSmallIntegerField(
+        "til og med indkomstår", null=True, blank=True
+    )
+    kilde = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["ydelsestype__navn", "fra_indkomstaar"]
+        verbose_name = "LL § 8 O-dækning"
+        verbose_name_plural = "LL § 8 O-dækninger"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(til_indkomstaar__isnull=True)
+                | Q(til_indkomstaar__gte=F("fra_indkomstaar")),
+                name="ll8o_periode_gyldig",
+            )
+        ]
+
+    def __str__(self) -> str:
+        til = self.til_indkomstaar or "…"
+        return f"{self.ydelsestype}: {self.fra_indkomstaar}-{til}"
+
+
+# --- Tenant data --------------------------------------------------------------------------------
+
+
+class Borger(TenantModel):
+    """A citizen (debtor). ``cpr`` is stored normalised: ten digits, no dash."""
+
+    cpr = models.CharField("CPR-nummer", max_length=10)
+    navn = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["navn", "cpr"]
+        verbose_name = "borger"
+        verbose_name_plural = "borgere"
+        constraints = [
+            models.UniqueConstraint(fields=["kommune", "cpr"], name="borger_unik_cpr"),
+        ]
+        indexes = [models.Index(fields=["kommune", "navn"])]
+
+    def __str__(self) -> str:
+        return f"{self.navn} ({self.cpr_maskeret})"
+
+    @property
+    def cpr_maskeret(self) -> str:
+        return cpr_maskeret(self.cpr)
+
+    @property
+    def cpr_formateret(self) -> str:
+        return cpr_formater(self.cpr)
+
+
+class Sag(TenantModel):
+    """A case in KY. Created by the import (existing cases) or by *sagsoprettelse*."""
+
+    sagsnummer = models.CharField(max_length=40)
+    borger = models.ForeignKey(Borger, on_delete=models.PROTECT, related_name="sager")
+    ydelseskode = models.CharField(max_length=20, blank=True)
+    ydelsestype = models.ForeignKey(
+        Ydelsestype, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=SagStatus.choices, default=SagStatus.AABEN)
+    oprettet_ved_tilknytning = models.BooleanField("oprettet ved sagsoprettelse", default=False)
+
+    class Meta:
+        ordering = ["sagsnummer"]
+        verbose_name = "sag"
+        verbose_name_plural = "sager"
+        constraints = [
+            models.UniqueConstraint(fields=["kommune", "sagsnummer"], name="sag_unikt_nummer"),
+        ]
+
+    def __str__(self) -> str:
+        return self.sagsnummer
+
+
+class Bevilling(TenantModel):
+    """A grant. Its ``bevillingsnummer`` is the KMD Aktiv reference of claims raised under it."""
+
+    bevillingsnummer = models.CharField(max_length=40)
+    borger = models.ForeignKey(Borger, on_delete=models.PROTECT, related_name="bevillinger")
+    ydelseskode = models.CharField(max_length=20, blank=True)
+    periode_fra = models.DateField()
+    periode_til = models.DateField(null=True, blank=True)
+    tilbagebetalingspligt = models.BooleanField(default=False)
+    loebende = models.BooleanField("løbende", default=False)
+    sag = models.ForeignKey(
+        Sag, on_delete=models.PROTECT, null=True, blank=True, related_name="bevillinger"
+    )
+
+    class Meta:
+        ordering = ["bevillingsnummer"]
+        verbose_name = "bevilling"
+        verbose_name_plural = "bevillinger"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kommune", "bevillingsnummer"], name="bevilling_unikt_nummer"
+            ),
+            models.CheckConstraint(
+                condition=Q(periode_til__isnull=True) | Q(periode_til__gte=F("periode_fra")),
+                name="bevilling_periode_gyldig",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.bevillingsnummer
+
+
+class Debitorkonto(TenantModel):
+    """A debtor account in the debitorsystem, and how it is tied to a bevilling and a sag."""
+
+    kontonummer = models.CharField(max_length=40)
+    borger = models.ForeignKey(Borger, on_delete=models.PROTECT, related_name="konti")
+    kilde = models.CharField(max_length=10, choices=Kilde.choices)
+    status = models.CharField(max_length=25, choices=KontoStatus.choices, default=KontoStatus.AKTIV)
+    frigivelsestype = models.CharField(
+        max_length=15, choices=Frigivelsestype.choices, default=Frigivelsestype.IKKE_FRIGIVET
+    )
+    bevilling = models.ForeignKey(
+        Bevilling, on_delete=models.PROTECT, null=True, blank=True, related_name="konti"
+    )
+    sag = models.ForeignKey(
+        Sag, on_delete=models.PROTECT, null=True, blank=True, related_name="konti"
+    )
+    tilknytning = models.CharField(
+        max_length=10, choices=Tilknytning.choices, default=Tilknytning.INGEN
+    )
+    tilknyttet_af = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    tilknyttet_tid = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["kontonummer"]
+        verbose_name = "debitorkonto"
+        verbose_name_plural = "debitorkonti"
+        constraints = [
+            models.UniqueConstraint(fields=["kommune", "kontonummer"], name="konto_unikt_nummer"),
+            models.CheckConstraint(
+                condition=Q(tilknytning="INGEN", sag__isnull=True)
+                | (~Q(tilknytning="INGEN") & Q(sag__isnull=False)),
+                name="konto_tilknytning_har_sag",
+            ),
+        ]
+        indexes = [models.Index(fields=["kommune", "kilde", "tilknytning"])]
+
+    def __str__(self) -> str:
+        return self.kontonummer
+
+    @property
+    def er_tilknyttet(self) -> bool:
+        return self.tilknytning != Tilknytning.INGEN
+
+
+class Fordring(TenantModel):
+    """A claim. ``restance`` is the running total of its ledger entries (never negative)."""
+
+    fordringsid = models.CharField(max_length=40)
+    konto = models.ForeignKey(Debitorkonto, on_delete=models.PROTECT, related_name="fordringer")
+    kilde = models.CharField(max_length=10, choices=Kilde.choices)
+    kmd_aktiv_reference = models.CharField("KMD Aktiv reference", max_length=40, blank=True)
+    reference_kilde = models.CharField(
+        "reference angivet", max_length=10, choices=Tilknytning.choices, default=Tilknytning.IMPORT
+    )
+    ydelseskode = models.CharField(max_length=20, blank=True)
+    ydelsestype = models.ForeignKey(
+        Ydelsestype, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    tekst = models.CharField(max_length=500, blank=True)
+    periode_fra = models.DateField(null=True, blank=True)
+    periode_til = models.DateField(null=True, blank=True)
+    forfaldsdato = models.DateField(null=True, blank=True)
+    hovedstol = MoneyField()
+    restance = MoneyField()
+    opkraevningstilstand = models.CharField(
+        "opkrævningstilstand",
+        max_length=15,
+        choices=Opkraevningstilstand.choices,
+        default=Opkraevningstilstand.OPKRAEV,
+    )
+    rykkerniveau = models.PositiveSmallIntegerField(default=0)
+    inddrivelse = models.BooleanField("sendt til inddrivelse", default=False)
+    renteregime = models.CharField(
+        max_length=20, choices=Renteregime.choices, default=Renteregime.INGEN
+    )
+
+    class Meta:
+        ordering = ["forfaldsdato", "fordringsid"]
+        verbose_name = "fordring"
+        verbose_name_plural = "fordringer"
+        constraints = [
+            models.UniqueConstraint(fields=["kommune", "fordringsid"], name="fordring_unikt_id"),
+            models.CheckConstraint(condition=Q(hovedstol__gt=0), name="fordring_hovedstol_positiv"),
+            models.CheckConstraint(
+                condition=Q(restance__gte=0), name="fordring_restance_ikke_negativ"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.fordringsid
+
+
+class Indbetaling(TenantModel):
+    """An incoming payment (or offset). ``daekket`` is how much of it covers claims."""
+
+    indbetalingsid = models.CharField(max_length=40)
+    borger = models.ForeignKey(
+        Borger, on_delete=models.PROTECT, null=True, blank=True, related_name="indbetalinger"
+    )
+    beloeb = MoneyField("beløb")
+    daekket = MoneyField("dækket", default=0)
+    valoerdato = models.DateField("valørdato")
+
+    class Meta:
+        ordering = ["valoerdato", "indbetalingsid"]
+        verbose_name = "indbetaling"
+        verbose_name_plural = "indbetalinger"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kommune", "indbetalingsid"], name="indbetaling_unikt_id"
+            ),
+            models.CheckConstraint(condition=Q(beloeb__gt=0), name="indbetaling_beloeb_positivt"),
+            models.CheckConstraint(
+                condition=Q(daekket__gte=0) & Q(daekket__lte=F("beloeb")),
+                name="indbetaling_ikke_overdaekket",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.indbetalingsid
+
+
+class PosteringQuerySet(AppendOnlyQuerySet, TenantQuerySet):
+    pass
+
+
+class Postering(AppendOnlyModel):
+    """One ledger line. Positive amounts raise the restance, negative ones lower it.
+
+    A correction is a ``TILBAGEFOERSEL`` of the opposite amount that points at the entry it
+    reverses (each entry can be reversed once). ``ekstern_id`` is the debitorsystem's id
+    (``daekningsid``) and makes the import idempotent.
+    """
+
+    kommune = models.ForeignKey(Kommune, on_delete=models.PROTECT, related_name="+")
+    fordring = models.ForeignKey(Fordring, on_delete=models.PROTECT, related_name="posteringer")
+    art = models.CharField(max_length=15, choices=PosteringArt.choices)
+    beloeb = MoneyField("beløb")
+    valoerdato = models.DateField("valørdato")
+    bogfoert = models.DateTimeField("bogført", auto_now_add=True)
+    indbetaling = models.ForeignKey(
+        Indbetaling, on_delete=models.PROTECT, null=True, blank=True, related_name="posteringer"
+    )
+    tilbagefoerer = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tilbagefoert_af",
+        verbose_name="tilbagefører",
+    )
+    ekstern_id = models.CharField(max_length=40, null=True, blank=True)
+    tekst = models.CharField(max_length=255, blank=True)
+    aktoer = models.CharField("aktør", max_length=150, blank=True)
+
+    objects = PosteringQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["valoerdato", "id"]
+        verbose_name = "postering"
+        verbose_name_plural = "posteringer"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kommune", "ekstern_id"],
+                condition=Q(ekstern_id__isnull=False),
+                name="postering_unikt_eksternt_id",
+            ),
+            models.UniqueConstraint(
+                fields=["fordring"],
+                condition=Q(art="HOVEDSTOL"),
+                name="postering_en_hovedstol",
+            ),
+            models.CheckConstraint(
+                condition=(Q(art__in=[a.value for a in DEBET_ARTER]) & Q(beloeb__gt=0))
+                | (Q(art__in=[a.value for a in KREDIT_ARTER]) & Q(beloeb__lt=0))
+                | (Q(art="TILBAGEFOERSEL") & Q(tilbagefoerer__isnull=False) & ~Q(beloeb=0)),
+                name="postering_fortegn_efter_art",
+            ),
+        ]
+        indexes = [models.Index(fields=["fordring", "valoerdato"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_art_display()} {self.beloeb} ({self.valoerdato:%d-%m-%Y})"
+
+
+class Parkering(TenantModel):
+    """A dækning or afskrivning waiting in "Dækninger og afskrivninger af KMD Aktiv fordringer".
+
+    Parked while the konto is not linked or the claim has no ydelsestype; released
+    (``frigivet``) in the same transaction as the link (DESIGN §5).
+    """
+
+    postering = models.OneToOneField(Postering, on_delete=models.PROTECT, related_name="parkering")
+    konto = models.ForeignKey(Debitorkonto, on_delete=models.PROTECT, related_name="parkeringer")
+    beloeb = MoneyField("beløb", help_text="Det parkerede beløb (positivt).")
+    parkeret = models.DateTimeField(auto_now_add=True)
+    frigivet = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["parkeret", "id"]
+        verbose_name = "parkeret dækning/afskrivning"
+        verbose_name_plural = "parkerede dækninger og afskrivninger"
+        indexes = [models.Index(fields=["konto", "frigivet"])]
+
+
+class EIndkomstIndberetning(TenantModel):
+    """Outbox row for eIndkomst: a repayment covered by LL § 8 O in its income year (DESIGN §7)."""
+
+    postering = models.OneToOneField(Postering, on_delete=models.PROTECT, related_name="eindkomst")
+    cpr = models.CharField(max_length=10)
+    indkomstaar = models.PositiveSmallIntegerField("indkomstår")
+    beloeb = MoneyField("beløb")
+    ydelsestype = models.ForeignKey(Ydelsestype, on_delete=models.PROTECT, related_name="+")
+    oprettet = models.DateTimeField(auto_now_add=True)
+    sendt = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["oprettet", "id"]
+        verbose_name = "eIndkomst-indberetning"
+        verbose_name_plural = "eIndkomst-indberetninger"
+
+
+class DemoForventning(TenantModel):
+    """The intended linking outcome of a generated demo konto (``generer_demodata``).
+
+    Lets tests and benchmarks measure how much the engine links and that it never links wrongly.
+    """
+
+    konto = models.OneToOneField(Debitorkonto, on_delete=models.CASCADE, related_name="forventning")
+    resultat = models.CharField(max_length=20)
+    aarsag = models.CharField("årsag", max_length=30, blank=True)
+    bevillingsnummer = models.CharField(max_length=40, blank=True)
+    sagsnummer = models.CharField(max_length=40, blank=True)
+    scenarie = models.CharField(max_length=60)
+
+    class Meta:
+        verbose_name = "demo-forventning"
+        verbose_name_plural = "demo-forventninger"

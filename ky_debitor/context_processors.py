@@ -1,0 +1,13 @@
+from typing import Any
+
+from django.http import HttpRequest
+
+from .roles import Rolle, has_role
+
+
+def bruger(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    return {
+        "ky_kommune": getattr(user, "kommune", None),
+        "ky_er_drift": has_role(user, Rolle.DRIFT),
+    }

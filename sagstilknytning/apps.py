@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SagstilknytningConfig(AppConfig):
+    name = "sagstilknytning"
+    verbose_name = "Sagstilknytning"
