@@ -49,7 +49,7 @@ def postering_bogfoer(
     begrundelse: str = "",
     indbetaling: Indbetaling | None = None,
     tilbagefoerer: Postering | None = None,
-    ekstern_id: str | None = None,
+    ekstern_id: str = "",
     system: str = "system",
 ) -> Postering:
     """Book one ledger entry on ``fordring``.

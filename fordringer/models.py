@@ -351,7 +351,7 @@ class Postering(AppendOnlyModel):
         related_name="tilbagefoert_af",
         verbose_name="tilbagefører",
     )
-    ekstern_id = models.CharField(max_length=40, null=True, blank=True)
+    ekstern_id = models.CharField(max_length=40, blank=True, default="")
     tekst = models.CharField(max_length=255, blank=True)
     aktoer = models.CharField("aktør", max_length=150, blank=True)
 
@@ -364,7 +364,7 @@ class Postering(AppendOnlyModel):
         constraints = [
             models.UniqueConstraint(
                 fields=["kommune", "ekstern_id"],
-                condition=Q(ekstern_id__isnull=False),
+                condition=~Q(ekstern_id=""),
                 name="postering_unikt_eksternt_id",
             ),
             models.UniqueConstraint(
@@ -404,6 +404,9 @@ class Parkering(TenantModel):
         verbose_name_plural = "parkerede dækninger og afskrivninger"
         indexes = [models.Index(fields=["konto", "frigivet"])]
 
+    def __str__(self) -> str:
+        return f"Parkeret {self.beloeb} på {self.konto_id}"
+
 
 class EIndkomstIndberetning(TenantModel):
     """Outbox row for eIndkomst: a repayment covered by LL § 8 O in its income year (DESIGN §7)."""
@@ -420,6 +423,9 @@ class EIndkomstIndberetning(TenantModel):
         ordering = ["oprettet", "id"]
         verbose_name = "eIndkomst-indberetning"
         verbose_name_plural = "eIndkomst-indberetninger"
+
+    def __str__(self) -> str:
+        return f"eIndkomst {self.indkomstaar}: {self.beloeb}"
 
 
 class DemoForventning(TenantModel):
@@ -438,3 +444,6 @@ class DemoForventning(TenantModel):
     class Meta:
         verbose_name = "demo-forventning"
         verbose_name_plural = "demo-forventninger"
+
+    def __str__(self) -> str:
+        return f"{self.konto_id}: {self.resultat} {self.aarsag}".strip()

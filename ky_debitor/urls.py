@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-admin.site.site_header = "KY Debitor – administration"
+admin.site.site_header = "KY Debitor: administration"
 admin.site.site_title = "KY Debitor"
 admin.site.index_title = "Administration"
 

@@ -60,7 +60,7 @@ def test_payment_can_never_cover_more_than_its_amount(bent, db):
     indbetaling = IndbetalingFactory(beloeb=Decimal("100.00"))
     a, b = FordringFactory(), FordringFactory()
     daek(a, "60.00", bent, indbetaling)
-    with pytest.raises(ApplicationError, match="kun 40,00 kr. tilbage"):
+    with pytest.raises(ApplicationError, match=r"kun 40,00 kr\. tilbage"):
         daek(b, "40.01", bent, indbetaling)
     indbetaling.refresh_from_db()
     b.refresh_from_db()
@@ -107,9 +107,12 @@ def test_database_trigger_refuses_raw_update_and_delete_of_ledger_and_audit(ford
     daek(fordring, "10.00", bent)
     for table in ("fordringer_postering", "ky_debitor_auditevent"):
         for sql in (f"UPDATE {table} SET id = id", f"DELETE FROM {table}"):
-            with pytest.raises(IntegrityError, match="kun til tilføjelse"), transaction.atomic():
-                with connection.cursor() as cursor:
-                    cursor.execute(sql)
+            with (
+                pytest.raises(IntegrityError, match="kun til tilføjelse"),
+                transaction.atomic(),
+                connection.cursor() as cursor,
+            ):
+                cursor.execute(sql)
     assert Postering.objects.filter(fordring=fordring).count() == 2
 
 
