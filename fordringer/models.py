@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
-from ky_debitor.append_only import AppendOnlyModel, AppendOnlyQuerySet
+from ky_debitor.append_only import AppendOnlyModel, AppendOnlyQuerySetMixin
 from ky_debitor.models import Kommune
 from ky_debitor.money import MoneyField
 from ky_debitor.tenancy import TenantManager, TenantQuerySet
@@ -322,7 +322,11 @@ class Indbetaling(TenantModel):
         return self.indbetalingsid
 
 
-class PosteringQuerySet(AppendOnlyQuerySet, TenantQuerySet):
+class PosteringQuerySet(AppendOnlyQuerySetMixin, TenantQuerySet):
+    pass
+
+
+class PosteringManager(models.Manager.from_queryset(PosteringQuerySet)):  # type: ignore[misc]
     pass
 
 
@@ -355,7 +359,7 @@ class Postering(AppendOnlyModel):
     tekst = models.CharField(max_length=255, blank=True)
     aktoer = models.CharField("aktør", max_length=150, blank=True)
 
-    objects = PosteringQuerySet.as_manager()
+    objects = PosteringManager()
 
     class Meta:
         ordering = ["valoerdato", "id"]

@@ -22,12 +22,22 @@ def _refuse(what: str) -> NoReturn:
     raise AppendOnlyError(f"{what} kan ikke ændres eller slettes; bogfør en modpostering.")
 
 
-class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs: Any) -> int:
-        _refuse(str(self.model._meta.verbose_name_plural).capitalize())
+class AppendOnlyQuerySetMixin:
+    """Refuses bulk ``update()`` and ``delete()``; mix in before a ``QuerySet`` class."""
 
-    def delete(self) -> NoReturn:  # type: ignore[override]
-        _refuse(str(self.model._meta.verbose_name_plural).capitalize())
+    def update(self, **kwargs: Any) -> int:
+        _refuse(_plural(self))
+
+    def delete(self) -> NoReturn:
+        _refuse(_plural(self))
+
+
+def _plural(queryset: Any) -> str:
+    return str(queryset.model._meta.verbose_name_plural).capitalize()
+
+
+class AppendOnlyQuerySet(AppendOnlyQuerySetMixin, models.QuerySet):
+    pass
 
 
 class AppendOnlyModel(models.Model):

@@ -31,16 +31,16 @@ def odense(db):
 @pytest.fixture
 def alice(db):
     """Alice is a Sagsbehandler in København."""
-    return BrugerFactory(username="alice", kommune=kommune(101), roller=[Rolle.SAGSBEHANDLER])
+    return BrugerFactory.create(username="alice", kommune=kommune(101), roller=[Rolle.SAGSBEHANDLER])
 
 
 @pytest.fixture
 def bent(db):
     """Bent is a Bogholder in København."""
-    return BrugerFactory(username="bent", kommune=kommune(101), roller=[Rolle.BOGHOLDER])
+    return BrugerFactory.create(username="bent", kommune=kommune(101), roller=[Rolle.BOGHOLDER])
 
 
 @pytest.fixture
 def olga(db):
     """Olga is a Sagsbehandler in Odense: she must never see København's data."""
-    return BrugerFactory(username="olga", kommune=kommune(461), roller=[Rolle.SAGSBEHANDLER])
+    return BrugerFactory.create(username="olga", kommune=kommune(461), roller=[Rolle.SAGSBEHANDLER])

@@ -25,7 +25,7 @@ def kommune(kode: int = 101) -> Kommune:
     return Kommune.objects.get(kode=kode)
 
 
-class BrugerFactory(factory.django.DjangoModelFactory):
+class BrugerFactory(factory.django.DjangoModelFactory[Bruger]):
     class Meta:
         model = Bruger
         skip_postgeneration_save = True
@@ -37,13 +37,13 @@ class BrugerFactory(factory.django.DjangoModelFactory):
     password = factory.django.Password("Hemmeligt-kodeord-1")
 
     @factory.post_generation
-    def roller(self, create: bool, extracted: list[str] | None, **kwargs: object) -> None:
+    def roller(obj: Bruger, create: bool, extracted: list[str] | None, **kwargs: object) -> None:
         if create and extracted:
             for navn in extracted:
-                self.groups.add(Group.objects.get(name=navn))
+                obj.groups.add(Group.objects.get(name=navn))
 
 
-class BorgerFactory(factory.django.DjangoModelFactory):
+class BorgerFactory(factory.django.DjangoModelFactory[Borger]):
     class Meta:
         model = Borger
 
@@ -52,7 +52,7 @@ class BorgerFactory(factory.django.DjangoModelFactory):
     navn = factory.Faker("name", locale="da_DK")
 
 
-class SagFactory(factory.django.DjangoModelFactory):
+class SagFactory(factory.django.DjangoModelFactory[Sag]):
     class Meta:
         model = Sag
 
@@ -62,7 +62,7 @@ class SagFactory(factory.django.DjangoModelFactory):
     ydelseskode = "KTH"
 
 
-class BevillingFactory(factory.django.DjangoModelFactory):
+class BevillingFactory(factory.django.DjangoModelFactory[Bevilling]):
     class Meta:
         model = Bevilling
 
@@ -74,7 +74,7 @@ class BevillingFactory(factory.django.DjangoModelFactory):
     periode_til = dt.date(2024, 12, 31)
 
 
-class DebitorkontoFactory(factory.django.DjangoModelFactory):
+class DebitorkontoFactory(factory.django.DjangoModelFactory[Debitorkonto]):
     class Meta:
         model = Debitorkonto
 
@@ -89,7 +89,7 @@ class DebitorkontoFactory(factory.django.DjangoModelFactory):
         venter = factory.Trait(status=KontoStatus.VENTER_PAA_DAEKNING)
 
 
-class FordringFactory(factory.django.DjangoModelFactory):
+class FordringFactory(factory.django.DjangoModelFactory[Fordring]):
     """A claim with its HOVEDSTOL entry booked, so restance and ledger agree from the start."""
 
     class Meta:
@@ -109,20 +109,20 @@ class FordringFactory(factory.django.DjangoModelFactory):
     restance = factory.SelfAttribute("hovedstol")
 
     @factory.post_generation
-    def hovedstol_postering(self, create: bool, extracted: object, **kwargs: object) -> None:
+    def hovedstol_postering(obj: Fordring, create: bool, extracted: object, **kwargs: object) -> None:
         if create:
             Postering.objects.create(
-                kommune_id=self.kommune_id,
-                fordring=self,
+                kommune_id=obj.kommune_id,
+                fordring=obj,
                 art=PosteringArt.HOVEDSTOL,
-                beloeb=self.hovedstol,
-                valoerdato=self.forfaldsdato or dt.date(2024, 1, 1),
+                beloeb=obj.hovedstol,
+                valoerdato=obj.forfaldsdato or dt.date(2024, 1, 1),
                 tekst="Hovedstol",
                 aktoer="test",
             )
 
 
-class IndbetalingFactory(factory.django.DjangoModelFactory):
+class IndbetalingFactory(factory.django.DjangoModelFactory[Indbetaling]):
     class Meta:
         model = Indbetaling
 

@@ -23,7 +23,7 @@ DATO = dt.date(2025, 3, 1)
 
 @pytest.fixture
 def fordring(db):
-    return FordringFactory(hovedstol=Decimal("1000.00"))
+    return FordringFactory.create(hovedstol=Decimal("1000.00"))
 
 
 def daek(fordring, beloeb, bent, indbetaling=None):
@@ -39,7 +39,7 @@ def daek(fordring, beloeb, bent, indbetaling=None):
 
 
 def test_daekning_lowers_restance_and_uses_the_payment(fordring, bent):
-    indbetaling = IndbetalingFactory(beloeb=Decimal("300.00"))
+    indbetaling = IndbetalingFactory.create(beloeb=Decimal("300.00"))
     daek(fordring, "250.50", bent, indbetaling)
     fordring.refresh_from_db()
     indbetaling.refresh_from_db()
@@ -57,8 +57,8 @@ def test_restance_can_never_go_negative(fordring, bent):
 
 
 def test_payment_can_never_cover_more_than_its_amount(bent, db):
-    indbetaling = IndbetalingFactory(beloeb=Decimal("100.00"))
-    a, b = FordringFactory(), FordringFactory()
+    indbetaling = IndbetalingFactory.create(beloeb=Decimal("100.00"))
+    a, b = FordringFactory.create(), FordringFactory.create()
     daek(a, "60.00", bent, indbetaling)
     with pytest.raises(ApplicationError, match=r"kun 40,00 kr\. tilbage"):
         daek(b, "40.01", bent, indbetaling)
@@ -71,13 +71,13 @@ def test_payment_can_never_cover_more_than_its_amount(bent, db):
 def test_database_refuses_negative_restance_and_overcovered_payment(fordring, db):
     with pytest.raises(IntegrityError), transaction.atomic():
         Fordring.objects.filter(pk=fordring.pk).update(restance=Decimal("-0.01"))
-    indbetaling = IndbetalingFactory(beloeb=Decimal("10.00"))
+    indbetaling = IndbetalingFactory.create(beloeb=Decimal("10.00"))
     with pytest.raises(IntegrityError), transaction.atomic():
         Indbetaling.objects.filter(pk=indbetaling.pk).update(daekket=Decimal("10.01"))
 
 
 def test_reversal_restores_restance_and_payment_and_happens_once(fordring, bent):
-    indbetaling = IndbetalingFactory(beloeb=Decimal("300.00"))
+    indbetaling = IndbetalingFactory.create(beloeb=Decimal("300.00"))
     p = daek(fordring, "300.00", bent, indbetaling)
     postering_tilbagefoer(postering=p, user=bent, begrundelse="Fejlagtig dækning")
     fordring.refresh_from_db()

@@ -1,0 +1,24 @@
+# KY Debitor: one image for web, worker and beat.
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    DJANGO_STATIC_ROOT=/app/staticfiles \
+    KY_VAR_DIR=/app/var
+
+WORKDIR /app
+RUN useradd --system --home /app --shell /usr/sbin/nologin ky
+COPY pyproject.toml ./
+COPY ky_debitor ky_debitor
+COPY fordringer fordringer
+COPY sagstilknytning sagstilknytning
+COPY opgavepakker opgavepakker
+COPY rapporter rapporter
+COPY templates templates
+COPY manage.py ./
+RUN pip install --no-cache-dir . \
+    && DJANGO_SECRET_KEY=build-only python manage.py collectstatic --no-input \
+    && mkdir -p /app/var && chown -R ky /app/var
+USER ky
+EXPOSE 8000
+CMD ["gunicorn", "ky_debitor.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
