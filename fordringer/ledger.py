@@ -61,7 +61,11 @@ def postering_bogfoer(
     art = PosteringArt(art)
     if not isinstance(beloeb, Decimal):
         raise ApplicationError("Beløb skal være et decimaltal, ikke et kommatal.")
-    fordring = Fordring.objects.select_for_update().select_related("konto").get(pk=fordring.pk)
+    # Lock order everywhere: konto, then its claims. Linking locks the konto too, so a dækning
+    # cannot slip in as parked while the konto is being linked and its parked ones released.
+    konto = Debitorkonto.objects.select_for_update().get(pk=fordring.konto_id)
+    fordring = Fordring.objects.select_for_update().get(pk=fordring.pk)
+    fordring.konto = konto
 
     if art == PosteringArt.TILBAGEFOERSEL:
         if tilbagefoerer is None:

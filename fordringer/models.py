@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Lower, Trim
 
 from ky_debitor.append_only import AppendOnlyModel, AppendOnlyQuerySetMixin
 from ky_debitor.models import Kommune
@@ -192,6 +193,10 @@ class Bevilling(TenantModel):
                 condition=Q(periode_til__isnull=True) | Q(periode_til__gte=F("periode_fra")),
                 name="bevilling_periode_gyldig",
             ),
+        ]
+        indexes = [
+            # References compare trimmed and case-insensitively (DESIGN §5).
+            models.Index(F("kommune"), Lower(Trim("bevillingsnummer")), name="bevilling_norm_nr"),
         ]
 
     def __str__(self) -> str:

@@ -1,19 +1,27 @@
-"""Writes on the money side: linking a konto, creating a sag, releasing parked dækninger.
+"""Writes on the money side: linking konti, creating sager, releasing parked dækninger.
 
 Booking on the ledger lives in ``ledger.py``. Each service runs in one transaction, locks what
 it changes and audits it; an ``ApplicationError`` leaves everything as it was.
+
+Linking is set-based (``debitorkonti_tilknyt``) so a linking run can link a thousand konti in a
+handful of statements; the caseworker's single link (``debitorkonto_tilknyt``) is the same code
+with one konto.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from ky_debitor.audit import audit_log
+from ky_debitor.audit import audit_rows_create
 from ky_debitor.errors import ApplicationError, ConflictError
 
 from .choices import PosteringArt, SagStatus, Tilknytning
@@ -23,19 +31,22 @@ from .models import (
     Debitorkonto,
     EIndkomstIndberetning,
     Fordring,
+    LL8ODaekning,
     Parkering,
     Sag,
     Ydelsestype,
 )
-from .selectors import ll8o_omfatter, ydelsestype_for_kode
+from .selectors import ydelseskode_tabel
 
 __all__ = [
     "FordringValg",
+    "KontoValg",
+    "Tilknyttet",
+    "debitorkonti_tilknyt",
     "debitorkonto_tilknyt",
     "parkeringer_frigiv",
     "postering_bogfoer",
     "postering_tilbagefoer",
-    "sag_opret",
 ]
 
 
@@ -48,101 +59,351 @@ class FordringValg:
     ydelsestype_id: int | None
 
 
-def _nyt_sagsnummer(konto: Debitorkonto) -> str:
-    base = f"KY-{konto.kontonummer}"
-    nummer, n = base, 1
-    while Sag.objects.filter(kommune_id=konto.kommune_id, sagsnummer=nummer).exists():
-        n += 1
-        nummer = f"{base}-{n}"
-    return nummer
+@dataclass(frozen=True)
+class KontoValg:
+    """Link ``konto_id`` to ``bevilling_id`` (may be None: særlig støtte, manual claims) and
+    ``sag_id`` (None: *sagsoprettelse*). ``ydelsestype_id`` stamps the claims; None derives it
+    from the bevilling's ydelseskode."""
+
+    konto_id: int
+    bevilling_id: int | None
+    sag_id: int | None
+    ydelsestype_id: int | None = None
+    begrundelse: str = ""
 
 
-def sag_opret(
-    *,
-    konto: Debitorkonto,
-    bevilling: Bevilling | None,
-    ydelsestype: Ydelsestype | None,
-    user: Any,
-    system: str = "system",
-) -> Sag:
-    """*Sagsoprettelse*: a new KY sag for the konto's borger (MI 32: "ny sag i KY")."""
-    sag = Sag.objects.create(
-        kommune_id=konto.kommune_id,
-        sagsnummer=_nyt_sagsnummer(konto),
-        borger_id=konto.borger_id,
-        ydelseskode=bevilling.ydelseskode if bevilling else "",
-        ydelsestype=ydelsestype,
-        status=SagStatus.AABEN,
-        oprettet_ved_tilknytning=True,
-    )
-    if bevilling is not None and bevilling.sag_id is None:
-        bevilling.sag = sag
-        bevilling.save(update_fields=["sag"])
-    audit_log(
-        user=user,
-        kommune_id=konto.kommune_id,
-        handling="sag.opret",
-        objekt=sag,
-        beskrivelse=f"Sag {sag.sagsnummer} oprettet ved sagsoprettelse for debitorkonto "
-        f"{konto.kontonummer}.",
-        system=system,
-    )
-    return sag
+@dataclass(frozen=True)
+class Tilknyttet:
+    konto_id: int
+    sag_id: int
+    sagsoprettet: bool
+    frigivet: int
 
 
-def parkeringer_frigiv(*, konto: Debitorkonto, user: Any, system: str = "system") -> int:
-    """Release the konto's parked dækninger and afskrivninger whose claim now has a ydelsestype.
+class _LL8O:
+    """The § 8 O table, loaded once per call (a dozen rows)."""
+
+    def __init__(self) -> None:
+        self.rows = list(
+            LL8ODaekning.objects.values_list("ydelsestype_id", "fra_indkomstaar", "til_indkomstaar")
+        )
+
+    def omfatter(self, ydelsestype_id: int, indkomstaar: int) -> bool:
+        return any(
+            yt == ydelsestype_id and fra <= indkomstaar and (til is None or indkomstaar <= til)
+            for yt, fra, til in self.rows
+        )
+
+
+def parkeringer_frigiv(
+    *, konto_ids: Sequence[int], kommune_id: int, user: Any, system: str = "system"
+) -> dict[int, int]:
+    """Release parked dækninger and afskrivninger of these konti whose claim has a ydelsestype.
 
     A dækning is then income (*indtægtsføring*) and, where LL § 8 O covers the ydelsestype in
     the income year of the dækning, an eIndkomst row is written to the outbox. A repayment in
     the same year as the payout (the claim's period) is a correction of the payout, not a
-    § 8 O deduction, and gets no row (DESIGN §7). Returns how many were released.
+    § 8 O deduction, and gets no row (DESIGN §7). Returns released count per konto.
+    Callers hold the konto locks.
     """
     nu = timezone.now()
-    parkeret = (
-        Parkering.objects.select_for_update()
-        .filter(konto=konto, frigivet__isnull=True)
-        .select_related("postering__fordring", "konto__borger")
+    parkeret = list(
+        Parkering.objects.filter(
+            konto_id__in=konto_ids,
+            frigivet__isnull=True,
+            postering__fordring__ydelsestype__isnull=False,
+        ).select_related("postering__fordring", "konto__borger")
     )
-    frigivet = 0
+    if not parkeret:
+        return {}
+    ll8o = _LL8O()
+    indberetninger = []
+    frigivet: dict[int, int] = defaultdict(int)
     for parkering in parkeret:
-        postering = parkering.postering
-        fordring = postering.fordring
-        if fordring.ydelsestype_id is None:
-            continue
-        parkering.frigivet = nu
-        parkering.save(update_fields=["frigivet"])
-        frigivet += 1
-        if postering.art != PosteringArt.DAEKNING:
+        frigivet[parkering.konto_id] += 1
+        postering, fordring = parkering.postering, parkering.postering.fordring
+        if postering.art != PosteringArt.DAEKNING or fordring.ydelsestype_id is None:
             continue
         indkomstaar = postering.valoerdato.year
-        udbetalingsdato = fordring.periode_fra or fordring.forfaldsdato
-        samme_aar = udbetalingsdato is not None and udbetalingsdato.year == indkomstaar
-        if not samme_aar and ll8o_omfatter(
-            ydelsestype_id=fordring.ydelsestype_id, indkomstaar=indkomstaar
-        ):
-            EIndkomstIndberetning.objects.create(
-                kommune_id=konto.kommune_id,
-                postering=postering,
-                cpr=konto.borger.cpr,
-                indkomstaar=indkomstaar,
-                beloeb=parkering.beloeb,
-                ydelsestype_id=fordring.ydelsestype_id,
+        udbetalt: dt.date | None = fordring.periode_fra or fordring.forfaldsdato
+        if udbetalt is not None and udbetalt.year == indkomstaar:
+            continue
+        if ll8o.omfatter(fordring.ydelsestype_id, indkomstaar):
+            indberetninger.append(
+                EIndkomstIndberetning(
+                    kommune_id=kommune_id,
+                    postering=postering,
+                    cpr=parkering.konto.borger.cpr,
+                    indkomstaar=indkomstaar,
+                    beloeb=parkering.beloeb,
+                    ydelsestype_id=fordring.ydelsestype_id,
+                )
             )
-    if frigivet:
-        audit_log(
-            user=user,
-            kommune_id=konto.kommune_id,
-            handling="parkering.frigiv",
-            objekt=konto,
-            beskrivelse=f"{frigivet} parkerede dækninger/afskrivninger frigivet til "
-            "indtægtsføring.",
-            system=system,
+    Parkering.objects.filter(pk__in=[p.pk for p in parkeret]).update(frigivet=nu)
+    EIndkomstIndberetning.objects.bulk_create(indberetninger, batch_size=1000)
+    audit_rows_create(
+        [
+            dict(
+                user=user,
+                kommune_id=kommune_id,
+                handling="parkering.frigiv",
+                objekt_type="fordringer.debitorkonto",
+                objekt_id=str(konto_id),
+                beskrivelse=f"{antal} parkerede dækninger/afskrivninger frigivet til "
+                "indtægtsføring.",
+                system=system,
+            )
+            for konto_id, antal in frigivet.items()
+        ]
+    )
+    return dict(frigivet)
+
+
+def _nye_sagsnumre(kommune_id: int, konti: Sequence[Debitorkonto]) -> dict[int, str]:
+    """``KY-<kontonummer>``, with ``-2``, ``-3`` … where that number is taken."""
+    oenskede = {k.pk: f"KY-{k.kontonummer}" for k in konti}
+    optaget = set(
+        Sag.objects.filter(kommune_id=kommune_id, sagsnummer__in=oenskede.values()).values_list(
+            "sagsnummer", flat=True
         )
-    return frigivet
+    )
+    resultat = {}
+    for konto_id, base in oenskede.items():
+        nummer, n = base, 1
+        while nummer in optaget:
+            n += 1
+            nummer = f"{base}-{n}"
+            if Sag.objects.filter(kommune_id=kommune_id, sagsnummer=nummer).exists():
+                optaget.add(nummer)
+        optaget.add(nummer)
+        resultat[konto_id] = nummer
+    return resultat
 
 
 @transaction.atomic
+def debitorkonti_tilknyt(
+    *,
+    kommune_id: int,
+    valg: Sequence[KontoValg],
+    user: Any,
+    manual: bool,
+    fordring_valg: Mapping[int, FordringValg] | None = None,
+    system: str = "sagstilknytning",
+) -> list[Tilknyttet]:
+    """Link debitorkonti to bevillinger and sager and stamp their claims (DESIGN §3, §5).
+
+    For each konto: ``sag_id`` given → *sagstilknytning*; None → *sagsoprettelse* (one new sag
+    per bevilling, which then becomes the bevilling's sag). Every claim gets the bevilling's
+    number as KMD Aktiv reference and the ydelsestype of the bevilling's ydelseskode (or the
+    one chosen), unless ``fordring_valg`` says otherwise for that claim. Parked dækninger and
+    afskrivninger are released in the same transaction, and every konto is audited.
+
+    Automation never overrides a person (DESIGN §4.5): with ``manual=False`` a konto or claim
+    linked or referenced by hand raises ``ConflictError`` and nothing changes.
+    """
+    if not valg:
+        return []
+    ids = [v.konto_id for v in valg]
+    if len(set(ids)) != len(ids):
+        raise ApplicationError("Samme debitorkonto er valgt flere gange.")
+    konti = {
+        k.pk: k
+        for k in Debitorkonto.objects.select_for_update()
+        .filter(kommune_id=kommune_id, pk__in=ids)
+        .order_by("pk")
+    }
+    if len(konti) != len(ids):
+        raise ApplicationError("En eller flere debitorkonti findes ikke i kommunen.")
+    if not manual:
+        manuelle = {k.kontonummer for k in konti.values() if k.tilknytning == Tilknytning.MANUEL}
+        manuelle |= set(
+            Fordring.objects.filter(
+                konto_id__in=ids, reference_kilde=Tilknytning.MANUEL
+            ).values_list("konto__kontonummer", flat=True)
+        )
+        if manuelle:
+            raise ConflictError(
+                f"Debitorkonto {', '.join(sorted(manuelle))} er tilknyttet eller refereret "
+                "manuelt og ændres ikke af automatikken."
+            )
+
+    bevillinger = {
+        b.pk: b
+        for b in Bevilling.objects.select_for_update()
+        .filter(pk__in={v.bevilling_id for v in valg if v.bevilling_id})
+        .order_by("pk")
+    }
+    sager = {s.pk: s for s in Sag.objects.filter(pk__in={v.sag_id for v in valg if v.sag_id})}
+    koder = ydelseskode_tabel()
+    for v in valg:
+        konto = konti[v.konto_id]
+        bevilling = bevillinger.get(v.bevilling_id) if v.bevilling_id else None
+        if v.bevilling_id and (
+            bevilling is None
+            or bevilling.kommune_id != kommune_id
+            or bevilling.borger_id != konto.borger_id
+        ):
+            nummer = bevilling.bevillingsnummer if bevilling else ""
+            raise ApplicationError(
+                f"Bevilling {nummer} tilhører ikke debitorkontoens borger "
+                f"(debitorkonto {konto.kontonummer})."
+            )
+        sag = sager.get(v.sag_id) if v.sag_id else None
+        if v.sag_id and (
+            sag is None or sag.kommune_id != kommune_id or sag.borger_id != konto.borger_id
+        ):
+            raise ApplicationError(
+                f"Sag {sag.sagsnummer if sag else ''} tilhører ikke debitorkontoens borger "
+                f"(debitorkonto {konto.kontonummer})."
+            )
+        if bevilling is None and v.ydelsestype_id is None and not fordring_valg:
+            raise ApplicationError(
+                f"Vælg en bevilling eller en ydelsestype for debitorkonto {konto.kontonummer}."
+            )
+
+    def ydelsestype_for(v: KontoValg) -> int | None:
+        if v.ydelsestype_id is not None:
+            return v.ydelsestype_id
+        bevilling = bevillinger.get(v.bevilling_id) if v.bevilling_id else None
+        return koder.get(bevilling.ydelseskode.strip().upper()) if bevilling else None
+
+    # Sagsoprettelse: one new sag per bevilling (or per konto without a bevilling). A bevilling
+    # that got a sag meanwhile (another chunk, another person) is linked to that sag instead.
+    sag_for: dict[int, int] = {}
+    opret: dict[tuple[str, int], tuple[Bevilling | None, Sag]] = {}
+    uden_sag = [v for v in valg if v.sag_id is None]
+    numre = _nye_sagsnumre(kommune_id, [konti[v.konto_id] for v in uden_sag])
+    for v in uden_sag:
+        bevilling = bevillinger.get(v.bevilling_id) if v.bevilling_id else None
+        if bevilling is not None and bevilling.sag_id is not None:
+            sag_for[v.konto_id] = bevilling.sag_id
+            continue
+        noegle = ("bevilling", bevilling.pk) if bevilling else ("konto", v.konto_id)
+        if noegle not in opret:
+            konto = konti[v.konto_id]
+            opret[noegle] = (
+                bevilling,
+                Sag(
+                    kommune_id=kommune_id,
+                    sagsnummer=numre[v.konto_id],
+                    borger_id=konto.borger_id,
+                    ydelseskode=bevilling.ydelseskode if bevilling else "",
+                    ydelsestype_id=ydelsestype_for(v),
+                    status=SagStatus.AABEN,
+                    oprettet_ved_tilknytning=True,
+                ),
+            )
+    nye = Sag.objects.bulk_create([sag for _b, sag in opret.values()], batch_size=1000)
+    oprettede = {sag.pk for sag in nye}
+    for bevilling, sag in opret.values():
+        if bevilling is not None:
+            bevilling.sag_id = sag.pk
+    Bevilling.objects.bulk_update(
+        [b for b in bevillinger.values() if b.sag_id in oprettede], ["sag"], batch_size=1000
+    )
+    for v in uden_sag:
+        if v.konto_id not in sag_for:
+            bevilling = bevillinger.get(v.bevilling_id) if v.bevilling_id else None
+            noegle = ("bevilling", bevilling.pk) if bevilling else ("konto", v.konto_id)
+            sag_for[v.konto_id] = opret[noegle][1].pk
+    for v in valg:
+        if v.sag_id is not None:
+            sag_for[v.konto_id] = v.sag_id
+
+    # The konti.
+    maade = Tilknytning.MANUEL if manual else Tilknytning.AUTOMATISK
+    nu = timezone.now()
+    for v in valg:
+        konto = konti[v.konto_id]
+        konto.bevilling_id = v.bevilling_id
+        konto.sag_id = sag_for[v.konto_id]
+        konto.tilknytning = maade
+        konto.tilknyttet_af = user if manual else None
+        konto.tilknyttet_tid = nu
+    Debitorkonto.objects.bulk_update(
+        list(konti.values()),
+        ["bevilling", "sag", "tilknytning", "tilknyttet_af", "tilknyttet_tid"],
+        batch_size=1000,
+    )
+
+    # The claims: reference from the konto's bevilling, ydelsestype grouped (a dozen types).
+    Fordring.objects.filter(konto_id__in=ids).update(
+        kmd_aktiv_reference=Coalesce(
+            Subquery(
+                Debitorkonto.objects.filter(pk=OuterRef("konto_id")).values(
+                    "bevilling__bevillingsnummer"
+                )[:1]
+            ),
+            F("kmd_aktiv_reference"),
+        ),
+        reference_kilde=maade,
+    )
+    efter_type: dict[int, list[int]] = defaultdict(list)
+    for v in valg:
+        yt = ydelsestype_for(v)
+        if yt is not None:
+            efter_type[yt].append(v.konto_id)
+    for yt, konto_ids in efter_type.items():
+        Fordring.objects.filter(konto_id__in=konto_ids).update(ydelsestype_id=yt)
+    if fordring_valg:
+        valgte = list(Fordring.objects.filter(konto_id__in=ids, pk__in=list(fordring_valg)))
+        if len(valgte) != len(fordring_valg):
+            raise ApplicationError("Der er valgt fordringer, som ikke står på debitorkontoen.")
+        for fordring in valgte:
+            fordring.kmd_aktiv_reference = fordring_valg[fordring.pk].kmd_aktiv_reference.strip()
+            fordring.ydelsestype_id = fordring_valg[fordring.pk].ydelsestype_id
+        Fordring.objects.bulk_update(valgte, ["kmd_aktiv_reference", "ydelsestype"])
+
+    frigivet = parkeringer_frigiv(konto_ids=ids, kommune_id=kommune_id, user=user, system=system)
+
+    navne = dict(Sag.objects.filter(pk__in=set(sag_for.values())).values_list("pk", "sagsnummer"))
+    typer = dict(Ydelsestype.objects.values_list("pk", "navn"))
+    kvitteringer = []
+    rows = []
+    for v in valg:
+        konto = konti[v.konto_id]
+        sag_id = sag_for[v.konto_id]
+        oprettet = sag_id in oprettede
+        bevilling = bevillinger.get(v.bevilling_id) if v.bevilling_id else None
+        yt = ydelsestype_for(v)
+        kvitteringer.append(Tilknyttet(v.konto_id, sag_id, oprettet, frigivet.get(v.konto_id, 0)))
+        if oprettet:
+            rows.append(
+                dict(
+                    user=user,
+                    kommune_id=kommune_id,
+                    handling="sag.opret",
+                    objekt_type="fordringer.sag",
+                    objekt_id=str(sag_id),
+                    beskrivelse=f"Sag {navne[sag_id]} oprettet ved sagsoprettelse for "
+                    f"debitorkonto {konto.kontonummer}.",
+                    system=system,
+                )
+            )
+        rows.append(
+            dict(
+                user=user,
+                kommune_id=kommune_id,
+                handling="debitorkonto.tilknyt",
+                objekt_type="fordringer.debitorkonto",
+                objekt_id=str(konto.pk),
+                beskrivelse=(
+                    f"Debitorkonto {konto.kontonummer} "
+                    f"{'sagsoprettet' if oprettet else 'sagstilknyttet'} "
+                    f"({maade.label.lower()}): bevilling "
+                    f"{bevilling.bevillingsnummer if bevilling else 'ingen'}, sag {navne[sag_id]}, "
+                    f"ydelsestype {typer.get(yt, 'ukendt') if yt else 'ukendt'}; "
+                    f"{frigivet.get(v.konto_id, 0)} parkerede frigivet."
+                ),
+                begrundelse=v.begrundelse,
+                data={"bevilling_id": v.bevilling_id, "sag_id": sag_id, "sagsoprettelse": oprettet},
+                system=system,
+            )
+        )
+    audit_rows_create(rows)
+    return kvitteringer
+
+
 def debitorkonto_tilknyt(
     *,
     konto: Debitorkonto,
@@ -155,94 +416,21 @@ def debitorkonto_tilknyt(
     begrundelse: str = "",
     system: str = "sagstilknytning",
 ) -> Debitorkonto:
-    """Link a debitorkonto to a bevilling and a sag, and stamp its claims (DESIGN §3, §5).
-
-    * ``sag`` given → *sagstilknytning* to that existing sag; ``None`` → *sagsoprettelse*.
-    * ``bevilling`` may be ``None`` for særlig støtte and manual claims (MI 32); the person then
-      chooses ``ydelsestype``.
-    * Each claim gets the bevilling's number as KMD Aktiv reference and the ydelsestype derived
-      from its ydelseskode, unless ``fordring_valg`` says otherwise for that claim.
-    * Parked dækninger and afskrivninger are released in the same transaction.
-
-    Automation never overrides a person (DESIGN §4.5): with ``manual=False`` a konto or a claim
-    linked or referenced by hand raises ``ConflictError`` and nothing changes.
-    """
-    konto = Debitorkonto.objects.select_for_update().select_related("borger").get(pk=konto.pk)
-    fordringer = list(Fordring.objects.select_for_update().filter(konto=konto).order_by("pk"))
-    if not manual and (
-        konto.tilknytning == Tilknytning.MANUEL
-        or any(f.reference_kilde == Tilknytning.MANUEL for f in fordringer)
-    ):
-        raise ConflictError(
-            f"Debitorkonto {konto.kontonummer} er tilknyttet eller refereret manuelt og ændres "
-            "ikke af automatikken."
-        )
-    if bevilling is not None and (
-        bevilling.kommune_id != konto.kommune_id or bevilling.borger_id != konto.borger_id
-    ):
-        raise ApplicationError(
-            f"Bevilling {bevilling.bevillingsnummer} tilhører ikke debitorkontoens borger."
-        )
-    if sag is not None and (sag.kommune_id != konto.kommune_id or sag.borger_id != konto.borger_id):
-        raise ApplicationError(f"Sag {sag.sagsnummer} tilhører ikke debitorkontoens borger.")
-    if ydelsestype is None and bevilling is not None:
-        ydelsestype = ydelsestype_for_kode(bevilling.ydelseskode)
-    if bevilling is None and ydelsestype is None and not fordring_valg:
-        raise ApplicationError("Vælg en bevilling eller en ydelsestype.")
-    fordring_valg = fordring_valg or {}
-    ukendte = set(fordring_valg) - {f.pk for f in fordringer}
-    if ukendte:
-        raise ApplicationError("Der er valgt fordringer, som ikke står på debitorkontoen.")
-
-    oprettet = sag is None
-    if sag is None:
-        sag = sag_opret(
-            konto=konto, bevilling=bevilling, ydelsestype=ydelsestype, user=user, system=system
-        )
-
-    maade = Tilknytning.MANUEL if manual else Tilknytning.AUTOMATISK
-    tidligere = (konto.bevilling_id, konto.sag_id, konto.tilknytning)
-    konto.bevilling = bevilling
-    konto.sag = sag
-    konto.tilknytning = maade
-    konto.tilknyttet_af = user if manual else None
-    konto.tilknyttet_tid = timezone.now()
-    konto.save(update_fields=["bevilling", "sag", "tilknytning", "tilknyttet_af", "tilknyttet_tid"])
-
-    standard_reference = bevilling.bevillingsnummer if bevilling else ""
-    for fordring in fordringer:
-        valg = fordring_valg.get(fordring.pk)
-        if valg is not None:
-            fordring.kmd_aktiv_reference = valg.kmd_aktiv_reference.strip()
-            fordring.ydelsestype_id = valg.ydelsestype_id
-        else:
-            fordring.kmd_aktiv_reference = standard_reference or fordring.kmd_aktiv_reference
-            fordring.ydelsestype_id = ydelsestype.pk if ydelsestype else fordring.ydelsestype_id
-        fordring.reference_kilde = maade
-    Fordring.objects.bulk_update(
-        fordringer, ["kmd_aktiv_reference", "ydelsestype", "reference_kilde"]
-    )
-
-    frigivet = parkeringer_frigiv(konto=konto, user=user, system=system)
-    audit_log(
-        user=user,
+    """Link one konto: the caseworker's "Opret fordringssag" and the tests use this form."""
+    debitorkonti_tilknyt(
         kommune_id=konto.kommune_id,
-        handling="debitorkonto.tilknyt",
-        objekt=konto,
-        beskrivelse=(
-            f"Debitorkonto {konto.kontonummer} {'sagsoprettet' if oprettet else 'sagstilknyttet'}"
-            f" ({maade.label.lower()}): bevilling "
-            f"{bevilling.bevillingsnummer if bevilling else 'ingen'}, sag {sag.sagsnummer}, "
-            f"ydelsestype {ydelsestype or 'ukendt'}; {len(fordringer)} fordringer stemplet, "
-            f"{frigivet} parkerede frigivet."
-        ),
-        begrundelse=begrundelse,
-        data={
-            "bevilling_id": bevilling.pk if bevilling else None,
-            "sag_id": sag.pk,
-            "sagsoprettelse": oprettet,
-            "tidligere": list(tidligere),
-        },
+        valg=[
+            KontoValg(
+                konto_id=konto.pk,
+                bevilling_id=bevilling.pk if bevilling else None,
+                sag_id=sag.pk if sag else None,
+                ydelsestype_id=ydelsestype.pk if ydelsestype else None,
+                begrundelse=begrundelse,
+            )
+        ],
+        user=user,
+        manual=manual,
+        fordring_valg=fordring_valg,
         system=system,
     )
-    return konto
+    return Debitorkonto.objects.select_related("sag", "bevilling").get(pk=konto.pk)

@@ -41,6 +41,29 @@ def audit_log(
     )
 
 
+def audit_rows_create(rows: list[dict[str, Any]]) -> None:
+    """Bulk form of ``audit_log`` for set-based services: each dict names ``user``,
+    ``kommune_id``, ``handling``, ``objekt_type``, ``objekt_id``, ``beskrivelse`` and optionally
+    ``begrundelse``, ``data`` and ``system``."""
+    events = []
+    for row in rows:
+        bruger, aktoer = _aktoer(row["user"], row.get("system", "system"))
+        events.append(
+            AuditEvent(
+                kommune_id=row["kommune_id"],
+                bruger=bruger,
+                aktoer=aktoer,
+                handling=row["handling"],
+                objekt_type=row["objekt_type"],
+                objekt_id=row["objekt_id"],
+                beskrivelse=row["beskrivelse"],
+                begrundelse=row.get("begrundelse", ""),
+                data=row.get("data") or {},
+            )
+        )
+    AuditEvent.objects.bulk_create(events, batch_size=1000)
+
+
 def opslag_log(*, user: Any, kommune_id: int | None, objekt: models.Model, formaal: str) -> None:
     """Log that ``user`` was shown a citizen's CPR number on ``objekt``."""
     Opslag.objects.create(

@@ -1,0 +1,372 @@
+"""The linking run: start, process one chunk (the checkpoint), finish, cancel, resume.
+
+A run is split into chunks of konti by id. Each chunk is decided by the pure rules
+(``regler.vurder_konto``), applied through ``fordringer.services.debitorkonti_tilknyt`` and
+``opgavepakker.services.opgaver_synkroniser``, and recorded as ``KontoBeslutning`` rows — all in
+one transaction that also marks the chunk done. A worker killed half-way loses nothing: the
+chunk's transaction rolls back and the chunk runs again; a finished chunk is never run twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from fordringer.services import KontoValg, debitorkonti_tilknyt
+from ky_debitor.audit import audit_log
+from ky_debitor.errors import ApplicationError, ConflictError
+from ky_debitor.models import Kommune
+from opgavepakker.services import OensketOpgave, opgaver_synkroniser
+
+from .models import AKTIVE, KoerselChunk, KoerselStatus, KontoBeslutning, Sagstilknytningskoersel
+from .regler import Aarsag, Beslutning, Resultat, vurder_konto
+from .selectors import KontoTilstand, chunk_tilstand, kmd_aktiv_konti
+
+CHUNK_STOERRELSE = 1000
+
+
+@transaction.atomic
+def koersel_opret(
+    *, kommune: Kommune, user: Any, proeve: bool, chunk_stoerrelse: int = CHUNK_STOERRELSE
+) -> Sagstilknytningskoersel:
+    """Create a run and its chunks. Refused while another run for the kommune is active."""
+    if Sagstilknytningskoersel.objects.filter(kommune=kommune, status__in=AKTIVE).exists():
+        raise ConflictError(_allerede_aktiv(kommune))
+    try:
+        with transaction.atomic():
+            koersel = Sagstilknytningskoersel.objects.create(
+                kommune=kommune,
+                startet_af=user if getattr(user, "pk", None) else None,
+                proeve=proeve,
+            )
+    except IntegrityError as exc:  # a run started by someone else in the same instant
+        raise ConflictError(_allerede_aktiv(kommune)) from exc
+    ids = list(kmd_aktiv_konti(kommune.pk).order_by("pk").values_list("pk", flat=True))
+    KoerselChunk.objects.bulk_create(
+        [
+            KoerselChunk(
+                koersel=koersel,
+                nummer=n,
+                fra_konto_id=del_[0],
+                til_konto_id=del_[-1],
+                antal=len(del_),
+            )
+            for n, del_ in enumerate(
+                ids[i : i + chunk_stoerrelse] for i in range(0, len(ids), chunk_stoerrelse)
+            )
+        ],
+        batch_size=1000,
+    )
+    koersel.total = len(ids)
+    koersel.save(update_fields=["total"])
+    audit_log(
+        user=user,
+        kommune_id=kommune.pk,
+        handling="sagstilknytning.start",
+        objekt=koersel,
+        beskrivelse=f"{'Prøvekørsel' if proeve else 'Sagstilknytningskørsel'} startet for "
+        f"{kommune} med {len(ids)} KMD Aktiv debitorkonti.",
+        system="sagstilknytning",
+    )
+    return koersel
+
+
+def _allerede_aktiv(kommune: Kommune) -> str:
+    return (
+        f"Der kører allerede en sagstilknytning for {kommune}. Vent til den er færdig, "
+        "eller annullér den først."
+    )
+
+
+def koersel_start(
+    *, kommune: Kommune, user: Any, proeve: bool, chunk_stoerrelse: int = CHUNK_STOERRELSE
+) -> Sagstilknytningskoersel:
+    """Create a run and hand it to the workers once the creation has committed."""
+    from .tasks import koersel_koer
+
+    koersel = koersel_opret(
+        kommune=kommune, user=user, proeve=proeve, chunk_stoerrelse=chunk_stoerrelse
+    )
+    transaction.on_commit(lambda: koersel_koer.delay(koersel.pk))
+    return koersel
+
+
+def koersel_markér_koerer(koersel_id: int) -> list[int]:
+    """Mark the run RUNNING and return the numbers of its chunks not yet done."""
+    with transaction.atomic():
+        koersel = Sagstilknytningskoersel.objects.select_for_update().get(pk=koersel_id)
+        if koersel.status not in AKTIVE:
+            return []
+        koersel.status = KoerselStatus.RUNNING
+        koersel.startet = koersel.startet or timezone.now()
+        koersel.save(update_fields=["status", "startet"])
+    return list(
+        KoerselChunk.objects.filter(koersel_id=koersel_id, faerdig__isnull=True)
+        .order_by("nummer")
+        .values_list("nummer", flat=True)
+    )
+
+
+@dataclass(frozen=True)
+class ChunkResultat:
+    behandlet: int
+    sprunget_over: bool = False
+
+
+def _resultat_med_historik(beslutning: Beslutning, tilstand: KontoTilstand) -> Beslutning:
+    """A konto linked by an earlier sagsoprettelse is still reported as SAGSOPRETTET, so that
+    running twice gives identical decisions."""
+    if (
+        beslutning.resultat == Resultat.SAGSTILKNYTTET
+        and tilstand.sag_oprettet_ved_tilknytning
+        and beslutning.sag_id == tilstand.sag_id
+    ):
+        return Beslutning(
+            beslutning.konto_id,
+            Resultat.SAGSOPRETTET,
+            beslutning.aarsag,
+            beslutning.bevilling_id,
+            beslutning.sag_id,
+            beslutning.ydelsestype_id,
+            beslutning.kandidat_sager,
+            beslutning.evidens,
+        )
+    return beslutning
+
+
+def _evidens(beslutning: Beslutning, tilstand: KontoTilstand) -> dict[str, Any]:
+    return {
+        "fordringer": [e.som_dict() for e in beslutning.evidens],
+        "kandidat_sager": list(beslutning.kandidat_sager),
+        "bevillinger": [
+            {"id": b.id, "bevillingsnummer": b.bevillingsnummer, "ydelseskode": b.ydelseskode}
+            for b in tilstand.data.bevillinger
+        ],
+    }
+
+
+def _allerede_sådan(beslutning: Beslutning, tilstand: KontoTilstand) -> bool:
+    return (
+        tilstand.tilknytning != "INGEN"
+        and tilstand.bevilling_id == beslutning.bevilling_id
+        and (beslutning.sag_id is None or tilstand.sag_id == beslutning.sag_id)
+    )
+
+
+def chunk_behandl(*, koersel_id: int, nummer: int) -> ChunkResultat:
+    """Decide, apply and record one chunk in one transaction; a done chunk is skipped."""
+    with transaction.atomic():
+        chunk = KoerselChunk.objects.select_for_update().get(koersel_id=koersel_id, nummer=nummer)
+        koersel = Sagstilknytningskoersel.objects.get(pk=koersel_id)
+        if chunk.faerdig is not None or koersel.status not in AKTIVE:
+            return ChunkResultat(0, sprunget_over=True)
+        kommune_id = koersel.kommune_id
+        # Lock the konti of the chunk (konto first, everywhere) so no person acts meanwhile.
+        list(
+            kmd_aktiv_konti(kommune_id)
+            .select_for_update()
+            .filter(pk__gte=chunk.fra_konto_id, pk__lte=chunk.til_konto_id)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        tilstande = chunk_tilstand(kommune_id, chunk.fra_konto_id, chunk.til_konto_id)
+        beslutninger = [_resultat_med_historik(vurder_konto(t.data), t) for t in tilstande]
+        par = list(zip(tilstande, beslutninger, strict=True))
+
+        valg = [
+            KontoValg(b.konto_id, b.bevilling_id, b.sag_id, b.ydelsestype_id)
+            for t, b in par
+            if b.tilknyttes and not t.manuel and not _allerede_sådan(b, t)
+        ]
+        linkes = {v.konto_id for v in valg}
+        if not koersel.proeve:
+            debitorkonti_tilknyt(kommune_id=kommune_id, valg=valg, user=None, manual=False)
+            efter = {
+                t.data.id: t
+                for t in chunk_tilstand(kommune_id, chunk.fra_konto_id, chunk.til_konto_id)
+            }
+        else:
+            efter = {}
+
+        oensker = []
+        for t, b in par:
+            if t.manuel:
+                aarsag = None
+            elif b.resultat == Resultat.OPGAVE and t.tilknytning == "INGEN":
+                aarsag = b.aarsag.value if b.aarsag else None
+            elif b.tilknyttes and b.aarsag == Aarsag.YDELSESTYPE_UKENDT:
+                aarsag = Aarsag.YDELSESTYPE_UKENDT.value
+            else:
+                aarsag = None
+            har_parkeret = (
+                efter[t.data.id].har_parkeret
+                if efter
+                else t.har_parkeret and not (b.tilknyttes and b.ydelsestype_id and not t.manuel)
+            )
+            oensker.append(
+                OensketOpgave(t.data.id, aarsag, har_parkeret, _evidens(b, t) if aarsag else {})
+            )
+        aendringer = opgaver_synkroniser(
+            kommune_id=kommune_id, oensker=oensker, koersel_id=koersel_id, proeve=koersel.proeve
+        )
+        aabnes = {k: a for k, a in aendringer.aabnet if a}
+        lukkes = {k: a for k, a in aendringer.lukket if a}
+
+        rows = []
+        antal = {r: 0 for r in Resultat}
+        for t, b in par:
+            resultat = Resultat.UAENDRET if t.manuel else b.resultat
+            antal[resultat] += 1
+            rows.append(
+                KontoBeslutning(
+                    kommune_id=kommune_id,
+                    koersel_id=koersel_id,
+                    konto_id=t.data.id,
+                    resultat=resultat.value,
+                    aarsag=(b.aarsag.value if b.aarsag else "") if not t.manuel else "",
+                    bevilling_id=b.bevilling_id if b.tilknyttes else None,
+                    sag_id=(
+                        efter[t.data.id].sag_id
+                        if efter and b.tilknyttes and not t.manuel
+                        else b.sag_id
+                    ),
+                    aendring=_aendring(
+                        t,
+                        b,
+                        t.data.id in linkes,
+                        aabnes.get(t.data.id),
+                        lukkes.get(t.data.id),
+                        koersel.proeve,
+                    ),
+                    evidens=_evidens(b, t)
+                    | (
+                        {
+                            "ville_have_besluttet": {
+                                "resultat": b.resultat.value,
+                                "aarsag": b.aarsag.value if b.aarsag else "",
+                            }
+                        }
+                        if t.manuel
+                        else {}
+                    ),
+                )
+            )
+        KontoBeslutning.objects.bulk_create(rows, batch_size=1000)
+        chunk.faerdig = timezone.now()
+        chunk.save(update_fields=["faerdig"])
+        Sagstilknytningskoersel.objects.filter(pk=koersel_id).update(
+            behandlet=F("behandlet") + len(par),
+            antal_sagstilknyttet=F("antal_sagstilknyttet") + antal[Resultat.SAGSTILKNYTTET],
+            antal_sagsoprettet=F("antal_sagsoprettet") + antal[Resultat.SAGSOPRETTET],
+            antal_opgave=F("antal_opgave") + antal[Resultat.OPGAVE],
+            antal_uaendret=F("antal_uaendret") + antal[Resultat.UAENDRET],
+        )
+    return ChunkResultat(len(par))
+
+
+def _aendring(
+    t: KontoTilstand,
+    b: Beslutning,
+    linkes: bool,
+    aabnes: str | None,
+    lukkes: str | None,
+    proeve: bool,
+) -> str:
+    """What the decision changes, in Danish — for a dry run: what it would change."""
+    ville = "ville " if proeve else ""
+    dele = []
+    if t.manuel:
+        return (
+            f"Uændret: tilknyttet eller refereret manuelt (kørslen ville have besluttet "
+            f"{b.resultat.value}{' ' + b.aarsag.value if b.aarsag else ''})."
+        )
+    if linkes:
+        dele.append(f"{ville}blive {'sagsoprettet' if b.sag_id is None else 'sagstilknyttet'}")
+    if aabnes:
+        dele.append(f"{ville}åbne opgave {aabnes}")
+    if lukkes:
+        dele.append(f"{ville}lukke opgave {lukkes}")
+    if not dele:
+        return "Uændret."
+    tekst = ", ".join(dele)
+    return tekst[0].upper() + tekst[1:] + "."
+
+
+def koersel_afslut(*, koersel_id: int) -> Sagstilknytningskoersel:
+    """Mark the run DONE once every chunk is done (a cancelled run stays CANCELLED)."""
+    with transaction.atomic():
+        koersel = Sagstilknytningskoersel.objects.select_for_update().get(pk=koersel_id)
+        if koersel.status in AKTIVE and not koersel.chunks.filter(faerdig__isnull=True).exists():
+            koersel.status = KoerselStatus.DONE
+            koersel.afsluttet = timezone.now()
+            koersel.save(update_fields=["status", "afsluttet"])
+        return koersel
+
+
+def koersel_fejlet(*, koersel_id: int, fejl: str) -> None:
+    Sagstilknytningskoersel.objects.filter(pk=koersel_id, status__in=AKTIVE).update(
+        status=KoerselStatus.FAILED, fejl=fejl[:2000], afsluttet=timezone.now()
+    )
+
+
+@transaction.atomic
+def koersel_annuller(*, koersel: Sagstilknytningskoersel, user: Any) -> Sagstilknytningskoersel:
+    """Stop a run: chunks already done stay done; the rest are not started."""
+    koersel = Sagstilknytningskoersel.objects.select_for_update().get(pk=koersel.pk)
+    if koersel.status not in AKTIVE:
+        raise ApplicationError("Kørslen er ikke i gang og kan ikke annulleres.")
+    koersel.status = KoerselStatus.CANCELLED
+    koersel.afsluttet = timezone.now()
+    koersel.save(update_fields=["status", "afsluttet"])
+    audit_log(
+        user=user,
+        kommune_id=koersel.kommune_id,
+        handling="sagstilknytning.annuller",
+        objekt=koersel,
+        beskrivelse=f"Kørsel {koersel.pk} annulleret efter "
+        f"{koersel.behandlet} af {koersel.total} debitorkonti.",
+    )
+    return koersel
+
+
+@transaction.atomic
+def koersel_genoptag(*, koersel: Sagstilknytningskoersel, user: Any) -> Sagstilknytningskoersel:
+    """Resume a FAILED run from its last committed chunk."""
+    from .tasks import koersel_koer
+
+    koersel = Sagstilknytningskoersel.objects.select_for_update().get(pk=koersel.pk)
+    if koersel.status != KoerselStatus.FAILED:
+        raise ApplicationError("Kun en fejlet kørsel kan genoptages.")
+    if Sagstilknytningskoersel.objects.filter(
+        kommune_id=koersel.kommune_id, status__in=AKTIVE
+    ).exists():
+        raise ConflictError(_allerede_aktiv(koersel.kommune))
+    koersel.status = KoerselStatus.PENDING
+    koersel.fejl = ""
+    koersel.afsluttet = None
+    koersel.save(update_fields=["status", "fejl", "afsluttet"])
+    audit_log(
+        user=user,
+        kommune_id=koersel.kommune_id,
+        handling="sagstilknytning.genoptag",
+        objekt=koersel,
+        beskrivelse=f"Kørsel {koersel.pk} genoptaget fra del "
+        f"{koersel.chunks.filter(faerdig__isnull=False).count()}.",
+    )
+    transaction.on_commit(lambda: koersel_koer.delay(koersel.pk))
+    return koersel
+
+
+def koer_synkront(
+    *, koersel_id: int, chunks: Sequence[int] | None = None
+) -> Sagstilknytningskoersel:
+    """Process a run in this process (the management command without a broker, and tests)."""
+    numre = koersel_markér_koerer(koersel_id) if chunks is None else list(chunks)
+    for nummer in numre:
+        chunk_behandl(koersel_id=koersel_id, nummer=nummer)
+    return koersel_afslut(koersel_id=koersel_id)

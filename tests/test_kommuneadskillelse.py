@@ -1,0 +1,178 @@
+"""Kommune isolation through every registered URL (DESIGN §4.3).
+
+The test walks Django's URL resolver — it does not hand-pick views — and fills every URL
+parameter with the primary keys of København's rows. Users of Odense (a Sagsbehandler and a
+staff user holding every model permission) must never get a page that shows any of
+København's data, and nothing they POST may change it. A København user with the same roles
+and permissions is the control: the same URLs do show the data to them, so the walk really
+reaches the objects.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import itertools
+from collections.abc import Iterator
+from decimal import Decimal
+
+import pytest
+from django.apps import apps
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
+from django.test import Client
+from django.urls import NoReverseMatch, URLResolver, get_resolver, reverse
+
+from fordringer.choices import PosteringArt
+from fordringer.ledger import postering_bogfoer
+from ky_debitor.audit import opslag_log
+from ky_debitor.models import Kommune
+from ky_debitor.roles import Rolle
+
+from .factories import (
+    BevillingFactory,
+    BorgerFactory,
+    BrugerFactory,
+    FordringFactory,
+    IndbetalingFactory,
+    SagFactory,
+)
+
+# Strings that exist only in København's rows. None may ever reach an Odense user.
+MARKOERER = ["Xenia Kbhtestesen", "120385", "KBHKONTO77", "KBHFORD88", "KBHSAG99", "KBHBEV66"]
+TENANT_APPS = ("fordringer", "ky_debitor")
+
+
+def _url_names(resolver: URLResolver | None = None, ns: str = "") -> Iterator[tuple[str, list[str]]]:
+    """Every named URL with the parameter names it takes, namespaces included."""
+    resolver = resolver or get_resolver()
+    for key in resolver.reverse_dict:
+        if isinstance(key, str):
+            for possibility, _pattern, _defaults, _converters in resolver.reverse_dict.getlist(key):
+                for _text, params in possibility:
+                    yield f"{ns}{key}", list(params)
+    for namespace, (_prefix, sub) in resolver.namespace_dict.items():
+        yield from _url_names(sub, f"{ns}{namespace}:")
+
+
+def _kandidater(param: str, pks: list[str], content_types: list[str]) -> list[str]:
+    if param == "app_label":
+        return list(TENANT_APPS)
+    if param == "content_type_id":
+        return content_types
+    return pks
+
+
+def _urls(pks: list[str], content_types: list[str]) -> dict[str, list[str]]:
+    urls: dict[str, list[str]] = {}
+    for name, params in _url_names():
+        found: list[str] = []
+        choices = [_kandidater(p, pks, content_types) for p in params]
+        for values in itertools.product(*choices) if params else [()]:
+            try:
+                found.append(reverse(name, kwargs=dict(zip(params, values, strict=True))))
+            except NoReverseMatch:
+                continue
+        urls[name] = sorted(set(found) | set(urls.get(name, [])))
+    return urls
+
+
+def _fingerprint(kommune: Kommune) -> str:
+    """A hash of every tenant row of ``kommune``: any change by anyone shows up here."""
+    digest = hashlib.sha256()
+    for model in apps.get_models():
+        if model._meta.app_label not in TENANT_APPS:
+            continue
+        field_names = {f.name for f in model._meta.concrete_fields}
+        if "kommune" not in field_names or model._meta.model_name == "bruger":
+            continue
+        rows = model._default_manager.filter(kommune=kommune).order_by("pk").values_list()
+        digest.update(f"{model._meta.label}:{list(rows)!r}".encode())
+    return digest.hexdigest()
+
+
+def _alle_rettigheder() -> list[Permission]:
+    cts = [ct for ct in ContentType.objects.all() if ct.app_label in TENANT_APPS]
+    return list(Permission.objects.filter(content_type__in=cts))
+
+
+def _viser_koebenhavn(content: bytes) -> list[str]:
+    text = content.decode("utf-8", errors="replace")
+    return [m for m in MARKOERER if m in text]
+
+
+@pytest.fixture
+def koebenhavns_data(db, bent):
+    borger = BorgerFactory.create(navn="Xenia Kbhtestesen", cpr="1203854471")
+    sag = SagFactory.create(borger=borger, sagsnummer="KBHSAG99")
+    bevilling = BevillingFactory.create(borger=borger, bevillingsnummer="KBHBEV66", sag=sag)
+    fordring = FordringFactory.create(
+        fordringsid="KBHFORD88", konto__borger=borger, konto__kontonummer="KBHKONTO77"
+    )
+    indbetaling = IndbetalingFactory.create(borger=borger, beloeb=Decimal("10.00"))
+    postering_bogfoer(
+        fordring=fordring, art=PosteringArt.DAEKNING, beloeb=Decimal("10.00"),
+        valoerdato=dt.date(2026, 1, 5), user=bent, indbetaling=indbetaling,
+    )
+    opslag_log(user=bent, kommune_id=borger.kommune_id, objekt=borger, formaal="test")
+    return {"borger": borger, "konto": fordring.konto, "bevilling": bevilling}
+
+
+def _personer(kommune_kode: int, prefix: str) -> list[Client]:
+    kommune = Kommune.objects.get(kode=kommune_kode)
+    sagsbehandler = BrugerFactory.create(
+        username=f"{prefix}sb", kommune=kommune, roller=[Rolle.SAGSBEHANDLER]
+    )
+    staff = BrugerFactory.create(
+        username=f"{prefix}drift", kommune=kommune, is_staff=True,
+        roller=[Rolle.DRIFT, Rolle.PROJEKTLEDER, Rolle.BOGHOLDER, Rolle.SAGSBEHANDLER],
+    )
+    staff.user_permissions.set(_alle_rettigheder())
+    clients = []
+    for user in (sagsbehandler, staff):
+        client = Client()
+        client.force_login(user)
+        clients.append(client)
+    return clients
+
+
+def test_no_url_shows_or_changes_another_kommunes_data(koebenhavns_data):
+    koebenhavn = Kommune.objects.get(kode=101)
+    pks = sorted(
+        {
+            str(obj.pk)
+            for model in apps.get_models()
+            if model._meta.app_label in TENANT_APPS
+            and "kommune" in {f.name for f in model._meta.concrete_fields}
+            for obj in model._default_manager.filter(kommune=koebenhavn)
+        }
+    )
+    content_types = [str(ct.pk) for ct in ContentType.objects.all()]
+    urls = _urls(pks, content_types)
+    assert len(urls) >= 20, "URL-gennemgangen fandt for få URL'er"
+
+    odense = _personer(461, "ode")
+    kontrol = _personer(101, "kbh")
+    before = _fingerprint(koebenhavn)
+
+    reached: set[str] = set()
+    for name, concrete in urls.items():
+        for url in concrete:
+            for client in kontrol:
+                response = client.get(url)
+                if response.status_code == 200 and _viser_koebenhavn(response.content):
+                    reached.add(name)
+            for client in odense:
+                response = client.get(url)
+                leaked = _viser_koebenhavn(response.content)
+                assert not leaked, f"GET {url} ({name}) viste {leaked} til Odense"
+                response = client.post(url, {})
+                leaked = _viser_koebenhavn(response.content)
+                assert not leaked, f"POST {url} ({name}) viste {leaked} til Odense"
+    assert _fingerprint(koebenhavn) == before, "Odense ændrede Københavns data"
+
+    # The control saw København's data through the object screens and the admin.
+    for must in ("borger", "debitorkonto", "admin:fordringer_borger_change",
+                 "admin:fordringer_debitorkonto_change", "admin:fordringer_postering_change"):
+        assert must in reached, f"kontrollen nåede ikke {must}"
+    assert len(reached) >= 15
