@@ -117,6 +117,11 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
+# A message a worker took but never acknowledged (the worker was killed) goes back to the queue
+# after this many seconds; the chunk it carried then runs again from its last checkpoint.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": int(os.environ.get("KY_CELERY_VISIBILITY_TIMEOUT", "3600"))
+}
 CELERY_TIMEZONE = "Europe/Copenhagen"
 
 # --- Language, time, money ------------------------------------------------------------------
