@@ -24,6 +24,7 @@ demo: venv
 
 ## Run the whole test suite (PostgreSQL when DATABASE_URL is set, SQLite otherwise).
 test: venv
+	$(BIN)/python manage.py collectstatic --no-input -v0
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: venv

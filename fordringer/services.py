@@ -17,11 +17,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F, OuterRef, Subquery
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from ky_debitor.audit import audit_rows_create
+from ky_debitor.bulk import rows_update
 from ky_debitor.errors import ApplicationError, ConflictError
 
 from .choices import PosteringArt, SagStatus, Tilknytning
@@ -298,8 +297,10 @@ def debitorkonti_tilknyt(
     for bevilling, sag in opret.values():
         if bevilling is not None:
             bevilling.sag_id = sag.pk
-    Bevilling.objects.bulk_update(
-        [b for b in bevillinger.values() if b.sag_id in oprettede], ["sag"], batch_size=1000
+    rows_update(
+        Bevilling,
+        columns=["sag"],
+        rows=[(b.pk, b.sag_id) for b in bevillinger.values() if b.sag_id in oprettede],
     )
     for v in uden_sag:
         if v.konto_id not in sag_for:
@@ -320,39 +321,43 @@ def debitorkonti_tilknyt(
         konto.tilknytning = maade
         konto.tilknyttet_af = user if manual else None
         konto.tilknyttet_tid = nu
-    Debitorkonto.objects.bulk_update(
-        list(konti.values()),
-        ["bevilling", "sag", "tilknytning", "tilknyttet_af", "tilknyttet_tid"],
-        batch_size=1000,
+    rows_update(
+        Debitorkonto,
+        columns=["bevilling", "sag", "tilknytning", "tilknyttet_af", "tilknyttet_tid"],
+        rows=[
+            (k.pk, k.bevilling_id, k.sag_id, k.tilknytning, k.tilknyttet_af_id, k.tilknyttet_tid)
+            for k in konti.values()
+        ],
     )
 
-    # The claims: reference from the konto's bevilling, ydelsestype grouped (a dozen types).
-    Fordring.objects.filter(konto_id__in=ids).update(
-        kmd_aktiv_reference=Coalesce(
-            Subquery(
-                Debitorkonto.objects.filter(pk=OuterRef("konto_id")).values(
-                    "bevilling__bevillingsnummer"
-                )[:1]
-            ),
-            F("kmd_aktiv_reference"),
-        ),
-        reference_kilde=maade,
+    # The claims: the bevilling's number as reference and the ydelsestype, unless the person
+    # chose otherwise for a claim.
+    fordring_valg = fordring_valg or {}
+    reference = {
+        v.konto_id: bevillinger[v.bevilling_id].bevillingsnummer for v in valg if v.bevilling_id
+    }
+    ydelsestype = {v.konto_id: ydelsestype_for(v) for v in valg}
+    fordringer = list(
+        Fordring.objects.filter(konto_id__in=ids).values_list(
+            "pk", "konto_id", "kmd_aktiv_reference", "ydelsestype_id"
+        )
     )
-    efter_type: dict[int, list[int]] = defaultdict(list)
-    for v in valg:
-        yt = ydelsestype_for(v)
-        if yt is not None:
-            efter_type[yt].append(v.konto_id)
-    for yt, konto_ids in efter_type.items():
-        Fordring.objects.filter(konto_id__in=konto_ids).update(ydelsestype_id=yt)
-    if fordring_valg:
-        valgte = list(Fordring.objects.filter(konto_id__in=ids, pk__in=list(fordring_valg)))
-        if len(valgte) != len(fordring_valg):
-            raise ApplicationError("Der er valgt fordringer, som ikke står på debitorkontoen.")
-        for fordring in valgte:
-            fordring.kmd_aktiv_reference = fordring_valg[fordring.pk].kmd_aktiv_reference.strip()
-            fordring.ydelsestype_id = fordring_valg[fordring.pk].ydelsestype_id
-        Fordring.objects.bulk_update(valgte, ["kmd_aktiv_reference", "ydelsestype"])
+    if set(fordring_valg) - {f[0] for f in fordringer}:
+        raise ApplicationError("Der er valgt fordringer, som ikke står på debitorkontoen.")
+    stempler = []
+    for pk, konto_id, ref, yt in fordringer:
+        if pk in fordring_valg:
+            ref, yt = (
+                fordring_valg[pk].kmd_aktiv_reference.strip(),
+                fordring_valg[pk].ydelsestype_id,
+            )
+        else:
+            ref = reference.get(konto_id, ref)
+            yt = ydelsestype[konto_id] if ydelsestype[konto_id] is not None else yt
+        stempler.append((pk, ref, yt, maade.value))
+    rows_update(
+        Fordring, columns=["kmd_aktiv_reference", "ydelsestype", "reference_kilde"], rows=stempler
+    )
 
     frigivet = parkeringer_frigiv(konto_ids=ids, kommune_id=kommune_id, user=user, system=system)
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import models
 
+from .bulk import rows_insert
 from .models import AuditEvent, Opslag
 
 
@@ -61,7 +62,7 @@ def audit_rows_create(rows: list[dict[str, Any]]) -> None:
                 data=row.get("data") or {},
             )
         )
-    AuditEvent.objects.bulk_create(events, batch_size=1000)
+    rows_insert(events)
 
 
 def opslag_log(*, user: Any, kommune_id: int | None, objekt: models.Model, formaal: str) -> None:

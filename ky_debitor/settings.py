@@ -95,6 +95,7 @@ TEMPLATES = [
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {

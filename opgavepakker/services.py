@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ky_debitor.audit import audit_rows_create
+from ky_debitor.bulk import rows_insert, rows_update
 
 from .models import Opgave, Opgavepakke, OpgaveType
 from .pakker import VENTESKRIDT_KODE, definitioner, pakke_kode
@@ -157,9 +158,13 @@ def opgaver_synkroniser(
     aendringer.flyttet = len(flyt)
     if proeve:
         return aendringer
-    Opgave.objects.bulk_update(luk, ["status", "afsluttet", "afslutning"], batch_size=1000)
-    Opgave.objects.bulk_update(flyt, ["pakke"], batch_size=1000)
-    Opgave.objects.bulk_create(nye, batch_size=1000)
+    rows_update(
+        Opgave,
+        columns=["status", "afsluttet", "afslutning"],
+        rows=[(o.pk, o.status, o.afsluttet, o.afslutning) for o in luk],
+    )
+    rows_update(Opgave, columns=["pakke"], rows=[(o.pk, o.pakke_id) for o in flyt])
+    rows_insert(nye)
     audit_rows_create(
         [
             dict(
@@ -175,4 +180,3 @@ def opgaver_synkroniser(
         ]
     )
     return aendringer
-

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Lower, Trim
+from django.utils import timezone
 
 from fordringer.choices import Kilde, KontoStatus, SagStatus, Tilknytning
 from fordringer.models import Bevilling, Debitorkonto, Fordring, Parkering, Sag
 from fordringer.selectors import ydelseskode_tabel
 from ky_debitor.models import Kommune
+from opgavepakker.pakker import AARSAGER
 
-from .models import Sagstilknytningskoersel
-from .regler import BevillingData, FordringData, KontoData, SagData, norm
+from .models import AKTIVE, Sagstilknytningskoersel
+from .regler import BevillingData, FordringData, KontoData, Resultat, SagData, norm
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,15 @@ def antal_pr_aarsag(koersel: Sagstilknytningskoersel) -> dict[str, int]:
         .annotate(n=Count("pk"))
         .order_by("aarsag")
         .values_list("aarsag", "n")
+    )
+
+
+def parkerede_konti(konto_ids: list[int]) -> set[int]:
+    """Which of these konti have dækninger or afskrivninger parked."""
+    return set(
+        Parkering.objects.filter(konto_id__in=konto_ids, frigivet__isnull=True)
+        .values_list("konto_id", flat=True)
+        .distinct()
     )
 
 
@@ -136,11 +149,7 @@ def chunk_tilstand(kommune_id: int, fra_id: int, til_id: int) -> list[KontoTilst
         else {}
     )
 
-    parkeret = set(
-        Parkering.objects.filter(konto_id__in=konto_ids, frigivet__isnull=True)
-        .values_list("konto_id", flat=True)
-        .distinct()
-    )
+    parkeret = parkerede_konti(konto_ids)
 
     tilstande = []
     for k in konti:
@@ -170,3 +179,118 @@ def chunk_tilstand(kommune_id: int, fra_id: int, til_id: int) -> list[KontoTilst
             )
         )
     return tilstande
+
+
+# --- Progress of a run (the admin's live progress bar) ----------------------------------------
+
+RESULTAT_TEKST: dict[str, str] = {
+    Resultat.SAGSTILKNYTTET: "Sagstilknyttet",
+    Resultat.SAGSOPRETTET: "Sagsoprettet",
+    Resultat.OPGAVE: "Opgave oprettet",
+    Resultat.UAENDRET: "Uændret (manuelt tilknyttet)",
+}
+
+
+@dataclass(frozen=True)
+class Optaelling:
+    """One line of a run's counts: a result or reason code, its Danish text and how many."""
+
+    kode: str
+    tekst: str
+    antal: int
+
+
+@dataclass(frozen=True)
+class Fremdrift:
+    """What the progress bar of a run shows, computed at one instant."""
+
+    koersel_id: int
+    status: str
+    status_tekst: str
+    aktiv: bool
+    proeve: bool
+    behandlet: int
+    total: int
+    procent: int
+    konti_pr_sekund: float | None
+    resterende_sekunder: int | None
+    varighed_sekunder: int | None
+    dele_faerdige: int
+    dele_i_alt: int
+    udfald: tuple[Optaelling, ...]
+    aarsager: tuple[Optaelling, ...]
+    fejl: str
+
+    @property
+    def resttid_tekst(self) -> str:
+        return varighed_tekst(self.resterende_sekunder)
+
+    @property
+    def varighed(self) -> str:
+        return varighed_tekst(self.varighed_sekunder)
+
+
+def varighed_tekst(sekunder: int | None) -> str:
+    """A duration in Danish, to the second: ``1 t 2 min 5 s``; empty when unknown."""
+    if sekunder is None:
+        return ""
+    timer, rest = divmod(max(sekunder, 0), 3600)
+    minutter, sek = divmod(rest, 60)
+    dele = [f"{timer} t"] if timer else []
+    if timer or minutter:
+        dele.append(f"{minutter} min")
+    dele.append(f"{sek} s")
+    return " ".join(dele)
+
+
+def koersel_fremdrift(
+    *, koersel: Sagstilknytningskoersel, nu: dt.datetime | None = None
+) -> Fremdrift:
+    """Progress of a run: processed/total, rate in konti per second and the time left.
+
+    The rate is the run's average since it started (until it ended, for a finished run); a
+    run resumed after a failure counts the pause too, so its estimate errs on the long side.
+    Two small queries: the chunks done, and the decisions per reason code.
+    """
+    nu = nu or timezone.now()
+    aktiv = koersel.status in AKTIVE
+    dele = koersel.chunks.aggregate(
+        i_alt=Count("pk"), faerdige=Count("pk", filter=Q(faerdig__isnull=False))
+    )
+    tom = 0 if aktiv else 100  # a run without konti is complete once it has ended
+    procent = koersel.behandlet * 100 // koersel.total if koersel.total else tom
+
+    slut = nu if aktiv else (koersel.afsluttet or nu)
+    varighed = (slut - koersel.startet).total_seconds() if koersel.startet else None
+    rate = koersel.behandlet / varighed if varighed and varighed > 0 and koersel.behandlet else None
+    resterende = math.ceil((koersel.total - koersel.behandlet) / rate) if aktiv and rate else None
+    aarsag_navne = dict(AARSAGER)
+    return Fremdrift(
+        koersel_id=koersel.pk,
+        status=koersel.status,
+        status_tekst=koersel.get_status_display(),
+        aktiv=aktiv,
+        proeve=koersel.proeve,
+        behandlet=koersel.behandlet,
+        total=koersel.total,
+        procent=procent,
+        konti_pr_sekund=rate,
+        resterende_sekunder=resterende,
+        varighed_sekunder=round(varighed) if varighed is not None else None,
+        dele_faerdige=dele["faerdige"],
+        dele_i_alt=dele["i_alt"],
+        udfald=tuple(
+            Optaelling(r.value, RESULTAT_TEKST[r], antal)
+            for r, antal in (
+                (Resultat.SAGSTILKNYTTET, koersel.antal_sagstilknyttet),
+                (Resultat.SAGSOPRETTET, koersel.antal_sagsoprettet),
+                (Resultat.OPGAVE, koersel.antal_opgave),
+                (Resultat.UAENDRET, koersel.antal_uaendret),
+            )
+        ),
+        aarsager=tuple(
+            Optaelling(kode, aarsag_navne.get(kode, kode), antal)
+            for kode, antal in antal_pr_aarsag(koersel).items()
+        ),
+        fejl=koersel.fejl,
+    )

@@ -19,13 +19,14 @@ from django.utils import timezone
 
 from fordringer.services import KontoValg, debitorkonti_tilknyt
 from ky_debitor.audit import audit_log
+from ky_debitor.bulk import rows_insert
 from ky_debitor.errors import ApplicationError, ConflictError
 from ky_debitor.models import Kommune
 from opgavepakker.services import OensketOpgave, opgaver_synkroniser
 
 from .models import AKTIVE, KoerselChunk, KoerselStatus, KontoBeslutning, Sagstilknytningskoersel
 from .regler import Aarsag, Beslutning, Resultat, vurder_konto
-from .selectors import KontoTilstand, chunk_tilstand, kmd_aktiv_konti
+from .selectors import KontoTilstand, chunk_tilstand, kmd_aktiv_konti, parkerede_konti
 
 CHUNK_STOERRELSE = 1000
 
@@ -158,6 +159,9 @@ def _allerede_sådan(beslutning: Beslutning, tilstand: KontoTilstand) -> bool:
     )
 
 
+Par = tuple[KontoTilstand, Beslutning]
+
+
 def chunk_behandl(*, koersel_id: int, nummer: int) -> ChunkResultat:
     """Decide, apply and record one chunk in one transaction; a done chunk is skipped."""
     with transaction.atomic():
@@ -175,88 +179,49 @@ def chunk_behandl(*, koersel_id: int, nummer: int) -> ChunkResultat:
             .values_list("pk", flat=True)
         )
         tilstande = chunk_tilstand(kommune_id, chunk.fra_konto_id, chunk.til_konto_id)
-        beslutninger = [_resultat_med_historik(vurder_konto(t.data), t) for t in tilstande]
-        par = list(zip(tilstande, beslutninger, strict=True))
+        par: list[Par] = [(t, _resultat_med_historik(vurder_konto(t.data), t)) for t in tilstande]
 
         valg = [
             KontoValg(b.konto_id, b.bevilling_id, b.sag_id, b.ydelsestype_id)
             for t, b in par
             if b.tilknyttes and not t.manuel and not _allerede_sådan(b, t)
         ]
-        linkes = {v.konto_id for v in valg}
-        if not koersel.proeve:
-            debitorkonti_tilknyt(kommune_id=kommune_id, valg=valg, user=None, manual=False)
-            efter = {
-                t.data.id: t
-                for t in chunk_tilstand(kommune_id, chunk.fra_konto_id, chunk.til_konto_id)
+        if koersel.proeve:
+            sag_efter: dict[int, int] = {}
+            parkeret_efter = {
+                t.data.id
+                for t, b in par
+                if t.har_parkeret and not (b.tilknyttes and b.ydelsestype_id and not t.manuel)
             }
         else:
-            efter = {}
+            kvitteringer = debitorkonti_tilknyt(
+                kommune_id=kommune_id, valg=valg, user=None, manual=False
+            )
+            sag_efter = {k.konto_id: k.sag_id for k in kvitteringer}
+            parkeret_efter = parkerede_konti([t.data.id for t in tilstande])
 
-        oensker = []
-        for t, b in par:
-            if t.manuel:
-                aarsag = None
-            elif b.resultat == Resultat.OPGAVE and t.tilknytning == "INGEN":
-                aarsag = b.aarsag.value if b.aarsag else None
-            elif b.tilknyttes and b.aarsag == Aarsag.YDELSESTYPE_UKENDT:
-                aarsag = Aarsag.YDELSESTYPE_UKENDT.value
-            else:
-                aarsag = None
-            har_parkeret = (
-                efter[t.data.id].har_parkeret
-                if efter
-                else t.har_parkeret and not (b.tilknyttes and b.ydelsestype_id and not t.manuel)
-            )
-            oensker.append(
-                OensketOpgave(t.data.id, aarsag, har_parkeret, _evidens(b, t) if aarsag else {})
-            )
         aendringer = opgaver_synkroniser(
-            kommune_id=kommune_id, oensker=oensker, koersel_id=koersel_id, proeve=koersel.proeve
-        )
-        aabnes = {k: a for k, a in aendringer.aabnet if a}
-        lukkes = {k: a for k, a in aendringer.lukket if a}
-
-        rows = []
-        antal = {r: 0 for r in Resultat}
-        for t, b in par:
-            resultat = Resultat.UAENDRET if t.manuel else b.resultat
-            antal[resultat] += 1
-            rows.append(
-                KontoBeslutning(
-                    kommune_id=kommune_id,
-                    koersel_id=koersel_id,
-                    konto_id=t.data.id,
-                    resultat=resultat.value,
-                    aarsag=(b.aarsag.value if b.aarsag else "") if not t.manuel else "",
-                    bevilling_id=b.bevilling_id if b.tilknyttes else None,
-                    sag_id=(
-                        efter[t.data.id].sag_id
-                        if efter and b.tilknyttes and not t.manuel
-                        else b.sag_id
-                    ),
-                    aendring=_aendring(
-                        t,
-                        b,
-                        t.data.id in linkes,
-                        aabnes.get(t.data.id),
-                        lukkes.get(t.data.id),
-                        koersel.proeve,
-                    ),
-                    evidens=_evidens(b, t)
-                    | (
-                        {
-                            "ville_have_besluttet": {
-                                "resultat": b.resultat.value,
-                                "aarsag": b.aarsag.value if b.aarsag else "",
-                            }
-                        }
-                        if t.manuel
-                        else {}
-                    ),
+            kommune_id=kommune_id,
+            oensker=[
+                OensketOpgave(
+                    t.data.id,
+                    aarsag := _opgave_aarsag(t, b),
+                    t.data.id in parkeret_efter,
+                    _evidens(b, t) if aarsag else {},
                 )
-            )
-        KontoBeslutning.objects.bulk_create(rows, batch_size=1000)
+                for t, b in par
+            ],
+            koersel_id=koersel_id,
+            proeve=koersel.proeve,
+        )
+        antal = _registrer(
+            koersel,
+            par,
+            sag_efter,
+            {v.konto_id for v in valg},
+            aabnes={k: a for k, a in aendringer.aabnet if a},
+            lukkes={k: a for k, a in aendringer.lukket if a},
+        )
         chunk.faerdig = timezone.now()
         chunk.save(update_fields=["faerdig"])
         Sagstilknytningskoersel.objects.filter(pk=koersel_id).update(
@@ -267,6 +232,62 @@ def chunk_behandl(*, koersel_id: int, nummer: int) -> ChunkResultat:
             antal_uaendret=F("antal_uaendret") + antal[Resultat.UAENDRET],
         )
     return ChunkResultat(len(par))
+
+
+def _opgave_aarsag(t: KontoTilstand, b: Beslutning) -> str | None:
+    """The "Opret fordringssag" task a konto needs after the run, if any."""
+    if t.manuel:
+        return None
+    if b.resultat == Resultat.OPGAVE and t.tilknytning == "INGEN":
+        return b.aarsag.value if b.aarsag else None
+    if b.tilknyttes and b.aarsag == Aarsag.YDELSESTYPE_UKENDT:
+        return Aarsag.YDELSESTYPE_UKENDT.value
+    return None
+
+
+def _registrer(
+    koersel: Sagstilknytningskoersel,
+    par: Sequence[Par],
+    sag_efter: dict[int, int],
+    linkes: set[int],
+    *,
+    aabnes: dict[int, str],
+    lukkes: dict[int, str],
+) -> dict[Resultat, int]:
+    """Store one ``KontoBeslutning`` per konto; returns the count per outcome."""
+    rows = []
+    antal = dict.fromkeys(Resultat, 0)
+    for t, b in par:
+        resultat = Resultat.UAENDRET if t.manuel else b.resultat
+        antal[resultat] += 1
+        evidens = _evidens(b, t)
+        if t.manuel:
+            evidens["ville_have_besluttet"] = {
+                "resultat": b.resultat.value,
+                "aarsag": b.aarsag.value if b.aarsag else "",
+            }
+        rows.append(
+            KontoBeslutning(
+                kommune_id=koersel.kommune_id,
+                koersel_id=koersel.pk,
+                konto_id=t.data.id,
+                resultat=resultat.value,
+                aarsag=b.aarsag.value if b.aarsag and not t.manuel else "",
+                bevilling_id=b.bevilling_id if b.tilknyttes else None,
+                sag_id=b.sag_id if t.manuel else sag_efter.get(t.data.id, b.sag_id),
+                aendring=_aendring(
+                    t,
+                    b,
+                    t.data.id in linkes,
+                    aabnes.get(t.data.id),
+                    lukkes.get(t.data.id),
+                    koersel.proeve,
+                ),
+                evidens=evidens,
+            )
+        )
+    rows_insert(rows)
+    return antal
 
 
 def _aendring(
