@@ -20,6 +20,7 @@ demo: venv
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py opret_demobrugere --kommune $(KOMMUNE)
 	$(BIN)/python manage.py generer_demodata --kommune $(KOMMUNE) --konti $(KONTI) --seed 1 --hvis-tom
+	$(BIN)/python manage.py sagstilknytning --kommune $(KOMMUNE)
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 ## Run the whole test suite (PostgreSQL when DATABASE_URL is set, SQLite otherwise).

@@ -17,6 +17,12 @@ from typing import Any
 from django.db import connection, models
 
 
+def _concrete(model: type[models.Model], name: str) -> models.Field[Any, Any]:
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.Field), f"{name} is not a concrete field"
+    return field
+
+
 def rows_update(
     model: type[models.Model], *, columns: Sequence[str], rows: Sequence[Sequence[Any]]
 ) -> int:
@@ -26,7 +32,7 @@ def rows_update(
     """
     if not rows:
         return 0
-    fields = [model._meta.get_field(c) for c in columns]
+    fields = [_concrete(model, c) for c in columns]
     if connection.vendor != "postgresql":
         objs = []
         for row in rows:

@@ -9,6 +9,6 @@ admin.site.index_title = "Administration"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("", include("ky_debitor.urls_konto")),
+    path("", include("ky_debitor.urls_auth")),
     path("", include("fordringer.urls")),
 ]

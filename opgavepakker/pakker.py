@@ -34,7 +34,7 @@ def pakke_kode(aarsag: str, med_daekninger: bool) -> str:
 
 
 def definitioner() -> list[PakkeDefinition]:
-    pakker = []
+    pakker: list[PakkeDefinition] = []
     for med in (True, False):
         for aarsag, navn in AARSAGER:
             pakker.append(

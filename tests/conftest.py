@@ -31,7 +31,9 @@ def odense(db):
 @pytest.fixture
 def alice(db):
     """Alice is a Sagsbehandler in København."""
-    return BrugerFactory.create(username="alice", kommune=kommune(101), roller=[Rolle.SAGSBEHANDLER])
+    return BrugerFactory.create(
+        username="alice", kommune=kommune(101), roller=[Rolle.SAGSBEHANDLER]
+    )
 
 
 @pytest.fixture

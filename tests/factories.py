@@ -109,7 +109,9 @@ class FordringFactory(factory.django.DjangoModelFactory[Fordring]):
     restance = factory.SelfAttribute("hovedstol")
 
     @factory.post_generation
-    def hovedstol_postering(obj: Fordring, create: bool, extracted: object, **kwargs: object) -> None:
+    def hovedstol_postering(
+        obj: Fordring, create: bool, extracted: object, **kwargs: object
+    ) -> None:
         if create:
             Postering.objects.create(
                 kommune_id=obj.kommune_id,

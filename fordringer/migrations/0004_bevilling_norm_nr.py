@@ -5,15 +5,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('fordringer', '0003_append_only_trigger'),
-        ('ky_debitor', '0003_append_only_triggers'),
+        ("fordringer", "0003_append_only_trigger"),
+        ("ky_debitor", "0003_append_only_triggers"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='bevilling',
-            index=models.Index(models.F('kommune'), django.db.models.functions.text.Lower(django.db.models.functions.text.Trim('bevillingsnummer')), name='bevilling_norm_nr'),
+            model_name="bevilling",
+            index=models.Index(
+                models.F("kommune"),
+                django.db.models.functions.text.Lower(
+                    django.db.models.functions.text.Trim("bevillingsnummer")
+                ),
+                name="bevilling_norm_nr",
+            ),
         ),
     ]

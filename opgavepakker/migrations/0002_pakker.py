@@ -13,8 +13,12 @@ def opret(apps, schema_editor):
         for d in definitioner():
             pakker.append(
                 Opgavepakke(
-                    kommune=kommune, kode=d.kode, navn=d.navn, aarsag=d.aarsag,
-                    med_daekninger=d.med_daekninger, venteskridt=d.venteskridt,
+                    kommune=kommune,
+                    kode=d.kode,
+                    navn=d.navn,
+                    aarsag=d.aarsag,
+                    med_daekninger=d.med_daekninger,
+                    venteskridt=d.venteskridt,
                     raekkefoelge=d.raekkefoelge,
                 )
             )

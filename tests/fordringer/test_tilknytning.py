@@ -28,12 +28,18 @@ def konto_med_daekning(borger, bent):
     """A KMD Aktiv konto with one claim for January 2024 and a dækning paid in 2026."""
     fordring = FordringFactory.create(konto__borger=borger, ydelseskode="KTH", ydelsestype=None)
     postering_bogfoer(
-        fordring=fordring, art=PosteringArt.DAEKNING, beloeb=Decimal("200.00"),
-        valoerdato=dt.date(2026, 2, 10), user=bent,
+        fordring=fordring,
+        art=PosteringArt.DAEKNING,
+        beloeb=Decimal("200.00"),
+        valoerdato=dt.date(2026, 2, 10),
+        user=bent,
     )
     postering_bogfoer(
-        fordring=fordring, art=PosteringArt.AFSKRIVNING, beloeb=Decimal("50.00"),
-        valoerdato=dt.date(2026, 2, 11), user=bent,
+        fordring=fordring,
+        art=PosteringArt.AFSKRIVNING,
+        beloeb=Decimal("50.00"),
+        valoerdato=dt.date(2026, 2, 11),
+        user=bent,
     )
     return fordring.konto
 
@@ -48,7 +54,11 @@ def test_linking_to_bevilling_with_own_sag_stamps_claims_and_releases_parked(
     sag = SagFactory.create(borger=borger)
     bevilling = BevillingFactory.create(borger=borger, ydelseskode="KTH", sag=sag)
     konto = debitorkonto_tilknyt(
-        konto=konto_med_daekning, bevilling=bevilling, sag=sag, user=alice, manual=True,
+        konto=konto_med_daekning,
+        bevilling=bevilling,
+        sag=sag,
+        user=alice,
+        manual=True,
         begrundelse="Bevilling fundet i KMD Aktiv",
     )
     assert konto.sag == sag and konto.bevilling == bevilling
@@ -87,11 +97,16 @@ def test_no_eindkomst_row_for_ydelsestype_not_covered_that_year(borger, bent, al
     """Uddannelseshjælp is covered by § 8 O only from income year 2026."""
     fordring = FordringFactory.create(konto__borger=borger, ydelseskode="UDH")
     postering_bogfoer(
-        fordring=fordring, art=PosteringArt.DAEKNING, beloeb=Decimal("100.00"),
-        valoerdato=dt.date(2025, 6, 1), user=bent,
+        fordring=fordring,
+        art=PosteringArt.DAEKNING,
+        beloeb=Decimal("100.00"),
+        valoerdato=dt.date(2025, 6, 1),
+        user=bent,
     )
     bevilling = BevillingFactory.create(borger=borger, ydelseskode="UDH")
-    debitorkonto_tilknyt(konto=fordring.konto, bevilling=bevilling, sag=None, user=alice, manual=True)
+    debitorkonto_tilknyt(
+        konto=fordring.konto, bevilling=bevilling, sag=None, user=alice, manual=True
+    )
     assert not EIndkomstIndberetning.objects.exists()
     assert not Parkering.objects.filter(frigivet__isnull=True).exists()
 
@@ -101,11 +116,16 @@ def test_repayment_in_the_payout_year_is_a_correction_not_a_8o_row(borger, bent,
         konto__borger=borger, periode_fra=dt.date(2026, 1, 1), periode_til=dt.date(2026, 1, 31)
     )
     postering_bogfoer(
-        fordring=fordring, art=PosteringArt.DAEKNING, beloeb=Decimal("100.00"),
-        valoerdato=dt.date(2026, 3, 1), user=bent,
+        fordring=fordring,
+        art=PosteringArt.DAEKNING,
+        beloeb=Decimal("100.00"),
+        valoerdato=dt.date(2026, 3, 1),
+        user=bent,
     )
     bevilling = BevillingFactory.create(borger=borger, ydelseskode="KTH")
-    debitorkonto_tilknyt(konto=fordring.konto, bevilling=bevilling, sag=None, user=alice, manual=True)
+    debitorkonto_tilknyt(
+        konto=fordring.konto, bevilling=bevilling, sag=None, user=alice, manual=True
+    )
     assert not EIndkomstIndberetning.objects.exists()
 
 
@@ -124,7 +144,11 @@ def test_person_choice_per_fordring_wins(konto_med_daekning, borger, alice):
     bevilling = BevillingFactory.create(borger=borger, ydelseskode="XYZ")
     led = Ydelsestype.objects.get(kode="LEDIGHEDSYDELSE")
     debitorkonto_tilknyt(
-        konto=konto_med_daekning, bevilling=bevilling, sag=None, user=alice, manual=True,
+        konto=konto_med_daekning,
+        bevilling=bevilling,
+        sag=None,
+        user=alice,
+        manual=True,
         fordring_valg={fordring.pk: FordringValg(" B-EGEN-1 ", led.pk)},
     )
     fordring.refresh_from_db()
@@ -136,7 +160,9 @@ def test_person_choice_per_fordring_wins(konto_med_daekning, borger, alice):
 def test_automation_never_overrides_a_person(konto_med_daekning, borger, alice):
     sag = SagFactory.create(borger=borger)
     bevilling = BevillingFactory.create(borger=borger, sag=sag)
-    debitorkonto_tilknyt(konto=konto_med_daekning, bevilling=bevilling, sag=sag, user=alice, manual=True)
+    debitorkonto_tilknyt(
+        konto=konto_med_daekning, bevilling=bevilling, sag=sag, user=alice, manual=True
+    )
     anden = BevillingFactory.create(borger=borger)
     with pytest.raises(ConflictError, match="manuelt"):
         debitorkonto_tilknyt(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -26,7 +27,7 @@ def koer(kommune: Kommune, *, proeve: bool = False, chunk: int = 2) -> Sagstilkn
 def data(db, bent):
     """Five konti: reference link with own sag, sagsoprettelse, task with parked dækning,
     a manually linked konto, and a konto waiting for dækning that cannot be linked."""
-    k = {}
+    k: dict[str, Any] = {}
     b1 = BorgerFactory.create()
     sag = SagFactory.create(borger=b1)
     bev1 = BevillingFactory.create(borger=b1, bevillingsnummer="B1", sag=sag)

@@ -1,0 +1,206 @@
+"""Benchmark: a full linking run on PostgreSQL with one and with two Celery workers.
+
+Run by hand, never by the tests:
+
+    .venv/bin/python bench/sagstilknytning.py --konti 200000
+
+It generates a kommune of N konti (``generer_demodata``, ≈5 fordringer per konto) into a
+template database once, then for each measurement clones a fresh database from it, starts real
+``celery worker`` processes against Redis, starts a run and waits for it to finish. It reports
+wall time, konti/s, fordringer/s and the workers' peak RSS, and — on a clone of the same data —
+the time of a set-based SQL pass doing the core of the work (match each claim's reference to
+the borger's bevilling, decide per konto, write the links and references): a lower bound.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psycopg
+
+ROOT = Path(__file__).resolve().parents[1]
+PG = os.environ.get("BENCH_PG", "postgresql://postgres@127.0.0.1:5432")
+REDIS = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/14")
+KOMMUNE = 751
+
+SQL_BOUND = """
+CREATE TEMP TABLE valg AS
+SELECT k.id AS konto_id, min(b.id) AS bevilling_id
+FROM fordringer_debitorkonto k
+JOIN fordringer_fordring f ON f.konto_id = k.id
+LEFT JOIN fordringer_bevilling b
+  ON b.kommune_id = k.kommune_id AND b.borger_id = k.borger_id
+ AND lower(trim(b.bevillingsnummer)) = lower(trim(f.kmd_aktiv_reference))
+WHERE k.kilde = 'KMD_AKTIV'
+GROUP BY k.id
+HAVING count(DISTINCT b.id) = 1 AND count(b.id) = count(*);
+
+UPDATE fordringer_debitorkonto k
+SET bevilling_id = v.bevilling_id, sag_id = b.sag_id, tilknytning = 'AUTOMATISK',
+    tilknyttet_tid = now()
+FROM valg v JOIN fordringer_bevilling b ON b.id = v.bevilling_id
+WHERE k.id = v.konto_id AND b.sag_id IS NOT NULL;
+
+UPDATE fordringer_fordring f
+SET kmd_aktiv_reference = b.bevillingsnummer, reference_kilde = 'AUTOMATISK',
+    ydelsestype_id = y.ydelsestype_id
+FROM valg v JOIN fordringer_bevilling b ON b.id = v.bevilling_id
+LEFT JOIN fordringer_ydelseskode y ON y.kode = upper(trim(b.ydelseskode))
+WHERE f.konto_id = v.konto_id;
+"""
+
+
+def sh(*args: str, env: dict[str, str] | None = None) -> str:
+    result = subprocess.run(args, cwd=ROOT, env=env, check=True, capture_output=True, text=True)
+    return result.stdout
+
+
+def admin(sql: str) -> None:
+    with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
+        conn.execute(sql)
+
+
+def env_for(db: str) -> dict[str, str]:
+    return os.environ | {
+        "DATABASE_URL": f"{PG}/{db}",
+        "REDIS_URL": REDIS,
+        "DJANGO_SETTINGS_MODULE": "ky_debitor.settings",
+    }
+
+
+def generate(template: str, konti: int) -> float:
+    admin(f"DROP DATABASE IF EXISTS {template}")
+    admin(f"CREATE DATABASE {template}")
+    sh(sys.executable, "manage.py", "migrate", "-v0", env=env_for(template))
+    started = time.monotonic()
+    print(
+        sh(
+            sys.executable,
+            "manage.py",
+            "generer_demodata",
+            "--kommune",
+            str(KOMMUNE),
+            "--konti",
+            str(konti),
+            "--seed",
+            "1",
+            env=env_for(template),
+        ).strip()
+    )
+    return time.monotonic() - started
+
+
+def clone(template: str, db: str) -> None:
+    admin(f"DROP DATABASE IF EXISTS {db}")
+    admin(f"CREATE DATABASE {db} TEMPLATE {template}")
+
+
+def peak_rss_mb(pid: int) -> float:
+    """VmHWM of a process and its children (the worker's pool processes)."""
+    total = 0
+    for p in [pid, *children(pid)]:
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    total = max(total, int(line.split()[1]))
+        except FileNotFoundError:
+            continue
+    return total / 1024
+
+
+def children(pid: int) -> list[int]:
+    try:
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except FileNotFoundError:
+        return []
+
+
+def run_with_workers(db: str, workers: int) -> dict[str, float]:
+    env = env_for(db)
+    subprocess.run(["redis-cli", "-u", REDIS, "flushdb"], check=True, capture_output=True)
+    procs = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "ky_debitor",
+                "worker",
+                "--pool=solo",
+                "--loglevel=WARNING",
+                "-n",
+                f"bench{i}@%h",
+                "--without-gossip",
+                "--without-mingle",
+            ],
+            cwd=ROOT,
+            env=env,
+        )
+        for i in range(workers)
+    ]
+    time.sleep(3)
+    rss = [0.0] * workers
+    try:
+        with psycopg.connect(f"{PG}/{db}") as conn:
+            fordringer = conn.execute("SELECT count(*) FROM fordringer_fordring").fetchone()[0]
+        started = time.monotonic()
+        out = sh(sys.executable, "manage.py", "sagstilknytning", "--kommune", str(KOMMUNE), env=env)
+        wall = time.monotonic() - started
+        rss = [peak_rss_mb(p.pid) for p in procs]
+    finally:
+        for p in procs:
+            p.terminate()
+        for p in procs:
+            p.wait(timeout=60)
+    konti = int(next(line.split()[-1] for line in out.splitlines() if "debitorkonti" in line))
+    print(out.strip())
+    return {"wall": wall, "konti": konti, "fordringer": fordringer, "rss": max(rss)}
+
+
+def sql_bound(db: str) -> float:
+    with psycopg.connect(f"{PG}/{db}") as conn:
+        started = time.monotonic()
+        conn.execute(SQL_BOUND)
+        conn.commit()
+        return time.monotonic() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--konti", type=int, default=200_000)
+    parser.add_argument("--genbrug", action="store_true", help="reuse the template database")
+    args = parser.parse_args()
+    template = "ky_bench_st_skabelon"
+    if not args.genbrug:
+        print(f"Genererer {args.konti} konti … {generate(template, args.konti):.1f} s")
+    results = {}
+    for workers in (1, 2):
+        db = f"ky_bench_st_{workers}"
+        clone(template, db)
+        results[workers] = run_with_workers(db, workers)
+        admin(f"DROP DATABASE IF EXISTS {db}")
+    clone(template, "ky_bench_st_sql")
+    bound = sql_bound("ky_bench_st_sql")
+    admin("DROP DATABASE IF EXISTS ky_bench_st_sql")
+
+    print("\nworkers  wall (s)  konti/s  fordringer/s  peak RSS pr. worker (MB)")
+    for workers, r in results.items():
+        print(
+            f"{workers:>7}  {r['wall']:>8.1f}  {r['konti'] / r['wall']:>7.0f}  "
+            f"{r['fordringer'] / r['wall']:>12.0f}  {r['rss']:>8.0f}"
+        )
+    print(
+        f"SQL-grænse (mængdebaseret pas over samme rækker): {bound:.1f} s; "
+        f"1 worker = {results[1]['wall'] / bound:.1f}x og 2 workers = "
+        f"{results[2]['wall'] / bound:.1f}x grænsen"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,286 @@
+"""Admin for the money side. Every class builds on ``ky_debitor.admin.KommuneAdmin``: lists,
+forms and choices are limited to the person's kommune and every write is audited.
+
+Money and links are moved by the services only (``ledger.postering_bogfoer``,
+``services.debitorkonto_tilknyt``), never by editing a row here: restance, dækket amounts,
+bevilling, sag, references and ydelsestyper are read-only, and the ledger, parked entries and
+the eIndkomst outbox cannot be changed at all.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
+
+from ky_debitor.admin import KommuneAdmin, SkrivebeskyttetAdmin
+from ky_debitor.audit import opslag_log
+from ky_debitor.money import format_beloeb
+
+from .cpr import cpr_maskeret
+from .models import (
+    Bevilling,
+    Borger,
+    Debitorkonto,
+    DemoForventning,
+    EIndkomstIndberetning,
+    Fordring,
+    Indbetaling,
+    LL8ODaekning,
+    Parkering,
+    Postering,
+    Sag,
+    Ydelseskode,
+    Ydelsestype,
+)
+
+KOMMUNE_FILTER = ("kommune", admin.RelatedOnlyFieldListFilter)
+
+# --- Reference tables: the same for every kommune, editable ---------------------------------
+
+
+@admin.register(Ydelsestype)
+class YdelsestypeAdmin(KommuneAdmin):
+    list_display = ["kode", "navn", "forsoergelsesydelse"]
+    list_filter = ["forsoergelsesydelse"]
+    search_fields = ["kode", "navn"]
+
+
+@admin.register(Ydelseskode)
+class YdelseskodeAdmin(KommuneAdmin):
+    list_display = ["kode", "ydelsestype", "beskrivelse"]
+    list_filter = ["ydelsestype"]
+    list_select_related = ["ydelsestype"]
+    search_fields = ["kode", "beskrivelse", "ydelsestype__navn"]
+
+
+@admin.register(LL8ODaekning)
+class LL8ODaekningAdmin(KommuneAdmin):
+    list_display = ["ydelsestype", "fra_indkomstaar", "til_indkomstaar", "kilde"]
+    list_filter = ["ydelsestype", "fra_indkomstaar"]
+    list_select_related = ["ydelsestype"]
+    search_fields = ["ydelsestype__navn", "kilde"]
+
+
+# --- Tenant data ------------------------------------------------------------------------------
+
+
+@admin.register(Borger)
+class BorgerAdmin(KommuneAdmin):
+    # No search on CPR: the admin searches by GET, and a CPR number must never be in a URL.
+    list_display = ["navn", "cpr_vist", "kommune"]
+    list_filter = [KOMMUNE_FILTER]
+    list_select_related = ["kommune"]
+    search_fields = ["navn"]
+    laast_ved_rettelse = ("kommune",)
+
+    @admin.display(description="CPR-nummer", ordering="cpr")
+    def cpr_vist(self, obj: Borger) -> str:
+        return obj.cpr_maskeret
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        # The change form shows the full CPR number: log it, as on the caseworker's screens.
+        if request.method == "GET":
+            borger = self.get_object(request, object_id)
+            if borger is not None:
+                opslag_log(
+                    user=request.user,
+                    kommune_id=borger.kommune_id,
+                    objekt=borger,
+                    formaal="Borger vist i administrationen med fuldt CPR-nummer",
+                )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+
+@admin.register(Sag)
+class SagAdmin(KommuneAdmin):
+    list_display = [
+        "sagsnummer",
+        "borger",
+        "ydelseskode",
+        "ydelsestype",
+        "status",
+        "oprettet_ved_tilknytning",
+        "kommune",
+    ]
+    list_filter = ["status", "oprettet_ved_tilknytning", "ydelsestype", KOMMUNE_FILTER]
+    list_select_related = ["borger", "ydelsestype", "kommune"]
+    search_fields = ["sagsnummer", "borger__navn"]
+    raw_id_fields = ["borger"]
+    laast_ved_rettelse = ("kommune", "borger")
+
+
+@admin.register(Bevilling)
+class BevillingAdmin(KommuneAdmin):
+    list_display = [
+        "bevillingsnummer",
+        "borger",
+        "ydelseskode",
+        "periode_fra",
+        "periode_til",
+        "tilbagebetalingspligt",
+        "loebende",
+        "sag",
+        "kommune",
+    ]
+    list_filter = ["ydelseskode", "tilbagebetalingspligt", "loebende", KOMMUNE_FILTER]
+    list_select_related = ["borger", "sag", "kommune"]
+    search_fields = ["bevillingsnummer", "borger__navn", "sag__sagsnummer"]
+    raw_id_fields = ["borger", "sag"]
+    laast_ved_rettelse = ("kommune", "borger")
+
+
+@admin.register(Debitorkonto)
+class DebitorkontoAdmin(KommuneAdmin):
+    list_display = [
+        "kontonummer",
+        "borger",
+        "kilde",
+        "status",
+        "frigivelsestype",
+        "tilknytning",
+        "sag",
+        "kommune",
+    ]
+    list_filter = ["kilde", "status", "frigivelsestype", "tilknytning", KOMMUNE_FILTER]
+    list_select_related = ["borger", "sag", "kommune"]
+    search_fields = ["kontonummer", "borger__navn", "sag__sagsnummer"]
+    raw_id_fields = ["borger"]
+    # Linking goes through services.debitorkonto_tilknyt (releases parked dækninger, audits).
+    readonly_fields = ["bevilling", "sag", "tilknytning", "tilknyttet_af", "tilknyttet_tid"]
+    laast_ved_rettelse = ("kommune", "borger", "kilde")
+
+
+@admin.register(Fordring)
+class FordringAdmin(KommuneAdmin):
+    list_display = [
+        "fordringsid",
+        "konto",
+        "tekst",
+        "forfaldsdato",
+        "hovedstol_kr",
+        "restance_kr",
+        "ydelsestype",
+        "kmd_aktiv_reference",
+        "opkraevningstilstand",
+    ]
+    list_filter = [
+        "kilde",
+        "opkraevningstilstand",
+        "ydelsestype",
+        "inddrivelse",
+        "renteregime",
+        KOMMUNE_FILTER,
+    ]
+    list_select_related = ["konto", "ydelsestype"]
+    search_fields = ["fordringsid", "konto__kontonummer", "kmd_aktiv_reference"]
+    raw_id_fields = ["konto"]
+    readonly_fields = [
+        "hovedstol",
+        "restance",
+        "kmd_aktiv_reference",
+        "reference_kilde",
+        "ydelsestype",
+    ]
+    laast_ved_rettelse = ("kommune", "konto", "kilde")
+
+    @admin.display(description="hovedstol", ordering="hovedstol")
+    def hovedstol_kr(self, obj: Fordring) -> str:
+        return format_beloeb(obj.hovedstol)
+
+    @admin.display(description="restance", ordering="restance")
+    def restance_kr(self, obj: Fordring) -> str:
+        return format_beloeb(obj.restance)
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # A claim's principal is its first ledger entry; claims come from the import.
+        return False
+
+
+@admin.register(Indbetaling)
+class IndbetalingAdmin(KommuneAdmin):
+    list_display = ["indbetalingsid", "borger", "beloeb_kr", "daekket_kr", "valoerdato", "kommune"]
+    list_filter = ["valoerdato", KOMMUNE_FILTER]
+    list_select_related = ["borger", "kommune"]
+    search_fields = ["indbetalingsid", "borger__navn"]
+    raw_id_fields = ["borger"]
+    readonly_fields = ["daekket"]
+    laast_ved_rettelse = ("kommune", "beloeb")
+
+    @admin.display(description="beløb", ordering="beloeb")
+    def beloeb_kr(self, obj: Indbetaling) -> str:
+        return format_beloeb(obj.beloeb)
+
+    @admin.display(description="dækket", ordering="daekket")
+    def daekket_kr(self, obj: Indbetaling) -> str:
+        return format_beloeb(obj.daekket)
+
+
+# --- Append-only history and outboxes: read-only ---------------------------------------------
+
+
+@admin.register(Postering)
+class PosteringAdmin(SkrivebeskyttetAdmin):
+    list_display = [
+        "valoerdato",
+        "fordring",
+        "art",
+        "beloeb_kr",
+        "tekst",
+        "aktoer",
+        "bogfoert",
+        "tilbagefoerer",
+    ]
+    list_filter = ["art", KOMMUNE_FILTER]
+    list_select_related = ["fordring", "tilbagefoerer"]
+    search_fields = ["fordring__fordringsid", "ekstern_id", "aktoer"]
+    date_hierarchy = "valoerdato"
+
+    @admin.display(description="beløb", ordering="beloeb")
+    def beloeb_kr(self, obj: Postering) -> str:
+        return format_beloeb(obj.beloeb)
+
+
+@admin.register(Parkering)
+class ParkeringAdmin(SkrivebeskyttetAdmin):
+    list_display = ["postering", "konto", "beloeb_kr", "parkeret", "frigivet"]
+    list_filter = [("frigivet", admin.EmptyFieldListFilter), KOMMUNE_FILTER]
+    list_select_related = ["postering", "konto"]
+    search_fields = ["konto__kontonummer"]
+
+    @admin.display(description="beløb", ordering="beloeb")
+    def beloeb_kr(self, obj: Parkering) -> str:
+        return format_beloeb(obj.beloeb)
+
+
+@admin.register(EIndkomstIndberetning)
+class EIndkomstIndberetningAdmin(SkrivebeskyttetAdmin):
+    # The full CPR number stays out of the admin; the file export is where it belongs.
+    list_display = ["indkomstaar", "cpr_vist", "beloeb_kr", "ydelsestype", "oprettet", "sendt"]
+    list_filter = ["indkomstaar", "ydelsestype", ("sendt", admin.EmptyFieldListFilter)]
+    list_select_related = ["ydelsestype"]
+    exclude = ["cpr"]
+    readonly_fields = ["cpr_vist"]
+
+    @admin.display(description="CPR-nummer")
+    def cpr_vist(self, obj: EIndkomstIndberetning) -> str:
+        return cpr_maskeret(obj.cpr)
+
+    @admin.display(description="beløb", ordering="beloeb")
+    def beloeb_kr(self, obj: EIndkomstIndberetning) -> str:
+        return format_beloeb(obj.beloeb)
+
+
+@admin.register(DemoForventning)
+class DemoForventningAdmin(SkrivebeskyttetAdmin):
+    list_display = ["konto", "resultat", "aarsag", "bevillingsnummer", "sagsnummer", "scenarie"]
+    list_filter = ["resultat", "aarsag", "scenarie"]
+    list_select_related = ["konto"]
+    search_fields = ["konto__kontonummer", "scenarie"]
