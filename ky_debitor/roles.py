@@ -29,3 +29,47 @@ def has_role(user: Any, *roller: Rolle) -> bool:
         names = set(user.groups.values_list("name", flat=True))
         user._ky_roller = names
     return any(r.value in names for r in roller)
+
+
+# Model permissions each role's group holds, as "app_label.codename" with "*" for any model.
+# Synced after every migrate (``apps.py``); the admin shows a person what these allow, and
+# every queryset is still scoped to their kommune.
+GRUPPE_RETTIGHEDER: dict[Rolle, tuple[str, ...]] = {
+    Rolle.DRIFT: (
+        "ky_debitor.view_*",
+        "fordringer.view_*",
+        "sagstilknytning.view_*",
+        "opgavepakker.view_*",
+        "sagstilknytning.add_sagstilknytningskoersel",
+        "sagstilknytning.change_sagstilknytningskoersel",
+        "fordringer.change_ydelsestype",
+        "fordringer.add_ydelseskode",
+        "fordringer.change_ydelseskode",
+        "fordringer.add_ll8odaekning",
+        "fordringer.change_ll8odaekning",
+    ),
+    Rolle.PROJEKTLEDER: (
+        "fordringer.view_*",
+        "sagstilknytning.view_*",
+        "opgavepakker.view_*",
+    ),
+    Rolle.SAGSBEHANDLER: ("opgavepakker.view_*",),
+    Rolle.BOGHOLDER: ("fordringer.view_*",),
+}
+
+
+def roller_synkroniser(**kwargs: Any) -> None:
+    """Give each role's group exactly the permissions of ``GRUPPE_RETTIGHEDER``."""
+    from django.contrib.auth.models import Group, Permission
+
+    alle = list(Permission.objects.select_related("content_type"))
+    for rolle, moenstre in GRUPPE_RETTIGHEDER.items():
+        group, _ = Group.objects.get_or_create(name=rolle.value)
+        valgte = []
+        for p in alle:
+            navn = f"{p.content_type.app_label}.{p.codename}"
+            for m in moenstre:
+                if m == navn or (m.endswith("*") and navn.startswith(m[:-1])):
+                    valgte.append(p)
+                    break
+        group.permissions.set(valgte)
