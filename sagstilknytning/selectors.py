@@ -187,7 +187,7 @@ RESULTAT_TEKST: dict[str, str] = {
     Resultat.SAGSTILKNYTTET: "Sagstilknyttet",
     Resultat.SAGSOPRETTET: "Sagsoprettet",
     Resultat.OPGAVE: "Opgave oprettet",
-    Resultat.UAENDRET: "Uændret (manuelt tilknyttet)",
+    Resultat.UAENDRET: "Uændret (manuelt behandlet)",
 }
 
 
@@ -234,13 +234,22 @@ def varighed_tekst(sekunder: int | None) -> str:
     """A duration in Danish, to the second: ``1 t 2 min 5 s``; empty when unknown."""
     if sekunder is None:
         return ""
-    timer, rest = divmod(max(sekunder, 0), 3600)
+    if sekunder < 1:
+        return "under 1 s"
+    timer, rest = divmod(sekunder, 3600)
     minutter, sek = divmod(rest, 60)
     dele = [f"{timer} t"] if timer else []
     if timer or minutter:
         dele.append(f"{minutter} min")
     dele.append(f"{sek} s")
     return " ".join(dele)
+
+
+def koersel_procent(koersel: Sagstilknytningskoersel) -> int:
+    """How far a run has come, in whole per cent (rounded down: 100 only when all is done)."""
+    if koersel.total:
+        return koersel.behandlet * 100 // koersel.total
+    return 0 if koersel.status in AKTIVE else 100  # no konti: complete once it has ended
 
 
 def koersel_fremdrift(
@@ -257,8 +266,6 @@ def koersel_fremdrift(
     dele = koersel.chunks.aggregate(
         i_alt=Count("pk"), faerdige=Count("pk", filter=Q(faerdig__isnull=False))
     )
-    tom = 0 if aktiv else 100  # a run without konti is complete once it has ended
-    procent = koersel.behandlet * 100 // koersel.total if koersel.total else tom
 
     slut = nu if aktiv else (koersel.afsluttet or nu)
     varighed = (slut - koersel.startet).total_seconds() if koersel.startet else None
@@ -273,7 +280,7 @@ def koersel_fremdrift(
         proeve=koersel.proeve,
         behandlet=koersel.behandlet,
         total=koersel.total,
-        procent=procent,
+        procent=koersel_procent(koersel),
         konti_pr_sekund=rate,
         resterende_sekunder=resterende,
         varighed_sekunder=round(varighed) if varighed is not None else None,

@@ -1,0 +1,215 @@
+"""Admin for linking runs and their per-konto decisions: read-only, scoped by kommune.
+
+Runs are created by ``services.koersel_start``, never through an add form: the run list has a
+"Start sagstilknytning" button (``views.koersel_start_view``), and a run's page shows a live
+progress panel polled by htmx, with cancel and resume for Drift. Decisions are history and can
+only be read. ``KoerselChunk`` is not registered: its progress is summed up on the run's page
+("dele færdige"), and a run over a million konti would have a thousand rows of it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.urls import URLPattern, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+from ky_debitor.roles import Rolle
+from opgavepakker.admin import (
+    AarsagFilter,
+    RolleAdgangAdmin,
+    aarsag_tekst,
+    evidens_html,
+    konto_link,
+)
+
+from . import views
+from .models import KontoBeslutning, Sagstilknytningskoersel
+from .selectors import RESULTAT_TEKST, koersel_procent
+from .urls import admin_urls
+
+# Drift runs the linking; the project lead follows it.
+KOERSEL_ROLLER = (Rolle.DRIFT, Rolle.PROJEKTLEDER)
+
+
+def _kort_tid(tid: dt.datetime | None) -> str:
+    return date_format(timezone.localtime(tid), "SHORT_DATETIME_FORMAT") if tid else "-"
+
+
+@admin.register(Sagstilknytningskoersel)
+class SagstilknytningskoerselAdmin(RolleAdgangAdmin):
+    laeseroller = KOERSEL_ROLLER
+    list_display = [
+        "id",
+        "kommune",
+        "proeve_kort",
+        "status",
+        "fremdrift",
+        "tilknyttet",
+        "sagsoprettet",
+        "opgave",
+        "uaendret",
+        "startet_kort",
+        "afsluttet_kort",
+        "startet_af",
+    ]
+    list_display_links = ["id"]
+    list_filter = ["status", "proeve", ("kommune", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["kommune", "startet_af"]
+    # Status and times change while the page is open: the live panel shows them instead.
+    fields = ["kommune", "proeve", "startet_af", "oprettet"]
+
+    def get_urls(self) -> list[URLPattern]:
+        # Ours first: the admin's own "<path:object_id>/" would swallow "start/".
+        return admin_urls(self) + super().get_urls()
+
+    @admin.display(description="behandlet", ordering="behandlet")
+    def fremdrift(self, koersel: Sagstilknytningskoersel) -> str:
+        return f"{koersel.behandlet} af {koersel.total} ({koersel_procent(koersel)} %)"
+
+    # Short headings: the list has many columns.
+    @admin.display(description="prøve", boolean=True, ordering="proeve")
+    def proeve_kort(self, koersel: Sagstilknytningskoersel) -> bool:
+        return koersel.proeve
+
+    @admin.display(description="tilknyttet", ordering="antal_sagstilknyttet")
+    def tilknyttet(self, koersel: Sagstilknytningskoersel) -> int:
+        return koersel.antal_sagstilknyttet
+
+    @admin.display(description="sag oprettet", ordering="antal_sagsoprettet")
+    def sagsoprettet(self, koersel: Sagstilknytningskoersel) -> int:
+        return koersel.antal_sagsoprettet
+
+    @admin.display(description="opgave", ordering="antal_opgave")
+    def opgave(self, koersel: Sagstilknytningskoersel) -> int:
+        return koersel.antal_opgave
+
+    @admin.display(description="uændret", ordering="antal_uaendret")
+    def uaendret(self, koersel: Sagstilknytningskoersel) -> int:
+        return koersel.antal_uaendret
+
+    @admin.display(description="startet", ordering="startet")
+    def startet_kort(self, koersel: Sagstilknytningskoersel) -> str:
+        return _kort_tid(koersel.startet)
+
+    @admin.display(description="afsluttet", ordering="afsluttet")
+    def afsluttet_kort(self, koersel: Sagstilknytningskoersel) -> str:
+        return _kort_tid(koersel.afsluttet)
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        extra_context = {**(extra_context or {}), "kan_starte": views.kan_styre(request.user)}
+        return super().changelist_view(request, extra_context)
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        koersel = self.get_object(request, unquote(object_id))
+        if koersel is not None and self.has_view_permission(request, koersel):
+            extra_context = {
+                **(extra_context or {}),
+                **views.fremdrift_context(request, koersel),
+                # Not str(koersel): it names the status, which the panel keeps up to date.
+                "title": views.koersel_navn(koersel),
+                "subtitle": None,
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+
+class KoerselFilter(admin.SimpleListFilter):
+    """The person's newest runs; any run id given in the URL filters, listed or not."""
+
+    title = "kørsel"
+    parameter_name = "koersel"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> Iterable[tuple[str, str]]:
+        koersler = Sagstilknytningskoersel.objects.for_user(request.user)
+        koersler = koersler.select_related("kommune")[:25]
+        return [
+            (str(k.pk), f"{k} {k.kommune.navn}, {date_format(k.oprettet, 'SHORT_DATE_FORMAT')}")
+            for k in koersler
+        ]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return queryset.filter(koersel_id=self.value()) if self.value() else queryset
+
+
+class ResultatFilter(admin.SimpleListFilter):
+    title = "resultat"
+    parameter_name = "resultat"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> Iterable[tuple[str, str]]:
+        return list(RESULTAT_TEKST.items())
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return queryset.filter(resultat=self.value()) if self.value() else queryset
+
+
+@admin.register(KontoBeslutning)
+class KontoBeslutningAdmin(RolleAdgangAdmin):
+    laeseroller = KOERSEL_ROLLER
+    list_display = [
+        "konto_vist",
+        "resultat_vist",
+        "aarsag_vist",
+        "bevilling",
+        "sag",
+        "aendring",
+        "koersel_vist",
+    ]
+    list_display_links = ["resultat_vist"]
+    list_filter = [KoerselFilter, ResultatFilter, AarsagFilter]
+    list_select_related = ["konto", "bevilling", "sag", "koersel"]
+    search_fields = ["konto__kontonummer"]
+    fields = [
+        "koersel_vist",
+        "konto_vist",
+        "resultat_vist",
+        "aarsag_vist",
+        "bevilling",
+        "sag",
+        "aendring",
+        "evidens_vist",
+    ]
+    readonly_fields = ["koersel_vist", "konto_vist", "resultat_vist", "aarsag_vist", "evidens_vist"]
+
+    @admin.display(description="kørsel", ordering="koersel")
+    def koersel_vist(self, beslutning: KontoBeslutning) -> SafeString:
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse(
+                "admin:sagstilknytning_sagstilknytningskoersel_change",
+                args=[beslutning.koersel_id],
+            ),
+            views.koersel_navn(beslutning.koersel),
+        )
+
+    @admin.display(description="debitorkonto", ordering="konto__kontonummer")
+    def konto_vist(self, beslutning: KontoBeslutning) -> SafeString:
+        return konto_link(beslutning.konto)
+
+    @admin.display(description="resultat", ordering="resultat")
+    def resultat_vist(self, beslutning: KontoBeslutning) -> str:
+        return RESULTAT_TEKST.get(beslutning.resultat, beslutning.resultat)
+
+    @admin.display(description="årsag", ordering="aarsag")
+    def aarsag_vist(self, beslutning: KontoBeslutning) -> str:
+        return aarsag_tekst(beslutning.aarsag)
+
+    @admin.display(description="evidens")
+    def evidens_vist(self, beslutning: KontoBeslutning) -> SafeString:
+        return evidens_html(beslutning.evidens, kommune_id=beslutning.kommune_id)
