@@ -386,8 +386,16 @@ def koersel_genoptag(*, koersel: Sagstilknytningskoersel, user: Any) -> Sagstilk
 def koer_synkront(
     *, koersel_id: int, chunks: Sequence[int] | None = None
 ) -> Sagstilknytningskoersel:
-    """Process a run in this process (the management command without a broker, and tests)."""
+    """Process a run in this process (embedded mode, the management command and tests).
+
+    A chunk that fails leaves the run FAILED — resumable from its last committed chunk with
+    ``koersel_genoptag`` — and the error is raised on.
+    """
     numre = koersel_markér_koerer(koersel_id) if chunks is None else list(chunks)
-    for nummer in numre:
-        chunk_behandl(koersel_id=koersel_id, nummer=nummer)
+    try:
+        for nummer in numre:
+            chunk_behandl(koersel_id=koersel_id, nummer=nummer)
+    except Exception as exc:
+        koersel_fejlet(koersel_id=koersel_id, fejl=f"{type(exc).__name__}: {exc}")
+        raise
     return koersel_afslut(koersel_id=koersel_id)

@@ -7,16 +7,28 @@ mid-chunk has its chunk redelivered; the chunk's transaction rolled back, so it 
 
 from __future__ import annotations
 
+import logging
+
 from celery import chord, shared_task
 from django.db import OperationalError
 
 from . import services
+
+logger = logging.getLogger(__name__)
 
 RETRY = {"autoretry_for": (OperationalError,), "retry_backoff": True, "max_retries": 5}
 
 
 @shared_task(**RETRY)
 def koersel_koer(koersel_id: int) -> None:
+    if koersel_koer.app.conf.task_always_eager:
+        # Embedded mode: the run happens inside the request that started it. A failure leaves
+        # the run FAILED and resumable; the page that started it still answers.
+        try:
+            services.koer_synkront(koersel_id=koersel_id)
+        except Exception:
+            logger.exception("Sagstilknytningskørsel %s fejlede", koersel_id)
+        return
     numre = services.koersel_markér_koerer(koersel_id)
     if not numre:
         services.koersel_afslut(koersel_id=koersel_id)

@@ -117,10 +117,12 @@ def test_a_run_that_dies_mid_chunk_resumes_and_processes_every_konto_once(
     with pytest.raises(RuntimeError):
         koer_synkront(koersel_id=koersel.pk)
     koersel.refresh_from_db()
+    assert koersel.status == KoerselStatus.FAILED and "arbejderen døde" in koersel.fejl
     assert koersel.behandlet == 2  # the first chunk committed, the second rolled back
     assert koersel.beslutninger.count() == 2
 
     monkeypatch.setattr(services, "opgaver_synkroniser", real)
+    services.koersel_genoptag(koersel=koersel, user=None)
     koersel = koer_synkront(koersel_id=koersel.pk)
     assert koersel.status == KoerselStatus.DONE
     assert koersel.behandlet == 5
