@@ -29,12 +29,15 @@ KONTO = Debitorkonto._meta.db_table
 FORDRING = Fordring._meta.db_table
 POSTERING = Postering._meta.db_table
 
-# The dækninger of the files that are not yet booked (re-imports skip the booked ones).
+# The dækninger of the files that are not yet booked (re-imports skip the booked ones). The
+# condition on ``ekstern_id`` is written exactly as the partial unique index's predicate, or
+# SQLite will not use that index.
 NYE_DAEKNINGER = f"""
     SELECT s.* FROM imp_daekninger s
     WHERE NOT EXISTS (
         SELECT 1 FROM {POSTERING} p
-        WHERE p.kommune_id = s.kommune_id AND p.ekstern_id = s.daekningsid AND p.ekstern_id <> ''
+        WHERE p.kommune_id = s.kommune_id AND p.ekstern_id = s.daekningsid
+            AND NOT (p.ekstern_id = '')
     )
 """
 
@@ -210,7 +213,7 @@ def _daekning_bogfoert() -> Kontrol:
         f"""
         SELECT s.linje, s.daekningsid FROM imp_daekninger s
         JOIN {POSTERING} p ON p.kommune_id = s.kommune_id AND p.ekstern_id = s.daekningsid
-            AND p.ekstern_id <> ''
+            AND NOT (p.ekstern_id = '')
         JOIN {FORDRING} f ON f.id = p.fordring_id
         WHERE f.fordringsid <> s.fordringsid OR p.art <> s.art
             OR round(p.beloeb * -100) <> s.beloeb

@@ -38,7 +38,9 @@ _CHUNK = 1 << 20
 _MAKS_LINJER_I_FELT = 50  # physical lines one quoted record may span
 _MAKS_CACHE = 300_000  # entries per value cache; keeps memory bounded on very varied files
 
-Fejlsink = Callable[[int, str], None]
+# Receives a bad row: its number, the Danish reason, and its fields as far as they could be read
+# (empty for a bad header).
+Fejlsink = Callable[[int, str, Sequence[str]], None]
 
 
 class RaekkeFejl(Exception):
@@ -114,13 +116,13 @@ def laes_raekker(fh: TextIO, fejl: Fejlsink) -> Iterator[tuple[int, list[str]]]:
                     venter.append(tekstlinje)
                     felter = _parse_citeret(venter)
                     if felter is not None:
-                        venter = []
                         if isinstance(felter, str):
-                            fejl(start, felter)
+                            fejl(start, felter, venter[0].split(";"))
                         else:
                             yield start, felter
+                        venter = []
                     elif len(venter) > _MAKS_LINJER_I_FELT:
-                        fejl(start, "anførselstegn er ikke afsluttet")
+                        fejl(start, "anførselstegn er ikke afsluttet", venter[0].split(";"))
                         venter = []
                     continue
                 if tekstlinje.endswith("\r"):
@@ -128,20 +130,20 @@ def laes_raekker(fh: TextIO, fejl: Fejlsink) -> Iterator[tuple[int, list[str]]]:
                 if not tekstlinje:
                     continue
                 if "\x00" in tekstlinje:
-                    fejl(linje, "rækken indeholder et NUL-tegn")
+                    fejl(linje, "rækken indeholder et NUL-tegn", tekstlinje.split(";"))
                 elif '"' in tekstlinje:
                     felter = _parse_citeret([tekstlinje])
                     if felter is None:
                         venter, start = [tekstlinje], linje
                     elif isinstance(felter, str):
-                        fejl(linje, felter)
+                        fejl(linje, felter, tekstlinje.split(";"))
                     else:
                         yield linje, felter
                 else:
                     yield linje, tekstlinje.split(";")
         if not chunk:
             if venter:
-                fejl(start, "anførselstegn er ikke afsluttet")
+                fejl(start, "anførselstegn er ikke afsluttet", venter[0].split(";"))
             return
 
 
@@ -152,7 +154,9 @@ def _parse_citeret(linjer: list[str]) -> list[str] | str | None:
     except csv.Error as exc:
         if "unexpected end of data" in str(exc):
             return None
-        return f"ugyldig CSV: {exc}"
+        if "field larger than field limit" in str(exc):
+            return "ugyldig CSV: et felt er for langt"
+        return "ugyldig CSV: anførselstegn står forkert"
 
 
 # --- Field parsers ------------------------------------------------------------------------------
@@ -300,27 +304,41 @@ def laes_csv(
     """
     kodning = find_kodning(sti)
     if kodning == UTF16:
-        fejl(1, "filen er gemt som UTF-16; gem den som CSV (UTF-8 eller Windows-1252)")
+        fejl(1, "filen er gemt som UTF-16; gem den som CSV (UTF-8 eller Windows-1252)", ())
         return
     try:
         with sti.open(encoding=kodning, newline="") as fh:
             overskrift = laes_overskrift(fh)
             if overskrift is None:
-                fejl(1, "filen er tom (overskriftsrækken mangler)")
+                fejl(1, "filen er tom (overskriftsrækken mangler)", ())
                 return
             orden = _kolonneorden(overskrift, kolonner, valgfri, fejl)
             if orden is None:
                 return
             antal = len(overskrift)
-            for linje, felter in laes_raekker(fh, fejl):
+
+            def daarlig(linje: int, aarsag: str, felter: Sequence[str]) -> None:
+                # Pass on the fields in contract order as far as the bad row allows.
+                if orden is _SAMME_ORDEN:
+                    fejl(linje, aarsag, felter)
+                elif orden is not None and len(felter) >= antal:
+                    fejl(linje, aarsag, orden(list(felter[:antal])))
+                else:
+                    fejl(linje, aarsag, ())
+
+            for linje, felter in laes_raekker(fh, daarlig):
                 if len(felter) != antal:
-                    fejl(linje, f"rækken har {len(felter)} felter, men overskriften har {antal}")
+                    daarlig(
+                        linje,
+                        f"rækken har {len(felter)} felter, men overskriften har {antal}",
+                        felter,
+                    )
                 elif orden is _SAMME_ORDEN:
                     yield linje, felter
                 else:
                     yield linje, orden(felter)
     except UnicodeDecodeError:
-        fejl(1, "filen kan hverken læses som UTF-8 eller som Windows-1252")
+        fejl(1, "filen kan hverken læses som UTF-8 eller som Windows-1252", ())
 
 
 def _samme_orden(felter: list[str]) -> Sequence[str]:
@@ -337,16 +355,16 @@ def _kolonneorden(
     gyldig = True
     for navn in overskrift:
         if overskrift.count(navn) > 1:
-            fejl(1, f"kolonnen '{navn}' står flere gange i overskriften")
+            fejl(1, f"kolonnen '{navn}' står flere gange i overskriften", ())
             gyldig = False
             break
     for navn in overskrift:
         if navn not in kolonner and navn not in valgfri:
-            fejl(1, f"ukendt kolonne '{navn}'")
+            fejl(1, f"ukendt kolonne '{navn}'", ())
             gyldig = False
     for navn in kolonner:
         if navn not in overskrift:
-            fejl(1, f"kolonnen '{navn}' mangler")
+            fejl(1, f"kolonnen '{navn}' mangler", ())
             gyldig = False
     if not gyldig:
         return None

@@ -58,4 +58,10 @@ class ImportResultat:
             linjer.append(
                 f"  {tabel}: {self.oprettet[tabel]} oprettet, {self.opdateret[tabel]} opdateret"
             )
+        if self.varighed:
+            tider = ", ".join(
+                f"{fase} {sekunder:.1f} s".replace(".", ",")
+                for fase, sekunder in self.varighed.items()
+            )
+            linjer.append(f"Tid: {tider}.")
         return "\n".join(linjer)

@@ -104,18 +104,19 @@ def _indlaes(
     daarlige_linjer = 0
     afviste: list[tuple[str, int, str, str]] = []
 
-    def rapporter_laesning(linje: int, aarsag: str) -> None:
-        nonlocal daarlige_linjer
-        daarlige_linjer += linje > 1
-        fejl.append((nr, linje, aarsag))
-
     def rapporter(linje: int, aarsag: str, raekke: Sequence[str]) -> None:
         fejl.append((nr, linje, aarsag))
         # Remember the key of a rejected row, so rows that refer to it are not also reported
         # as referring to something that does not exist.
-        kommune_id = felter.kommune.get(raekke[0])
-        if kommune_id is not None and raekke[1].strip():
-            afviste.append((spec.tabel, linje, kommune_id, raekke[1].strip()))
+        if len(raekke) >= 2 and raekke[1].strip():
+            kommune_id = felter.kommune.get(raekke[0]) or felter.kommune.get(raekke[0].strip())
+            if kommune_id is not None:
+                afviste.append((spec.tabel, linje, kommune_id, raekke[1].strip()))
+
+    def rapporter_laesning(linje: int, aarsag: str, raekke: Sequence[str]) -> None:
+        nonlocal daarlige_linjer
+        daarlige_linjer += linje > 1
+        rapporter(linje, aarsag, raekke)
 
     start = time.perf_counter()
     raekker = laes_csv(mappe / spec.fil, spec.kolonner, spec.valgfri, rapporter_laesning)

@@ -447,7 +447,7 @@ def _kreditposteringer(cursor: CursorWrapper, nu: object, aktoer: str) -> tuple[
         f"""
         {parker} FROM imp_nye_daekninger n
         JOIN {POSTERING} p ON p.kommune_id = n.kommune_id AND p.ekstern_id = n.daekningsid
-            AND p.ekstern_id <> ''
+            AND NOT (p.ekstern_id = '')
         WHERE {parkeres}
         """,
         parker_params,

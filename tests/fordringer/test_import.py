@@ -256,10 +256,27 @@ def test_quoted_fields_with_semicolons_newlines_and_special_characters(tmp_path,
     assert fordring("F 3").restance == Decimal("10.00")
 
 
+def test_bad_quoting_is_a_bad_row_and_reading_goes_on(tmp_path, db):
+    data = grunddata()
+    skriv_udtraek(tmp_path, data)
+    fordringer = (tmp_path / "fordringer.csv").read_text(encoding="utf-8").splitlines()
+    fordringer[2] = fordringer[2].replace("Ukendt kode", '"Ukendt" kode')
+    fordringer.append('101;F9;K1;;KTH;"uafsluttet;;;;1,00;OPKRAEV;0;N')
+    (tmp_path / "fordringer.csv").write_text("\r\n".join(fordringer), encoding="utf-8")
+    with pytest.raises(ImportFejl) as info:
+        import_kmd_aktiv(tmp_path)
+    assert info.value.fejl == [
+        "fordringer.csv:3: ugyldig CSV: anførselstegn står forkert",
+        "fordringer.csv:6: anførselstegn er ikke afsluttet",
+    ]
+
+
 def test_fast_line_splitting_agrees_with_the_csv_module():
     tekst = 'a;b;c\r\nd;"e;f";g\r\n\r\nh;"i\r\nj";k\r\n"l""m";n;o\nx;y;z\r\np;q;r\r\n;;\r\n'
     fejl: list[tuple[int, str]] = []
-    fra_os = [felter for _, felter in laes_raekker(io.StringIO(tekst), lambda *f: fejl.append(f))]
+    fra_os = [
+        felter for _, felter in laes_raekker(io.StringIO(tekst), lambda *f: fejl.append(f[:2]))
+    ]
     fra_csv = [r for r in csv.reader(io.StringIO(tekst, newline=""), delimiter=";") if r]
     assert fra_os == [[felt.replace("\r\n", "\n") for felt in r] for r in fra_csv]
     assert fejl == []
