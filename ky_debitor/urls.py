@@ -11,4 +11,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("ky_debitor.urls_auth")),
     path("", include("fordringer.urls")),
+    path("", include("rapporter.urls")),
+    path("", include("opgavepakker.urls")),
 ]

@@ -1,0 +1,386 @@
+"""Reads for the caseworker's workspace. Every read starts from ``.for_user(user)``.
+
+Each screen's reads are a fixed number of queries whatever the number of tasks: counts are
+aggregated in the database, per-row sums are subqueries, and lists are paginated.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from fordringer.choices import Kilde, SagStatus, Tilknytning
+from fordringer.models import (
+    Bevilling,
+    Debitorkonto,
+    Fordring,
+    Parkering,
+    Sag,
+    Ydelsestype,
+)
+from fordringer.selectors import ydelseskode_tabel
+from ky_debitor.money import NUL, MoneyField
+from sagstilknytning.regler import AARSAG_TEKST, norm
+
+from .frister import Fristberegning, fristberegning
+from .models import Opgave, Opgavepakke, OpgaveType
+from .workflow import AABNE, OpgaveStatus
+
+# The engine's rule names (the evidence) in plain Danish.
+REGEL_TEKST: dict[str, str] = {
+    "reference": "Fordringens KMD Aktiv reference er bevillingsnummeret",
+    "reference_i_tekst": "Bevillingsnummeret står i fordringens tekst",
+    "ydelse_og_periode": "Én bevilling har fordringens ydelseskode og dækker perioden",
+}
+
+
+def regel_tekst(regel: str) -> str:
+    return REGEL_TEKST.get(regel) or AARSAG_TEKST.get(regel, regel)
+
+
+# --- Start page ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PakkeLinje:
+    pakke: Opgavepakke
+    aabne: int
+    i_gang: int
+    afsluttet: int
+    parkeret: Decimal
+
+    @property
+    def ikke_afsluttet(self) -> int:
+        return self.aabne + self.i_gang
+
+
+@dataclass(frozen=True)
+class Oversigt:
+    pakker: list[PakkeLinje]
+    frist: Fristberegning
+    aabne_i_alt: int
+    parkeret_i_alt: Decimal
+    mine: list[Opgave]
+
+    @property
+    def mi_kan_afsluttes(self) -> bool:
+        return self.aabne_i_alt == 0
+
+    @property
+    def mest_presserende(self) -> PakkeLinje | None:
+        """The first package in order (med dækninger first) with open, untaken tasks."""
+        return next((p for p in self.pakker if not p.pakke.venteskridt and p.aabne), None)
+
+
+def _parkeret_pr_konto() -> Subquery:
+    return Subquery(
+        Parkering.objects.filter(konto=OuterRef("konto"), frigivet__isnull=True)
+        .values("konto")
+        .annotate(s=Sum("beloeb"))
+        .values("s"),
+        output_field=MoneyField(),
+    )
+
+
+def opgave_oversigt(*, user: Any, i_dag: dt.date | None = None) -> Oversigt:
+    """The 15 packages of the user's kommune with counts, parked sums, the deadline and the
+    user's own tasks in progress. Packages *med dækninger* come first (their ``raekkefoelge``).
+    """
+    pakker = list(
+        Opgavepakke.objects.for_user(user)
+        .annotate(
+            aabne=Count("opgaver", filter=Q(opgaver__status=OpgaveStatus.AABEN)),
+            i_gang=Count("opgaver", filter=Q(opgaver__status=OpgaveStatus.I_GANG)),
+            afsluttet=Count("opgaver", filter=Q(opgaver__status=OpgaveStatus.AFSLUTTET)),
+        )
+        .order_by("-med_daekninger", "venteskridt", "raekkefoelge")
+    )
+    # Parked sums per package: the unreleased parkeringer of konti with an open task there.
+    parkeret = dict(
+        Parkering.objects.for_user(user)
+        .filter(frigivet__isnull=True, konto__opgaver__status__in=AABNE)
+        .values_list("konto__opgaver__pakke")
+        .annotate(s=Sum("beloeb"))
+        .values_list("konto__opgaver__pakke", "s")
+    )
+    linjer = [
+        PakkeLinje(
+            pakke=p,
+            aabne=p.aabne,
+            i_gang=p.i_gang,
+            afsluttet=p.afsluttet,
+            parkeret=parkeret.get(p.pk) or NUL,
+        )
+        for p in pakker
+    ]
+    arbejdende = [linje for linje in linjer if not linje.pakke.venteskridt]
+    med = sum(linje.ikke_afsluttet for linje in arbejdende if linje.pakke.med_daekninger)
+    kommune = getattr(user, "kommune", None)
+    frist = fristberegning(
+        frist_maaned_dag=kommune.frist_maaned_dag if kommune else "31-01",
+        i_dag=i_dag or timezone.localdate(),
+        aabne_med_daekninger=med,
+    )
+    mine = list(
+        Opgave.objects.for_user(user)
+        .filter(status=OpgaveStatus.I_GANG, tildelt=user)
+        .select_related("konto__borger", "pakke")
+        .order_by("oprettet", "pk")[:20]
+    )
+    venteskridt_parkeret = sum((linje.parkeret for linje in linjer if linje.pakke.venteskridt), NUL)
+    return Oversigt(
+        pakker=linjer,
+        frist=frist,
+        aabne_i_alt=sum(linje.ikke_afsluttet for linje in linjer),
+        parkeret_i_alt=venteskridt_parkeret,
+        mine=mine,
+    )
+
+
+# --- Task list -------------------------------------------------------------------------------
+
+
+def opgaver_for_liste(*, user: Any) -> QuerySet[Opgave]:
+    """All tasks of the user's kommune with what the list shows and filters on: the konto's
+    restance and unreleased parked amount (subqueries, so one query per page)."""
+    restance = (
+        Fordring.objects.filter(konto=OuterRef("konto"))
+        .values("konto")
+        .annotate(s=Sum("restance"))
+        .values("s")
+    )
+    return (
+        Opgave.objects.for_user(user)
+        .select_related("konto__borger", "tildelt", "pakke")
+        .annotate(
+            restance_i_alt=Coalesce(Subquery(restance), NUL, output_field=MoneyField()),
+            parkeret_i_alt=Coalesce(_parkeret_pr_konto(), NUL, output_field=MoneyField()),
+        )
+    )
+
+
+def pakke_for_user(*, user: Any, pk: int) -> Opgavepakke:
+    return Opgavepakke.objects.for_user(user).get(pk=pk)
+
+
+def pakker_for_user(*, user: Any) -> QuerySet[Opgavepakke]:
+    return Opgavepakke.objects.for_user(user).order_by("-med_daekninger", "raekkefoelge")
+
+
+# --- Task screen -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BevillingKandidat:
+    bevilling: Bevilling
+    reference: bool
+    ydelseskode: bool
+    periode: bool
+    ydelsestype_id: int | None
+
+    @property
+    def point(self) -> int:
+        return 4 * self.reference + 2 * self.ydelseskode + self.periode
+
+    @property
+    def sag_id(self) -> int | None:
+        return self.bevilling.sag_id
+
+
+@dataclass(frozen=True)
+class FordringEvidensVisning:
+    regel: str
+    tekst: str
+    kandidater: list[dict[str, str]]
+
+
+@dataclass
+class Opgaveskaerm:
+    opgave: Opgave
+    konto: Debitorkonto
+    fordringer: Sequence[Fordring]
+    evidens: dict[int, FordringEvidensVisning]
+    kandidater: list[BevillingKandidat]
+    sager: list[Sag]
+    ydelsestyper: list[Ydelsestype]
+    aarsag_tekst: str
+    parkeret: Decimal
+    restance: Decimal
+    kun_ydelsestype: bool
+
+    @property
+    def evidenslinjer(self) -> list[tuple[Fordring, FordringEvidensVisning | None]]:
+        return [(f, self.evidens.get(f.pk)) for f in self.fordringer]
+
+
+def opgave_for_user(*, user: Any, pk: int) -> Opgave:
+    return (
+        Opgave.objects.for_user(user)
+        .select_related("pakke", "tildelt", "afsluttet_af", "konto__borger")
+        .get(pk=pk)
+    )
+
+
+def _daekker(bevilling: Bevilling, fordring: Fordring) -> bool:
+    if fordring.periode_fra is None:
+        return False
+    slut = fordring.periode_til or fordring.periode_fra
+    return bevilling.periode_fra <= fordring.periode_fra and (
+        bevilling.periode_til is None or slut <= bevilling.periode_til
+    )
+
+
+def rangerede_kandidater(
+    bevillinger: Sequence[Bevilling], fordringer: Sequence[Fordring], koder: dict[str, int]
+) -> list[BevillingKandidat]:
+    """The borger's bevillinger, best first: a reference (or the number in a claim's text)
+    counts most, then the benefit code, then a period covering every claim (DESIGN §5)."""
+    referencer = {norm(f.kmd_aktiv_reference) for f in fordringer if f.kmd_aktiv_reference}
+    ord_i_tekst = {norm(o) for f in fordringer for o in f.tekst.replace(",", " ").split()}
+    fkoder = {f.ydelseskode.strip().upper() for f in fordringer if f.ydelseskode}
+    kandidater = [
+        BevillingKandidat(
+            bevilling=b,
+            reference=norm(b.bevillingsnummer) in referencer | ord_i_tekst,
+            ydelseskode=b.ydelseskode.strip().upper() in fkoder,
+            periode=bool(fordringer) and all(_daekker(b, f) for f in fordringer),
+            ydelsestype_id=koder.get(b.ydelseskode.strip().upper()),
+        )
+        for b in bevillinger
+    ]
+    return sorted(kandidater, key=lambda k: (-k.point, k.bevilling.bevillingsnummer))
+
+
+def opgaveskaerm(*, opgave: Opgave) -> Opgaveskaerm:
+    """Everything the "Opret fordringssag" screen shows, in five queries."""
+    konto = opgave.konto
+    fordringer = list(
+        konto.fordringer.select_related("ydelsestype")
+        .annotate(
+            parkeret=Sum(
+                "posteringer__parkering__beloeb",
+                filter=Q(posteringer__parkering__frigivet__isnull=True),
+            )
+        )
+        .order_by("forfaldsdato", "fordringsid")
+    )
+    bevillinger = list(
+        Bevilling.objects.for_kommune(konto.kommune_id)
+        .filter(borger_id=konto.borger_id)
+        .select_related("sag")
+    )
+    sager = list(
+        Sag.objects.for_kommune(konto.kommune_id)
+        .filter(borger_id=konto.borger_id)
+        .select_related("ydelsestype")
+        .order_by("-status", "sagsnummer")
+    )
+    koder = ydelseskode_tabel()
+    ydelsestyper = list(Ydelsestype.objects.order_by("navn"))
+    evidens: dict[int, FordringEvidensVisning] = {}
+    for raekke in (opgave.evidens or {}).get("fordringer", []):
+        evidens[int(raekke.get("fordring_id", 0))] = FordringEvidensVisning(
+            regel=str(raekke.get("regel", "")),
+            tekst=regel_tekst(str(raekke.get("regel", ""))),
+            kandidater=list(raekke.get("kandidater", [])),
+        )
+    return Opgaveskaerm(
+        opgave=opgave,
+        konto=konto,
+        fordringer=fordringer,
+        evidens=evidens,
+        kandidater=rangerede_kandidater(bevillinger, fordringer, koder),
+        sager=sager,
+        ydelsestyper=ydelsestyper,
+        aarsag_tekst=regel_tekst(opgave.aarsag) if opgave.aarsag else "",
+        parkeret=sum((f.parkeret or NUL for f in fordringer), NUL),
+        restance=sum((f.restance for f in fordringer), NUL),
+        kun_ydelsestype=opgave.aarsag == "YDELSESTYPE_UKENDT" and konto.er_tilknyttet,
+    )
+
+
+def aabne_sager(sager: list[Sag]) -> list[Sag]:
+    return [s for s in sager if s.status == SagStatus.AABEN]
+
+
+def aaben_opret_opgave(*, user: Any, konto_id: int) -> Opgave | None:
+    return (
+        Opgave.objects.for_user(user)
+        .filter(konto_id=konto_id, status__in=AABNE, type=OpgaveType.OPRET_FORDRINGSSAG)
+        .first()
+    )
+
+
+def naeste_opgave(*, user: Any, pakke_id: int) -> Opgave | None:
+    """The next open, untaken task of the package (what "Næste opgave" takes)."""
+    return (
+        Opgave.objects.for_user(user)
+        .filter(pakke_id=pakke_id, status=OpgaveStatus.AABEN, type=OpgaveType.OPRET_FORDRINGSSAG)
+        .order_by("oprettet", "pk")
+        .first()
+    )
+
+
+# --- Manglende ydelsestype -------------------------------------------------------------------
+
+
+def konti_uden_ydelsestype(*, user: Any) -> QuerySet[Debitorkonto]:
+    """Linked KMD Aktiv konti with a claim that has no ydelsestype, with their open task."""
+    opgave = Opgave.objects.filter(
+        konto=OuterRef("pk"), status__in=AABNE, type=OpgaveType.OPRET_FORDRINGSSAG
+    ).order_by("pk")
+    return (
+        Debitorkonto.objects.for_user(user)
+        .filter(kilde=Kilde.KMD_AKTIV)
+        .exclude(tilknytning=Tilknytning.INGEN)
+        .filter(Exists(Fordring.objects.filter(konto=OuterRef("pk"), ydelsestype__isnull=True)))
+        .select_related("borger", "bevilling", "sag")
+        .annotate(
+            uden_ydelsestype=Count("fordringer", filter=Q(fordringer__ydelsestype__isnull=True)),
+            opgave_id=Subquery(opgave.values("pk")[:1]),
+        )
+        .order_by("kontonummer")
+    )
+
+
+# --- Receipt ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KvitteringVisning:
+    konto: Debitorkonto
+    fordringer: list[Fordring]
+    frigivet: int
+    parkeret_tilbage: int
+    lukkede: list[Opgave]
+
+
+def kvittering(*, opgave: Opgave) -> KvitteringVisning:
+    """What a completed task did to its konto: link, stamped claims, released entries."""
+    konto = Debitorkonto.objects.select_related("sag", "bevilling", "borger", "tilknyttet_af").get(
+        pk=opgave.konto_id
+    )
+    parkering = Parkering.objects.filter(konto_id=konto.pk).aggregate(
+        antal_frigivet=Count("pk", filter=Q(frigivet__isnull=False)),
+        antal_tilbage=Count("pk", filter=Q(frigivet__isnull=True)),
+    )
+    return KvitteringVisning(
+        konto=konto,
+        fordringer=list(
+            konto.fordringer.select_related("ydelsestype").order_by("forfaldsdato", "fordringsid")
+        ),
+        frigivet=parkering["antal_frigivet"],
+        parkeret_tilbage=parkering["antal_tilbage"],
+        lukkede=list(
+            Opgave.objects.filter(konto_id=konto.pk, afsluttet=opgave.afsluttet)
+            .select_related("pakke")
+            .order_by("pk")
+        ),
+    )

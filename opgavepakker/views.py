@@ -1,0 +1,246 @@
+"""The caseworker's workspace: "Mine opgaver", the task list, the "Opret fordringssag" screen.
+
+Sagsbehandler and Projektleder only (others 403). Every read goes through a selector scoped
+with ``.for_user(request.user)``, so another kommune's task or package is a 404; every write is
+a service in ``opgave_services``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from ky_debitor.audit import opslag_log
+from ky_debitor.errors import ApplicationError, ConflictError
+from ky_debitor.roles import Rolle, has_role
+
+from . import opgave_services, selectors
+from .filters import CprFilterForm, OpgaveFilter, cpr_filter
+from .forms import OpgaveForm, TildelForm
+from .models import Opgave, Opgavepakke, OpgaveType
+from .workflow import OpgaveStatus
+
+SIDE_STOERRELSE = 25
+
+View = Callable[..., HttpResponse]
+
+
+def arbejdsrum(view: View) -> View:
+    """Logged in, and Sagsbehandler or Projektleder; anyone else gets 403."""
+
+    @login_required
+    @wraps(view)
+    def indpakket(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not has_role(request.user, Rolle.SAGSBEHANDLER, Rolle.PROJEKTLEDER):
+            raise PermissionDenied("Kun sagsbehandlere og projektledere har adgang til opgaverne.")
+        return view(request, *args, **kwargs)
+
+    return indpakket
+
+
+def _opgave(request: HttpRequest, pk: int) -> Opgave:
+    try:
+        return selectors.opgave_for_user(user=request.user, pk=pk)
+    except Opgave.DoesNotExist as exc:
+        raise Http404("Opgaven findes ikke.") from exc
+
+
+@require_GET
+@arbejdsrum
+def mine_opgaver(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "opgavepakker/mine_opgaver.html",
+        {"oversigt": selectors.opgave_oversigt(user=request.user)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+@arbejdsrum
+def opgave_liste(request: HttpRequest) -> HttpResponse:
+    """Filters come by GET; the CPR filter only by POST, so a CPR is in no URL."""
+    filtre = OpgaveFilter(
+        request.GET, queryset=selectors.opgaver_for_liste(user=request.user), request=request
+    )
+    opgaver = filtre.qs
+    cpr_form = CprFilterForm(request.POST if request.method == "POST" else None)
+    if cpr_form.is_bound and cpr_form.is_valid():
+        opgaver = cpr_filter(opgaver, cpr_form.cleaned_data["cpr"])
+    if not filtre.data.get("sorter"):
+        opgaver = opgaver.order_by("-parkeret_i_alt", "oprettet", "pk")
+    else:
+        opgaver = opgaver.order_by(*opgaver.query.order_by, "pk")
+    side = Paginator(opgaver, SIDE_STOERRELSE).get_page(request.GET.get("side"))
+    projektleder = has_role(request.user, Rolle.PROJEKTLEDER)
+    pakke = filtre.form.cleaned_data.get("pakke") if filtre.form.is_valid() else None
+    forespoergsel = request.GET.copy()
+    forespoergsel.pop("side", None)
+    return render(
+        request,
+        "opgavepakker/opgave_liste.html",
+        {
+            "filtre": filtre,
+            "side": side,
+            "pakke": pakke,
+            "cpr_form": cpr_form,
+            "projektleder": projektleder,
+            "brugere": list(opgave_services.tildelbare_brugere(user=request.user))
+            if projektleder
+            else [],
+            "forespoergsel": forespoergsel.urlencode(),
+        },
+    )
+
+
+@require_POST
+@arbejdsrum
+def opgave_tag(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        opgave_services.opgave_tag(user=request.user, opgave_id=pk)
+    except Opgave.DoesNotExist as exc:
+        raise Http404("Opgaven findes ikke.") from exc
+    except ApplicationError as fejl:
+        messages.error(request, fejl.message)
+        return redirect(request.POST.get("tilbage") or reverse("opgave_liste"))
+    return redirect("opgave", pk=pk)
+
+
+@require_POST
+@arbejdsrum
+def opgave_aflever(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        opgave = opgave_services.opgave_aflever(user=request.user, opgave_id=pk)
+    except Opgave.DoesNotExist as exc:
+        raise Http404("Opgaven findes ikke.") from exc
+    except ApplicationError as fejl:
+        messages.error(request, fejl.message)
+        return redirect("opgave", pk=pk)
+    messages.success(request, "Opgaven er afleveret og kan tages af en anden.")
+    return redirect(f"{reverse('opgave_liste')}?pakke={opgave.pakke_id}")
+
+
+@require_POST
+@arbejdsrum
+def naeste_opgave(request: HttpRequest, pakke_pk: int) -> HttpResponse:
+    try:
+        pakke = selectors.pakke_for_user(user=request.user, pk=pakke_pk)
+    except Opgavepakke.DoesNotExist as exc:
+        raise Http404("Opgavepakken findes ikke.") from exc
+    opgave = opgave_services.opgave_tag_naeste(user=request.user, pakke_id=pakke.pk)
+    if opgave is None:
+        messages.info(request, f"Der er ikke flere ledige opgaver i pakken »{pakke.navn}«.")
+        return redirect("mine_opgaver")
+    return redirect("opgave", pk=opgave.pk)
+
+
+@require_POST
+@arbejdsrum
+def opgaver_tildel(request: HttpRequest) -> HttpResponse:
+    if not has_role(request.user, Rolle.PROJEKTLEDER):
+        raise PermissionDenied("Kun en projektleder kan fordele opgaver.")
+    ider = [int(v) for v in request.POST.getlist("opgaver") if v.isdigit()]
+    form = TildelForm(
+        request.POST,
+        opgave_ids=ider,
+        brugere=list(opgave_services.tildelbare_brugere(user=request.user)),
+    )
+    tilbage = request.POST.get("tilbage", "")
+    if not tilbage.startswith("/"):
+        tilbage = reverse("opgave_liste")
+    if not form.is_valid():
+        for fejl in form.errors.values():
+            messages.error(request, " ".join(str(f) for f in fejl))
+        return redirect(tilbage)
+    try:
+        antal = opgave_services.opgaver_tildel(
+            user=request.user,
+            opgave_ids=form.cleaned_data["opgaver"],
+            bruger_id=form.cleaned_data["bruger"],
+        )
+    except ApplicationError as fejl:
+        messages.error(request, fejl.message)
+    else:
+        messages.success(request, f"{antal} opgave{'r' if antal != 1 else ''} er tildelt.")
+    return redirect(tilbage)
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache  # the screen shows a full CPR number
+@arbejdsrum
+def opgave(request: HttpRequest, pk: int) -> HttpResponse:
+    """The "Opret fordringssag" screen; POST confirms and shows the receipt."""
+    opgave = _opgave(request, pk)
+    if opgave.type == OpgaveType.DAEKNINGER:
+        # The waiting step is not worked on its own: open the konto's "Opret fordringssag".
+        aaben = selectors.aaben_opret_opgave(user=request.user, konto_id=opgave.konto_id)
+        if aaben is not None:
+            return redirect("opgave", pk=aaben.pk)
+        return redirect("debitorkonto", pk=opgave.konto_id)
+    if opgave.status == OpgaveStatus.AFSLUTTET and request.method == "GET":
+        return redirect("opgave_kvittering", pk=pk)
+    skaerm = selectors.opgaveskaerm(opgave=opgave)
+    form = OpgaveForm(request.POST or None, skaerm=skaerm)
+    konflikt = False
+    if request.method == "POST" and form.is_valid():
+        try:
+            opgave_services.opgave_afslut(user=request.user, opgave_id=opgave.pk, valg=form.valg())
+        except ApplicationError as fejl:
+            konflikt = isinstance(fejl, ConflictError)
+            if fejl.felt and fejl.felt in form.fields:
+                form.add_error(fejl.felt, fejl.message)
+            else:
+                form.add_error(None, fejl.message)
+        else:
+            return redirect("opgave_kvittering", pk=pk)
+    opslag_log(
+        user=request.user,
+        kommune_id=opgave.kommune_id,
+        objekt=opgave.konto,
+        formaal=f"Opgave {opgave.pk} (Opret fordringssag) vist med borgerens fulde CPR-nummer",
+    )
+    return render(
+        request,
+        "opgavepakker/opgave.html",
+        {"opgave": opgave, "skaerm": skaerm, "form": form, "konto": opgave.konto},
+        status=409 if konflikt else 200,
+    )
+
+
+@require_GET
+@arbejdsrum
+def opgave_kvittering(request: HttpRequest, pk: int) -> HttpResponse:
+    opgave = _opgave(request, pk)
+    if opgave.status != OpgaveStatus.AFSLUTTET:
+        return redirect("opgave", pk=pk)
+    return render(
+        request,
+        "opgavepakker/kvittering.html",
+        {
+            "opgave": opgave,
+            "kvittering": selectors.kvittering(opgave=opgave),
+            "naeste": selectors.naeste_opgave(user=request.user, pakke_id=opgave.pakke_id),
+        },
+    )
+
+
+@require_GET
+@arbejdsrum
+def manglende_ydelsestype(request: HttpRequest) -> HttpResponse:
+    side = Paginator(selectors.konti_uden_ydelsestype(user=request.user), SIDE_STOERRELSE)
+    return render(
+        request,
+        "opgavepakker/manglende_ydelsestype.html",
+        {"side": side.get_page(request.GET.get("side"))},
+    )
