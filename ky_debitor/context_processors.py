@@ -10,6 +10,6 @@ def bruger(request: HttpRequest) -> dict[str, Any]:
     return {
         "ky_kommune": getattr(user, "kommune", None),
         "ky_er_drift": has_role(user, Rolle.DRIFT),
-        # The caseworker workspace ("Mine opgaver") is for these two roles only.
+        # The caseworker workspace ("Mine opgaver") and Dataudtræk are for these two roles.
         "ky_har_opgaver": has_role(user, Rolle.SAGSBEHANDLER, Rolle.PROJEKTLEDER),
     }

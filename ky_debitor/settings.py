@@ -124,6 +124,16 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": int(os.environ.get("KY_CELERY_VISIBILITY_TIMEOUT", "3600"))
 }
 CELERY_TIMEZONE = "Europe/Copenhagen"
+CELERY_BEAT_SCHEDULE = {
+    "ryd-gamle-udtraek": {
+        "task": "rapporter.tasks.eksport_ryd_op",
+        "schedule": 24 * 60 * 60,  # daily
+    },
+}
+
+# --- Reports --------------------------------------------------------------------------------
+KY_EKSPORT_DAGE = int(os.environ.get("KY_EKSPORT_DAGE", "7"))  # stored exports kept this long
+KY_EKSPORT_GRAENSE = int(os.environ.get("KY_EKSPORT_GRAENSE", "20000"))  # rows: above → Celery
 
 # --- Language, time, money ------------------------------------------------------------------
 LANGUAGE_CODE = "da"

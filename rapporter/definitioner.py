@@ -1,30 +1,43 @@
-"""Report definitions: a name, a Danish title, typed columns and a row source scoped by kommune.
+"""Report definitions: a name, a Danish title, filters, typed columns and a row source.
 
-Rows are streamed from the database with ``iterator(chunk_size=…)``; no report holds its whole
-result in memory.
+A row source takes a kommune id and the chosen filters; it always starts from that kommune
+(``.for_kommune``) and streams rows from the database with ``iterator(chunk_size=…)``, so no
+report holds its whole result in memory. The row sources live in ``rapporter.selectors``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import OuterRef, Subquery
+from fordringer.choices import KontoStatus
 
-from fordringer.choices import Kilde, Tilknytning
-from fordringer.models import Debitorkonto
-from opgavepakker.models import Opgave, OpgaveType
-from opgavepakker.workflow import AABNE
+from . import selectors
 
 TEKST, BELOEB, DATO, HELTAL = "tekst", "beløb", "dato", "heltal"
+
+Filtre = Mapping[str, Any]
+Raekke = tuple[Any, ...]
+
+# Filter kinds a screen and the command know how to read.
+MAANED, VALG, FRA_DATO, TIL_DATO = "måned", "valg", "fra_dato", "til_dato"
 
 
 @dataclass(frozen=True)
 class Kolonne:
     navn: str  # the contract name (DESIGN §6), also the CSV header
-    overskrift: str  # Danish header for people
+    overskrift: str  # Danish header for people (xlsx, screen)
     type: str = TEKST
+
+
+@dataclass(frozen=True)
+class Filter:
+    navn: str
+    label: str
+    type: str
+    hjaelp: str = ""
+    valg: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -33,70 +46,162 @@ class Rapport:
     titel: str
     beskrivelse: str
     kolonner: tuple[Kolonne, ...]
-    raekker: Callable[[int], Iterator[tuple[Any, ...]]]  # kommune id → rows
+    raekker: Callable[..., Iterator[Raekke]]  # (kommune_id, filtre, *, chunk_size) → rows
+    antal: Callable[[int, Filtre], int]  # (kommune_id, filtre) → number of rows
+    filtre: tuple[Filter, ...] = field(default=())
+    ark: str = ""  # sheet name (at most 31 characters); the title when empty
+
+    @property
+    def arknavn(self) -> str:
+        return (self.ark or self.titel)[:31]
 
 
-def _kmd_aktiv_sagstilknytning(kommune_id: int) -> Iterator[tuple[Any, ...]]:
-    """One row per KMD Aktiv debitorkonto with its linking result as it stands now."""
-    aaben_opgave = Opgave.objects.filter(
-        konto_id=OuterRef("pk"), type=OpgaveType.OPRET_FORDRINGSSAG, status__in=AABNE
-    ).order_by("pk")
-    konti = (
-        Debitorkonto.objects.filter(kommune_id=kommune_id, kilde=Kilde.KMD_AKTIV)
-        .annotate(opgave_aarsag=Subquery(aaben_opgave.values("aarsag")[:1]))
-        .order_by("kontonummer")
-        .values_list(
-            "kontonummer",
-            "borger__cpr",
-            "status",
-            "frigivelsestype",
-            "tilknytning",
-            "sag__oprettet_ved_tilknytning",
-            "opgave_aarsag",
-            "bevilling__bevillingsnummer",
-            "sag__sagsnummer",
-        )
-    )
-    for (
-        nr,
-        cpr,
-        status,
-        frigivelse,
-        tilknytning,
-        oprettet,
-        aarsag,
-        bevilling,
-        sag,
-    ) in konti.iterator(chunk_size=5000):
-        if tilknytning != Tilknytning.INGEN:
-            resultat = "SAGSOPRETTET" if oprettet else "SAGSTILKNYTTET"
-            aarsag = ""
-        elif aarsag:
-            resultat = "OPGAVE"
-        else:
-            resultat, aarsag = "IKKE_KOERT", ""
-        yield (nr, cpr, status, frigivelse, resultat, aarsag, bevilling or "", sag or "")
+def rapport_hent(navn: str) -> Rapport:
+    """The report called ``navn``; ``KeyError`` for an unknown name."""
+    return RAPPORTER[navn]
 
+
+_KOLONNER_SAGSTILKNYTNING = (
+    Kolonne("kontonummer", "Kontonummer"),
+    Kolonne("cpr", "CPR-nummer"),
+    Kolonne("status", "Status"),
+    Kolonne("frigivelsestype", "Frigivelsestype"),
+    Kolonne("resultat", "Resultat"),
+    Kolonne("aarsag", "Årsag"),
+    Kolonne("bevillingsnummer", "Bevillingsnummer"),
+    Kolonne("sagsnummer", "Sagsnummer"),
+)
+
+_KOLONNER_DETALJER = (
+    Kolonne("kontonummer", "Kontonummer"),
+    Kolonne("cpr", "CPR-nummer"),
+    Kolonne("navn", "Navn"),
+    Kolonne("kilde", "Kilde"),
+    Kolonne("fordringsid", "Fordrings-ID"),
+    Kolonne("ydelsestype", "Ydelsestype"),
+    Kolonne("ydelseskode", "Ydelseskode"),
+    Kolonne("kmd_aktiv_reference", "KMD Aktiv reference"),
+    Kolonne("tekst", "Tekst"),
+    Kolonne("periode_fra", "Periode fra", DATO),
+    Kolonne("periode_til", "Periode til", DATO),
+    Kolonne("forfaldsdato", "Forfaldsdato", DATO),
+    Kolonne("hovedstol", "Hovedstol", BELOEB),
+    Kolonne("restance", "Restance", BELOEB),
+    Kolonne("daekninger", "Dækninger i perioden", BELOEB),
+    Kolonne("opkraevningstilstand", "Opkrævningstilstand"),
+    Kolonne("status", "Status"),
+    Kolonne("frigivelsestype", "Frigivelsestype"),
+)
+
+_KOLONNER_R21 = (
+    Kolonne("pakke", "Opgavepakke"),
+    Kolonne("aarsag", "Årsag"),
+    Kolonne("med_daekninger", "Med dækninger"),
+    Kolonne("aabne", "Åbne", HELTAL),
+    Kolonne("i_gang", "I gang", HELTAL),
+    Kolonne("afsluttede", "Afsluttede", HELTAL),
+    Kolonne("restance", "Restance (åbne opgaver)", BELOEB),
+    Kolonne("parkeret", "Parkerede dækninger", BELOEB),
+    Kolonne("frist", "Frist", DATO),
+    Kolonne("arbejdsdage", "Arbejdsdage til frist", HELTAL),
+    Kolonne("pr_arbejdsdag", "Opgaver pr. arbejdsdag for at nå fristen", HELTAL),
+    Kolonne("afsluttet_10_dage", "Afsluttet de seneste 10 arbejdsdage", HELTAL),
+    Kolonne("prognose", "Forventet færdig (nuværende tempo)", DATO),
+)
+
+_KOLONNER_MANGLENDE_YDELSESTYPE = (
+    Kolonne("kontonummer", "Kontonummer"),
+    Kolonne("cpr", "CPR-nummer"),
+    Kolonne("navn", "Navn"),
+    Kolonne("sagsnummer", "Sagsnummer"),
+    Kolonne("bevillingsnummer", "Bevillingsnummer"),
+    Kolonne("fordringer", "Fordringer uden ydelsestype", HELTAL),
+    Kolonne("restance", "Restance på fordringerne", BELOEB),
+)
+
+_KOLONNER_STOPPEDE = (
+    Kolonne("kontonummer", "Kontonummer"),
+    Kolonne("cpr", "CPR-nummer"),
+    Kolonne("navn", "Navn"),
+    Kolonne("sagsnummer", "Sagsnummer"),
+    Kolonne("fordringsid", "Fordrings-ID"),
+    Kolonne("ydelsestype", "Ydelsestype"),
+    Kolonne("forfaldsdato", "Forfaldsdato", DATO),
+    Kolonne("restance", "Restance", BELOEB),
+    Kolonne("status", "Kontostatus"),
+    Kolonne("frigivelsestype", "Frigivelsestype"),
+)
+
+_FILTRE_DETALJER = (
+    Filter(
+        "maaned",
+        "Oprettelsesmåned",
+        MAANED,
+        hjaelp="Fordringer med forfaldsdato i måneden (KMD Aktiv angiver ikke en "
+        "oprettelsesdato). Skriv måned og år som mm-åååå.",
+    ),
+    Filter(
+        "status",
+        "Status",
+        VALG,
+        valg=tuple((s.value, s.label) for s in KontoStatus),
+    ),
+    Filter("daekning_fra", "Dækninger fra", FRA_DATO, hjaelp="Dato som dd-mm-åååå."),
+    Filter("daekning_til", "Dækninger til", TIL_DATO, hjaelp="Dato som dd-mm-åååå."),
+)
 
 RAPPORTER: dict[str, Rapport] = {
     r.navn: r
     for r in (
         Rapport(
+            navn="detaljer_debitor",
+            titel="Detaljer_Debitor",
+            beskrivelse="Én række pr. fordring med konto, borger, ydelsestype, reference, "
+            "beløb, restance, dækninger i perioden og kontoens status (fx 'Afventer "
+            "frigivelse', når en KY-fordring skal frigives).",
+            kolonner=_KOLONNER_DETALJER,
+            raekker=selectors.detaljer_debitor_raekker,
+            antal=selectors.detaljer_debitor_antal,
+            filtre=_FILTRE_DETALJER,
+        ),
+        Rapport(
             navn="kmd_aktiv_sagstilknytning",
             titel="KMD Aktiv Fordring Sagstilknytning",
             beskrivelse="Én række pr. KMD Aktiv debitorkonto med frigivelsestype, resultatet af "
             "sagstilknytningen, årsagskode, bevilling og sag.",
-            kolonner=(
-                Kolonne("kontonummer", "Kontonummer"),
-                Kolonne("cpr", "CPR-nummer"),
-                Kolonne("status", "Status"),
-                Kolonne("frigivelsestype", "Frigivelsestype"),
-                Kolonne("resultat", "Resultat"),
-                Kolonne("aarsag", "Årsag"),
-                Kolonne("bevillingsnummer", "Bevillingsnummer"),
-                Kolonne("sagsnummer", "Sagsnummer"),
-            ),
-            raekker=_kmd_aktiv_sagstilknytning,
+            kolonner=_KOLONNER_SAGSTILKNYTNING,
+            raekker=selectors.sagstilknytning_raekker,
+            antal=selectors.sagstilknytning_antal,
+            ark="Sagstilknytning",
+        ),
+        Rapport(
+            navn="opgavepakker_r21",
+            titel="KMD Aktiv fordringers opgavepakker R2.1",
+            beskrivelse="Pr. opgavepakke: åbne, igangværende og afsluttede opgaver, restance og "
+            "parkerede dækninger, og hvor mange opgaver der skal løses pr. arbejdsdag for at "
+            "nå fristen, samt hvornår pakken er færdig i tempoet fra de seneste 10 arbejdsdage.",
+            kolonner=_KOLONNER_R21,
+            raekker=selectors.opgavepakker_r21_raekker,
+            antal=selectors.opgavepakker_r21_antal,
+            ark="Opgavepakker R2.1",
+        ),
+        Rapport(
+            navn="manglende_ydelsestype",
+            titel="Manglende ydelsestype",
+            beskrivelse="Sagstilknyttede KMD Aktiv debitorkonti med fordringer, hvor "
+            "ydelsestypen ikke kan udledes og skal tilføjes manuelt.",
+            kolonner=_KOLONNER_MANGLENDE_YDELSESTYPE,
+            raekker=selectors.manglende_ydelsestype_raekker,
+            antal=selectors.manglende_ydelsestype_antal,
+        ),
+        Rapport(
+            navn="fordringer_stoppede_sager",
+            titel="Fordringer på stoppede sager, ikke frigivet",
+            beskrivelse="Fordringer, hvis sag er lukket, og hvis debitorkonto ikke er frigivet.",
+            kolonner=_KOLONNER_STOPPEDE,
+            raekker=selectors.stoppede_sager_raekker,
+            antal=selectors.stoppede_sager_antal,
+            ark="Stoppede sager",
         ),
     )
 }

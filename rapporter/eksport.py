@@ -1,25 +1,41 @@
-"""Writing a report as CSV (semicolon, UTF-8 with BOM, Danish amounts) or xlsx (write-only)."""
+"""Writing a report as CSV (semicolon, UTF-8 with BOM, Danish amounts and dates) or as xlsx
+(openpyxl write-only mode: rows go to disk as they come, memory stays flat).
+
+The writers take any iterable of rows, so a report streams from the database cursor straight
+into the file. ``max_raekker`` is a parameter so the sheet-continuation is tested with a
+small limit instead of writing 1,048,576 rows.
+"""
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import IO, Any
 
-from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from ky_debitor.money import format_beloeb
 
-from .definitioner import BELOEB, DATO, Rapport
+from .definitioner import BELOEB, DATO, HELTAL, Kolonne
 
-XLSX_MAX_RAEKKER = 1_048_576
+XLSX_MAX_RAEKKER = 1_048_576  # Excel's rows per sheet, header row included
+# Excel stores the format once; a Danish Excel shows "#,##0.00" as 1.234,56.
+BELOEBSFORMAT = "#,##0.00"
+DATOFORMAT = "dd-mm-yyyy"
+FREMSKRIDT_HVER = 5000
+_UGYLDIGE_ARKTEGN = str.maketrans({c: " " for c in "[]:*?/\\"})
+
+Fremskridt = Callable[[int], None]
 
 
-def _csv_vaerdi(value: Any, type_: str) -> str:
+def csv_vaerdi(value: Any, type_: str) -> str:
+    """A value as Danish Excel reads it: ``1.234,56`` for amounts, ``dd-mm-åååå`` for dates."""
     if value is None:
         return ""
     if type_ == BELOEB or isinstance(value, Decimal):
@@ -29,51 +45,146 @@ def _csv_vaerdi(value: Any, type_: str) -> str:
     return str(value)
 
 
-def skriv_csv(rapport: Rapport, kommune_id: int, fil: IO[str]) -> int:
-    """Write the report to a text file opened with ``encoding="utf-8-sig"``; returns rows."""
+class _Linje:
+    """A write-only "file" that hands back what ``csv.writer`` writes (one line at a time)."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_linjer(kolonner: Sequence[Kolonne], raekker: Iterable[Sequence[Any]]) -> Iterator[bytes]:
+    """The CSV file as UTF-8 byte chunks, BOM first: the body of a streaming response."""
+    writer = csv.writer(_Linje(), delimiter=";", lineterminator="\r\n")
+    typer = [k.type for k in kolonner]
+    yield ("\ufeff" + writer.writerow([k.navn for k in kolonner])).encode()
+    buffer: list[str] = []
+    for raekke in raekker:
+        buffer.append(
+            writer.writerow([csv_vaerdi(v, t) for v, t in zip(raekke, typer, strict=True)])
+        )
+        if len(buffer) >= 500:
+            yield "".join(buffer).encode()
+            buffer.clear()
+    if buffer:
+        yield "".join(buffer).encode()
+
+
+def skriv_csv(
+    kolonner: Sequence[Kolonne],
+    raekker: Iterable[Sequence[Any]],
+    fil: IO[str],
+    *,
+    fremskridt: Fremskridt | None = None,
+) -> int:
+    """Write to a text file opened with ``encoding="utf-8-sig", newline=""``; returns rows."""
     writer = csv.writer(fil, delimiter=";", lineterminator="\r\n")
-    writer.writerow([k.navn for k in rapport.kolonner])
-    typer = [k.type for k in rapport.kolonner]
+    writer.writerow([k.navn for k in kolonner])
+    typer = [k.type for k in kolonner]
     n = 0
-    for raekke in rapport.raekker(kommune_id):
-        writer.writerow([_csv_vaerdi(v, t) for v, t in zip(raekke, typer, strict=True)])
+    for raekke in raekker:
+        writer.writerow([csv_vaerdi(v, t) for v, t in zip(raekke, typer, strict=True)])
         n += 1
+        if fremskridt and n % FREMSKRIDT_HVER == 0:
+            fremskridt(n)
     return n
 
 
-def skriv_xlsx(rapport: Rapport, kommune_id: int, sti: str, *, kommune_navn: str) -> int:
-    """Write the report as xlsx in openpyxl's write-only mode; a new sheet past 1,048,576 rows."""
-    wb = Workbook(write_only=True)
-    forside = wb.create_sheet("Om udtrækket")
-    for label, value in (
-        ("Rapport", rapport.titel),
-        ("Kommune", kommune_navn),
-        ("Udtrukket", timezone.localtime().strftime("%d-%m-%Y %H:%M")),
-        ("Beskrivelse", rapport.beskrivelse),
-    ):
-        forside.append([label, value])
-    bold = Font(bold=True)
+def arknavn(navn: str) -> str:
+    """A valid Excel sheet name: at most 31 characters, none of ``[]:*?/\\``."""
+    return navn.translate(_UGYLDIGE_ARKTEGN).strip()[:31] or "Ark"
 
-    def nyt_ark(nummer: int) -> Any:
-        ark = wb.create_sheet(
-            rapport.titel[:28] if nummer == 1 else f"{rapport.titel[:24]} ({nummer})"
-        )
+
+def _kolonnebredde(k: Kolonne) -> float:
+    # Column widths are set before the first row (write-only mode), so they come from the
+    # header and the column type, not from scanning the data.
+    standard = {BELOEB: 14, DATO: 12, HELTAL: 10}.get(k.type, 16)
+    return float(min(max(len(k.overskrift) + 3, standard), 45))
+
+
+def skriv_xlsx(
+    kolonner: Sequence[Kolonne],
+    raekker: Iterable[Sequence[Any]],
+    fil: Any,
+    *,
+    arktitel: str,
+    forside: Sequence[tuple[str, str]],
+    max_raekker: int = XLSX_MAX_RAEKKER,
+    fremskridt: Fremskridt | None = None,
+) -> int:
+    """Write an xlsx workbook to ``fil`` (a path or a binary file); returns data rows.
+
+    First a front sheet ("Om udtrækket": report, kommune, filters, time of extraction), then
+    the data with a bold, frozen header row, an autofilter, column widths, ``#,##0.00`` for
+    amounts and ``dd-mm-yyyy`` for dates. When a sheet holds ``max_raekker`` rows (header
+    included) the rows continue on a new sheet with the same header.
+    """
+    if max_raekker < 2:
+        raise ValueError("max_raekker skal give plads til overskrift og mindst én række.")
+    wb = Workbook(write_only=True)
+    om = wb.create_sheet("Om udtrækket")
+    om.column_dimensions["A"].width = 22
+    om.column_dimensions["B"].width = 80
+    fed = Font(bold=True)
+    for label, value in forside:
+        celle = WriteOnlyCell(om, value=label)
+        celle.font = fed
+        om.append([celle, value])
+
+    basis = arknavn(arktitel)
+    sidste_kolonne = get_column_letter(len(kolonner))
+
+    def nyt_ark(nummer: int) -> WriteOnlyWorksheet:
+        navn = basis if nummer == 1 else f"{basis[:26]} ({nummer})"
+        ark = wb.create_sheet(navn)
         ark.freeze_panes = "A2"
+        for i, k in enumerate(kolonner, 1):
+            ark.column_dimensions[get_column_letter(i)].width = _kolonnebredde(k)
         header = []
-        for k in rapport.kolonner:
-            cell = WriteOnlyCell(ark, value=k.overskrift)
-            cell.font = bold
-            header.append(cell)
+        for k in kolonner:
+            celle = WriteOnlyCell(ark, value=k.overskrift)
+            celle.font = fed
+            header.append(celle)
         ark.append(header)
         return ark
 
-    ark, arknr, i_ark, n = nyt_ark(1), 1, 1, 0
-    for raekke in rapport.raekker(kommune_id):
-        if i_ark >= XLSX_MAX_RAEKKER:
+    def afslut(ark: WriteOnlyWorksheet, raekker_i_ark: int) -> None:
+        ark.auto_filter.ref = f"A1:{sidste_kolonne}{raekker_i_ark}"
+
+    def typede_celler(ark: WriteOnlyWorksheet) -> list[Any]:
+        # One styled cell per column, reused for every row: openpyxl serialises a cell the
+        # moment it is appended, so this keeps per-row work at plain-value cost.
+        celler: list[Any] = []
+        for k in kolonner:
+            if k.type in (BELOEB, DATO):
+                celle = WriteOnlyCell(ark)
+                celle.number_format = BELOEBSFORMAT if k.type == BELOEB else DATOFORMAT
+                celler.append(celle)
+            else:
+                celler.append(None)
+        return celler
+
+    arknr = 1
+    ark = nyt_ark(arknr)
+    celler = typede_celler(ark)
+    typede = [i for i, c in enumerate(celler) if c is not None]
+    i_ark, n = 1, 0
+    for raekke in raekker:
+        if i_ark >= max_raekker:
+            afslut(ark, i_ark)
             arknr += 1
             ark, i_ark = nyt_ark(arknr), 1
-        ark.append(list(raekke))
+            celler = typede_celler(ark)
+        vaerdier = list(raekke)
+        for i in typede:
+            if vaerdier[i] is not None:
+                celle = celler[i]
+                celle.value = vaerdier[i]
+                vaerdier[i] = celle
+        ark.append(vaerdier)
         i_ark += 1
         n += 1
-    wb.save(sti)
+        if fremskridt and n % FREMSKRIDT_HVER == 0:
+            fremskridt(n)
+    afslut(ark, i_ark)
+    wb.save(fil)
     return n

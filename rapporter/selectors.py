@@ -1,0 +1,378 @@
+"""Row sources of the reports and reads of the export jobs.
+
+Every row source starts from one kommune (``.for_kommune(kommune_id)``) and streams with
+``iterator(chunk_size=…)``. Filters arrive already parsed by ``rapporter.forms``: a month as
+the date of its first day, dates as ``datetime.date``, a status as its code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterator, Mapping
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, DecimalField, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from fordringer.choices import (
+    Frigivelsestype,
+    Kilde,
+    KontoStatus,
+    Opkraevningstilstand,
+    PosteringArt,
+    SagStatus,
+    Tilknytning,
+)
+from fordringer.models import Debitorkonto, Fordring, Parkering, Postering
+from ky_debitor.models import Kommune
+from ky_debitor.money import NUL
+from opgavepakker.frister import er_arbejdsdag, fristberegning
+from opgavepakker.models import Opgave, Opgavepakke, OpgaveType
+from opgavepakker.workflow import AABNE, OpgaveStatus
+
+from .models import Eksport
+
+CHUNK = 5000
+TEMPO_DAGE = 10  # the forecast uses the pace of the last 10 working days (issue #7)
+
+_STATUS = dict(KontoStatus.choices)
+_FRIGIVELSE = dict(Frigivelsestype.choices)
+_KILDE = dict(Kilde.choices)
+_OPKRAEVNING = dict(Opkraevningstilstand.choices)
+_PENGE = DecimalField(max_digits=14, decimal_places=2)
+
+
+# --- kmd_aktiv_sagstilknytning (DESIGN §6 contract) ------------------------------------------
+
+
+def _sagstilknytning_qs(kommune_id: int) -> QuerySet[Debitorkonto]:
+    return Debitorkonto.objects.for_kommune(kommune_id).filter(kilde=Kilde.KMD_AKTIV)
+
+
+def sagstilknytning_antal(kommune_id: int, filtre: Mapping[str, Any]) -> int:
+    return _sagstilknytning_qs(kommune_id).count()
+
+
+def sagstilknytning_raekker(
+    kommune_id: int, filtre: Mapping[str, Any], *, chunk_size: int = CHUNK
+) -> Iterator[tuple[Any, ...]]:
+    """One row per KMD Aktiv debitorkonto with its linking result as it stands now."""
+    aaben_opgave = Opgave.objects.filter(
+        konto_id=OuterRef("pk"), type=OpgaveType.OPRET_FORDRINGSSAG, status__in=AABNE
+    ).order_by("pk")
+    konti = (
+        _sagstilknytning_qs(kommune_id)
+        .annotate(opgave_aarsag=Subquery(aaben_opgave.values("aarsag")[:1]))
+        .order_by("kontonummer")
+        .values_list(
+            "kontonummer",
+            "borger__cpr",
+            "status",
+            "frigivelsestype",
+            "tilknytning",
+            "sag__oprettet_ved_tilknytning",
+            "opgave_aarsag",
+            "bevilling__bevillingsnummer",
+            "sag__sagsnummer",
+        )
+    )
+    for (
+        nr,
+        cpr,
+        status,
+        frigivelse,
+        tilknytning,
+        oprettet,
+        aarsag,
+        bevilling,
+        sag,
+    ) in konti.iterator(chunk_size=chunk_size):
+        if tilknytning != Tilknytning.INGEN:
+            resultat = "SAGSOPRETTET" if oprettet else "SAGSTILKNYTTET"
+            aarsag = ""
+        elif aarsag:
+            resultat = "OPGAVE"
+        else:
+            resultat, aarsag = "IKKE_KOERT", ""
+        yield (nr, cpr, status, frigivelse, resultat, aarsag, bevilling or "", sag or "")
+
+
+# --- detaljer_debitor -------------------------------------------------------------------------
+
+
+def _detaljer_qs(kommune_id: int, filtre: Mapping[str, Any]) -> QuerySet[Fordring]:
+    fordringer = Fordring.objects.for_kommune(kommune_id)
+    maaned: dt.date | None = filtre.get("maaned")
+    if maaned:
+        # Fordring has no creation date; KMD Aktiv raises a claim for its forfaldsdato, so the
+        # month of creation is read as the forfaldsdato's month.
+        fordringer = fordringer.filter(
+            forfaldsdato__year=maaned.year, forfaldsdato__month=maaned.month
+        )
+    if filtre.get("status"):
+        fordringer = fordringer.filter(konto__status=filtre["status"])
+    return fordringer
+
+
+def detaljer_debitor_antal(kommune_id: int, filtre: Mapping[str, Any]) -> int:
+    return _detaljer_qs(kommune_id, filtre).count()
+
+
+def detaljer_debitor_raekker(
+    kommune_id: int, filtre: Mapping[str, Any], *, chunk_size: int = CHUNK
+) -> Iterator[tuple[Any, ...]]:
+    """One row per fordring. *Dækninger i perioden* is the net of dækninger (less their
+    reversals) with valørdato in the chosen period (all dækninger without a period); the
+    *Status* column is the konto's status, e.g. "Afventer frigivelse" for a KY konto to be
+    released."""
+    daekning = Q(art=PosteringArt.DAEKNING) | Q(
+        art=PosteringArt.TILBAGEFOERSEL, tilbagefoerer__art=PosteringArt.DAEKNING
+    )
+    if filtre.get("daekning_fra"):
+        daekning &= Q(valoerdato__gte=filtre["daekning_fra"])
+    if filtre.get("daekning_til"):
+        daekning &= Q(valoerdato__lte=filtre["daekning_til"])
+    daekninger = (
+        Postering.objects.filter(daekning, fordring_id=OuterRef("pk"))
+        .order_by()
+        .values("fordring_id")
+        .annotate(s=Sum("beloeb"))
+        .values("s")
+    )
+    rows = (
+        _detaljer_qs(kommune_id, filtre)
+        .annotate(daekket=Coalesce(Subquery(daekninger, output_field=_PENGE), NUL))
+        .order_by("konto__kontonummer", "fordringsid")
+        .values_list(
+            "konto__kontonummer",
+            "konto__borger__cpr",
+            "konto__borger__navn",
+            "kilde",
+            "fordringsid",
+            "ydelsestype__navn",
+            "ydelseskode",
+            "kmd_aktiv_reference",
+            "tekst",
+            "periode_fra",
+            "periode_til",
+            "forfaldsdato",
+            "hovedstol",
+            "restance",
+            "daekket",
+            "opkraevningstilstand",
+            "konto__status",
+            "konto__frigivelsestype",
+        )
+    )
+    for r in rows.iterator(chunk_size=chunk_size):
+        # Ledger credits are negative; a report shows dækninger as a positive amount.
+        yield (
+            *r[:3],
+            _KILDE.get(r[3], r[3]),
+            *r[4:14],
+            -r[14] + NUL,
+            _OPKRAEVNING.get(r[15], r[15]),
+            _STATUS.get(r[16], r[16]),
+            _FRIGIVELSE.get(r[17], r[17]),
+        )
+
+
+# --- opgavepakker_r21 -------------------------------------------------------------------------
+
+
+def arbejdsdage_tilbage(i_dag: dt.date, antal: int) -> dt.date:
+    """The first of the last ``antal`` working days up to and including ``i_dag``."""
+    dag, fundet = i_dag, 0
+    while True:
+        if er_arbejdsdag(dag):
+            fundet += 1
+            if fundet == antal:
+                return dag
+        dag -= dt.timedelta(days=1)
+
+
+def arbejdsdage_frem(fra: dt.date, antal: int) -> dt.date:
+    """The day on which ``antal`` working days from ``fra`` (included) are used up."""
+    dag, brugt = fra, 0
+    while True:
+        if er_arbejdsdag(dag):
+            brugt += 1
+            if brugt >= antal:
+                return dag
+        dag += dt.timedelta(days=1)
+
+
+def opgavepakker_r21_antal(kommune_id: int, filtre: Mapping[str, Any]) -> int:
+    return Opgavepakke.objects.for_kommune(kommune_id).count()
+
+
+def opgavepakker_r21_raekker(
+    kommune_id: int,
+    filtre: Mapping[str, Any],
+    *,
+    chunk_size: int = CHUNK,
+    i_dag: dt.date | None = None,
+) -> Iterator[tuple[Any, ...]]:
+    """Per opgavepakke the tasks by state, restance and parked dækninger on the konti of its
+    open tasks, and the burn-down (seed 002, "KMD Aktiv fordringers opgavepakker R2.1"): the
+    tasks per working day needed to finish by the deadline (end of January after the tax
+    year, ``Kommune.frist_maaned_dag``; ``opgavepakker.frister``) and the forecast finish date
+    at the pace of the last 10 working days (tasks closed per day, from ``Opgave.afsluttet``)."""
+    i_dag = i_dag or timezone.localdate()
+    kommune = Kommune.objects.get(pk=kommune_id)
+    tempo_fra = arbejdsdage_tilbage(i_dag, TEMPO_DAGE)
+    tempo_start = timezone.make_aware(dt.datetime.combine(tempo_fra, dt.time.min))
+    pakker = (
+        Opgavepakke.objects.for_kommune(kommune_id)
+        .annotate(
+            n_aaben=Count("opgaver", filter=Q(opgaver__status=OpgaveStatus.AABEN)),
+            n_i_gang=Count("opgaver", filter=Q(opgaver__status=OpgaveStatus.I_GANG)),
+            n_afsluttet=Count("opgaver", filter=Q(opgaver__status=OpgaveStatus.AFSLUTTET)),
+            n_tempo=Count(
+                "opgaver",
+                filter=Q(
+                    opgaver__status=OpgaveStatus.AFSLUTTET, opgaver__afsluttet__gte=tempo_start
+                ),
+            ),
+        )
+        .order_by("raekkefoelge")
+    )
+    # Sums per pakke over the konti of its open tasks (a konto has at most one open task per
+    # reason, and a pakke is one reason, so nothing is counted twice within a pakke).
+    restance = dict(
+        Fordring.objects.for_kommune(kommune_id)
+        .filter(konto__opgaver__status__in=AABNE)
+        .values("konto__opgaver__pakke")
+        .annotate(s=Sum("restance"))
+        .values_list("konto__opgaver__pakke", "s")
+    )
+    parkeret = dict(
+        Parkering.objects.for_kommune(kommune_id)
+        .filter(frigivet__isnull=True, konto__opgaver__status__in=AABNE)
+        .values("konto__opgaver__pakke")
+        .annotate(s=Sum("beloeb"))
+        .values_list("konto__opgaver__pakke", "s")
+    )
+    for pakke in pakker.iterator(chunk_size=chunk_size):
+        aabne = pakke.n_aaben + pakke.n_i_gang
+        frist = fristberegning(
+            frist_maaned_dag=kommune.frist_maaned_dag, i_dag=i_dag, aabne_med_daekninger=aabne
+        )
+        prognose: dt.date | None = None
+        if aabne == 0:
+            prognose = i_dag
+        elif pakke.n_tempo:
+            dage = math.ceil(aabne / (Decimal(pakke.n_tempo) / TEMPO_DAGE))
+            prognose = arbejdsdage_frem(i_dag, dage)
+        yield (
+            pakke.navn,
+            pakke.aarsag,
+            "Ja" if pakke.med_daekninger else "Nej",
+            pakke.n_aaben,
+            pakke.n_i_gang,
+            pakke.n_afsluttet,
+            restance.get(pakke.pk) or NUL,
+            parkeret.get(pakke.pk) or NUL,
+            frist.frist,
+            frist.arbejdsdage,
+            frist.pr_arbejdsdag,
+            pakke.n_tempo,
+            prognose,
+        )
+
+
+# --- manglende_ydelsestype --------------------------------------------------------------------
+
+
+def _manglende_qs(kommune_id: int) -> QuerySet[Debitorkonto]:
+    return (
+        Debitorkonto.objects.for_kommune(kommune_id)
+        .filter(kilde=Kilde.KMD_AKTIV, fordringer__ydelsestype__isnull=True)
+        .exclude(tilknytning=Tilknytning.INGEN)
+    )
+
+
+def manglende_ydelsestype_antal(kommune_id: int, filtre: Mapping[str, Any]) -> int:
+    return _manglende_qs(kommune_id).values("pk").distinct().count()
+
+
+def manglende_ydelsestype_raekker(
+    kommune_id: int, filtre: Mapping[str, Any], *, chunk_size: int = CHUNK
+) -> Iterator[tuple[Any, ...]]:
+    """Linked KMD Aktiv konti with claims whose ydelsestype must be added by hand (seed 000:
+    without it KY cannot tell whether a dækning is to be reported to eIndkomst, LL § 8 O)."""
+    rows = (
+        _manglende_qs(kommune_id)
+        .values(
+            "kontonummer",
+            "borger__cpr",
+            "borger__navn",
+            "sag__sagsnummer",
+            "bevilling__bevillingsnummer",
+        )
+        .annotate(antal=Count("fordringer"), s=Sum("fordringer__restance"))
+        .order_by("kontonummer")
+        .values_list(
+            "kontonummer",
+            "borger__cpr",
+            "borger__navn",
+            "sag__sagsnummer",
+            "bevilling__bevillingsnummer",
+            "antal",
+            "s",
+        )
+    )
+    for nr, cpr, navn, sag, bevilling, antal, s in rows.iterator(chunk_size=chunk_size):
+        yield (nr, cpr, navn, sag or "", bevilling or "", antal, s if s is not None else NUL)
+
+
+# --- fordringer_stoppede_sager ----------------------------------------------------------------
+
+
+def _stoppede_qs(kommune_id: int) -> QuerySet[Fordring]:
+    return (
+        Fordring.objects.for_kommune(kommune_id)
+        .filter(konto__sag__status=SagStatus.LUKKET)
+        .exclude(konto__frigivelsestype=Frigivelsestype.FRIGIVET)
+    )
+
+
+def stoppede_sager_antal(kommune_id: int, filtre: Mapping[str, Any]) -> int:
+    return _stoppede_qs(kommune_id).count()
+
+
+def stoppede_sager_raekker(
+    kommune_id: int, filtre: Mapping[str, Any], *, chunk_size: int = CHUNK
+) -> Iterator[tuple[Any, ...]]:
+    """Claims whose sag is closed (LUKKET) while their konto is not released."""
+    rows = (
+        _stoppede_qs(kommune_id)
+        .order_by("konto__kontonummer", "fordringsid")
+        .values_list(
+            "konto__kontonummer",
+            "konto__borger__cpr",
+            "konto__borger__navn",
+            "konto__sag__sagsnummer",
+            "fordringsid",
+            "ydelsestype__navn",
+            "forfaldsdato",
+            "restance",
+            "konto__status",
+            "konto__frigivelsestype",
+        )
+    )
+    for r in rows.iterator(chunk_size=chunk_size):
+        yield (*r[:5], r[5] or "", *r[6:8], _STATUS.get(r[8], r[8]), _FRIGIVELSE.get(r[9], r[9]))
+
+
+# --- Export jobs ------------------------------------------------------------------------------
+
+
+def eksporter_for_user(*, user: Any) -> QuerySet[Eksport]:
+    """The user's own stored exports, in their kommune, newest first."""
+    if not getattr(user, "is_authenticated", False):
+        return Eksport.objects.none()
+    return Eksport.objects.for_user(user).filter(bruger=user).order_by("-oprettet", "-pk")
