@@ -175,8 +175,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--konti", type=int, default=200_000)
     parser.add_argument("--genbrug", action="store_true", help="reuse the template database")
+    parser.add_argument(
+        "--skabelon",
+        default="ky_bench_st_skabelon",
+        help="template database (an existing one with kommune 751 is reused with --genbrug)",
+    )
     args = parser.parse_args()
-    template = "ky_bench_st_skabelon"
+    template = args.skabelon
     if not args.genbrug:
         print(f"Genererer {args.konti} konti … {generate(template, args.konti):.1f} s")
     results = {}

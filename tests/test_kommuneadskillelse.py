@@ -28,6 +28,10 @@ from fordringer.ledger import postering_bogfoer
 from ky_debitor.audit import opslag_log
 from ky_debitor.models import Kommune
 from ky_debitor.roles import Rolle
+from opgavepakker.models import Opgave
+from rapporter.definitioner import RAPPORTER
+from rapporter.services import eksport_bestil
+from sagstilknytning.services import koer_synkront, koersel_opret
 
 from .factories import (
     BevillingFactory,
@@ -40,7 +44,7 @@ from .factories import (
 
 # Strings that exist only in København's rows. None may ever reach an Odense user.
 MARKOERER = ["Xenia Kbhtestesen", "120385", "KBHKONTO77", "KBHFORD88", "KBHSAG99", "KBHBEV66"]
-TENANT_APPS = ("fordringer", "ky_debitor")
+TENANT_APPS = ("fordringer", "ky_debitor", "sagstilknytning", "opgavepakker", "rapporter")
 
 
 def _url_names(
@@ -121,6 +125,21 @@ def koebenhavns_data(db, bent):
         indbetaling=indbetaling,
     )
     opslag_log(user=bent, kommune_id=borger.kommune_id, objekt=borger, formaal="test")
+    # A konto the engine cannot link (two bevillinger fit): a run, decisions and tasks.
+    BevillingFactory.create(borger=borger, bevillingsnummer="KBHBEV67")
+    FordringFactory.create(konto__borger=borger, konto__kontonummer="KBHKONTO78")
+    koersel = koersel_opret(kommune=borger.kommune, user=None, proeve=False, chunk_stoerrelse=1000)
+    koer_synkront(koersel_id=koersel.pk)
+    assert Opgave.objects.filter(kommune=borger.kommune).exists()
+    # A stored export of a report with København's CPR numbers, ordered by a caseworker there.
+    ejer = BrugerFactory.create(username="kbheksport", roller=[Rolle.PROJEKTLEDER])
+    eksport_bestil(
+        user=ejer,
+        rapport=RAPPORTER["kmd_aktiv_sagstilknytning"],
+        filtre={},
+        format="csv",
+        antal=2,
+    )
     return {"borger": borger, "konto": fordring.konto, "bevilling": bevilling}
 
 
@@ -190,6 +209,8 @@ def test_no_url_shows_or_changes_another_kommunes_data(koebenhavns_data):
         "admin:fordringer_borger_change",
         "admin:fordringer_debitorkonto_change",
         "admin:fordringer_postering_change",
+        "opgave",
+        "admin:sagstilknytning_kontobeslutning_change",
     ):
         assert must in reached, f"kontrollen nåede ikke {must}"
     assert len(reached) >= 15, sorted(reached)
