@@ -14,60 +14,16 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO
 
+from fordringer.importer.validation import FILER
+
 SAGER = "sager.csv"
 BEVILLINGER = "bevillinger.csv"
 DEBITORKONTI = "debitorkonti.csv"
 FORDRINGER = "fordringer.csv"
 DAEKNINGER = "daekninger.csv"
 
-KOLONNER: dict[str, tuple[str, ...]] = {
-    SAGER: ("kommunekode", "sagsnummer", "cpr", "ydelseskode", "status", "navn"),
-    BEVILLINGER: (
-        "kommunekode",
-        "bevillingsnummer",
-        "cpr",
-        "ydelseskode",
-        "periode_fra",
-        "periode_til",
-        "tilbagebetalingspligt",
-        "loebende",
-        "sagsnummer",
-        "navn",
-    ),
-    DEBITORKONTI: (
-        "kommunekode",
-        "kontonummer",
-        "cpr",
-        "kilde",
-        "status",
-        "frigivelsestype",
-        "navn",
-    ),
-    FORDRINGER: (
-        "kommunekode",
-        "fordringsid",
-        "kontonummer",
-        "kmd_aktiv_reference",
-        "ydelseskode",
-        "tekst",
-        "periode_fra",
-        "periode_til",
-        "forfaldsdato",
-        "hovedstol",
-        "opkraevningstilstand",
-        "rykkerniveau",
-        "inddrivelse",
-    ),
-    DAEKNINGER: (
-        "kommunekode",
-        "daekningsid",
-        "fordringsid",
-        "art",
-        "beloeb",
-        "valoerdato",
-        "indbetalingsid",
-    ),
-}
+# The contract's columns (and the optional name column) come from the importer's file specs.
+KOLONNER: dict[str, tuple[str, ...]] = {spec.fil: spec.kolonner + spec.valgfri for spec in FILER}
 
 SEP = ";"
 BOM = "\ufeff"
