@@ -43,13 +43,20 @@ def ydelseskode_tabel() -> dict[str, int]:
     return dict(Ydelseskode.objects.values_list("kode", "ydelsestype_id"))
 
 
-def ll8o_omfatter(*, ydelsestype_id: int, indkomstaar: int) -> bool:
-    """Does LL § 8 O cover a repayment of this ydelsestype in this income year (DESIGN §7)?"""
-    return LL8ODaekning.objects.filter(
-        Q(til_indkomstaar__isnull=True) | Q(til_indkomstaar__gte=indkomstaar),
-        ydelsestype_id=ydelsestype_id,
-        fra_indkomstaar__lte=indkomstaar,
-    ).exists()
+class LL8OTabel:
+    """LL § 8 O coverage (DESIGN §7), loaded once for a batch of work (a dozen rows)."""
+
+    def __init__(self) -> None:
+        self.rows = list(
+            LL8ODaekning.objects.values_list("ydelsestype_id", "fra_indkomstaar", "til_indkomstaar")
+        )
+
+    def omfatter(self, ydelsestype_id: int, indkomstaar: int) -> bool:
+        """Does § 8 O cover a repayment of this ydelsestype in this income year?"""
+        return any(
+            yt == ydelsestype_id and fra <= indkomstaar and (til is None or indkomstaar <= til)
+            for yt, fra, til in self.rows
+        )
 
 
 def borger_soeg(*, user: Any, q: str, limit: int = 50) -> QuerySet[Borger]:

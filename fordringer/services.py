@@ -30,12 +30,11 @@ from .models import (
     Debitorkonto,
     EIndkomstIndberetning,
     Fordring,
-    LL8ODaekning,
     Parkering,
     Sag,
     Ydelsestype,
 )
-from .selectors import ydelseskode_tabel
+from .selectors import LL8OTabel, ydelseskode_tabel
 
 __all__ = [
     "FordringValg",
@@ -79,21 +78,6 @@ class Tilknyttet:
     frigivet: int
 
 
-class _LL8O:
-    """The § 8 O table, loaded once per call (a dozen rows)."""
-
-    def __init__(self) -> None:
-        self.rows = list(
-            LL8ODaekning.objects.values_list("ydelsestype_id", "fra_indkomstaar", "til_indkomstaar")
-        )
-
-    def omfatter(self, ydelsestype_id: int, indkomstaar: int) -> bool:
-        return any(
-            yt == ydelsestype_id and fra <= indkomstaar and (til is None or indkomstaar <= til)
-            for yt, fra, til in self.rows
-        )
-
-
 def parkeringer_frigiv(
     *, konto_ids: Sequence[int], kommune_id: int, user: Any, system: str = "system"
 ) -> dict[int, int]:
@@ -115,7 +99,7 @@ def parkeringer_frigiv(
     )
     if not parkeret:
         return {}
-    ll8o = _LL8O()
+    ll8o = LL8OTabel()
     indberetninger = []
     frigivet: dict[int, int] = defaultdict(int)
     for parkering in parkeret:
