@@ -144,22 +144,33 @@ def _bevilling_periode() -> Kontrol:
     )
 
 
-def _fordring_konto() -> Kontrol:
+def _reference_findes(
+    fil: str, staging: str, maal_staging: str, maal_tabel: str, noegle: str, navn: str
+) -> Kontrol:
+    """A row names a ``noegle`` that is neither in the extract (``maal_staging``) nor already
+    stored (``maal_tabel``). Rows whose target was rejected for another reason are not reported
+    again."""
     return Kontrol(
-        "fordringer.csv",
+        fil,
         f"""
-        SELECT s.linje, s.kontonummer FROM imp_fordringer s
-        WHERE {_ikke_afvist("imp_debitorkonti", "s.kommune_id", "s.kontonummer")}
+        SELECT s.linje, s.{noegle} FROM {staging} s
+        WHERE {_ikke_afvist(maal_staging, "s.kommune_id", f"s.{noegle}")}
         AND NOT EXISTS (
-            SELECT 1 FROM imp_debitorkonti k
-            WHERE k.kommune_id = s.kommune_id AND k.kontonummer = s.kontonummer
+            SELECT 1 FROM {maal_staging} m
+            WHERE m.kommune_id = s.kommune_id AND m.{noegle} = s.{noegle}
         )
         AND NOT EXISTS (
-            SELECT 1 FROM {KONTO} k
-            WHERE k.kommune_id = s.kommune_id AND k.kontonummer = s.kontonummer
+            SELECT 1 FROM {maal_tabel} m
+            WHERE m.kommune_id = s.kommune_id AND m.{noegle} = s.{noegle}
         )
         """,
-        lambda r: f"debitorkonto {r[0]} findes ikke",
+        lambda r: f"{navn} {r[0]} findes ikke",
+    )
+
+
+def _fordring_konto() -> Kontrol:
+    return _reference_findes(
+        "fordringer.csv", "imp_fordringer", "imp_debitorkonti", KONTO, "kontonummer", "debitorkonto"
     )
 
 
@@ -189,21 +200,8 @@ def _fordring_findes() -> Kontrol:
 
 
 def _daekning_fordring() -> Kontrol:
-    return Kontrol(
-        "daekninger.csv",
-        f"""
-        SELECT s.linje, s.fordringsid FROM imp_daekninger s
-        WHERE {_ikke_afvist("imp_fordringer", "s.kommune_id", "s.fordringsid")}
-        AND NOT EXISTS (
-            SELECT 1 FROM imp_fordringer f
-            WHERE f.kommune_id = s.kommune_id AND f.fordringsid = s.fordringsid
-        )
-        AND NOT EXISTS (
-            SELECT 1 FROM {FORDRING} f
-            WHERE f.kommune_id = s.kommune_id AND f.fordringsid = s.fordringsid
-        )
-        """,
-        lambda r: f"fordring {r[0]} findes ikke",
+    return _reference_findes(
+        "daekninger.csv", "imp_daekninger", "imp_fordringer", FORDRING, "fordringsid", "fordring"
     )
 
 
