@@ -8,7 +8,10 @@ and times (a) ``import_kmd_aktiv`` (in a child process, whose peak RSS is report
 ``COPY`` of the same files into plain tables of text columns, and (c) the floor for any
 importer: a ``COPY`` of the very rows the import wrote straight into an identical, empty,
 migrated database (every index, CHECK constraint and deferred foreign key; the commit, where
-PostgreSQL checks the foreign keys, timed apart). Rows/s are data rows of the five files.
+PostgreSQL checks the foreign keys, timed apart), and (d) the same without foreign keys: the
+floor for the import's bulk mode (docs/adr/0004). Rows/s are data rows of the five files. It
+also reports the CPU seconds of the import process and of its PostgreSQL backend, which move far
+less than wall time when other work shares the machine.
 """
 
 from __future__ import annotations
@@ -150,16 +153,28 @@ def _tidsmaal_import(mappe: Path) -> None:
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ky_debitor.settings")
     django.setup()
+    from django.db import connection
+
     from fordringer.importer import import_kmd_aktiv
 
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = cursor.fetchone()[0]
+    pg_cpu = _cpu_sekunder(backend)
+    egen = resource.getrusage(resource.RUSAGE_SELF)
     start = time.perf_counter()
     resultat = import_kmd_aktiv(mappe)
     sekunder = time.perf_counter() - start
-    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    slut = resource.getrusage(resource.RUSAGE_SELF)
+    pg_cpu = _cpu_sekunder(backend) - pg_cpu
+    py_cpu = slut.ru_utime + slut.ru_stime - egen.ru_utime - egen.ru_stime
+    rss_mb = slut.ru_maxrss / 1024
     print(
         json.dumps(
             {
                 "sekunder": sekunder,
+                "py_cpu": py_cpu,
+                "pg_cpu": pg_cpu,
                 "rss_mb": rss_mb,
                 "raekker": resultat.raekker,
                 "faser": resultat.varighed,
@@ -167,6 +182,13 @@ def _tidsmaal_import(mappe: Path) -> None:
             }
         )
     )
+
+
+def _cpu_sekunder(pid: int) -> float:
+    """CPU seconds (user + system) a process on this machine has used: the import's PostgreSQL
+    backend. With other work on the machine, CPU time moves far less than wall time."""
+    felter = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(felter[11]) + int(felter[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _raw_copy(dsn: str, mappe: Path) -> float:
@@ -201,10 +223,13 @@ TABELLER = (
 )
 
 
-def _gulv(dsn_import: str, dsn_gulv: str, mappe: Path) -> tuple[float, float, int]:
+def _gulv(
+    dsn_import: str, dsn_gulv: str, mappe: Path, *, fremmednoegler: bool = True
+) -> tuple[float, float, int]:
     """The floor for any importer: COPY the very rows the import wrote into the same, empty,
-    migrated tables (all indexes, CHECK constraints and deferred foreign keys). Returns the
-    seconds of the COPY, of the commit (where the foreign keys are checked) and the rows."""
+    migrated tables (all indexes and CHECK constraints; the deferred foreign keys too, or — as
+    in the import's bulk mode — none). Returns the seconds of the COPY, of the commit (where the
+    foreign keys are checked) and the rows."""
     import psycopg
 
     with psycopg.connect(dsn_import) as kilde:
@@ -217,6 +242,14 @@ def _gulv(dsn_import: str, dsn_gulv: str, mappe: Path) -> tuple[float, float, in
                     fh.write(data)
     raekker = 0
     with psycopg.connect(dsn_gulv) as conn:
+        if not fremmednoegler:
+            for tabel, navn in conn.execute(
+                "SELECT conrelid::regclass::text, conname FROM pg_constraint "
+                "WHERE contype = 'f' AND conrelid::regclass::text = ANY(%s)",
+                (list(TABELLER),),
+            ).fetchall():
+                conn.execute(f'ALTER TABLE {tabel} DROP CONSTRAINT "{navn}"')
+            conn.commit()
         start = time.perf_counter()
         for tabel in TABELLER:
             sql = f"COPY {tabel} FROM STDIN (FORMAT binary)"
@@ -228,8 +261,6 @@ def _gulv(dsn_import: str, dsn_gulv: str, mappe: Path) -> tuple[float, float, in
         kopieret = time.perf_counter()
         conn.commit()
         slut = time.perf_counter()
-    for tabel in TABELLER:
-        (mappe / f"{tabel}.bin").unlink()
     return kopieret - start, slut - kopieret, raekker
 
 
@@ -265,14 +296,15 @@ def main() -> None:
     print(f"Udtræk skrevet til {mappe} på {time.perf_counter() - start:.1f} s: {antal}")
 
     dsn = f"{args.server}/{args.db}"
-    gulv_db = f"{args.db}_gulv"
+    gulv_db, gulv2_db = f"{args.db}_gulv", f"{args.db}_gulv_masse"
     admin = f"{args.server}/postgres"
-    for db in (args.db, gulv_db):
+    for db in (args.db, gulv_db, gulv2_db):
         _admin(admin, f"DROP DATABASE IF EXISTS {db}")
     _admin(admin, f"CREATE DATABASE {args.db}")
     env = {**os.environ, "DATABASE_URL": dsn, "DJANGO_SETTINGS_MODULE": "ky_debitor.settings"}
     subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
     _admin(admin, f"CREATE DATABASE {gulv_db} TEMPLATE {args.db}")
+    _admin(admin, f"CREATE DATABASE {gulv2_db} TEMPLATE {args.db}")
 
     proces = subprocess.run(
         [sys.executable, __file__, "--kun-import", str(mappe)],
@@ -287,6 +319,12 @@ def main() -> None:
     copy_s = _raw_copy(dsn, mappe)
     gulv_copy, gulv_commit, gulv_raekker = _gulv(dsn, f"{args.server}/{gulv_db}", mappe)
     gulv_s = gulv_copy + gulv_commit
+    masse_copy, masse_commit, _ = _gulv(
+        dsn, f"{args.server}/{gulv2_db}", mappe, fremmednoegler=False
+    )
+    masse_s = masse_copy + masse_commit
+    for tabel in TABELLER:
+        (mappe / f"{tabel}.bin").unlink()
 
     print(f"Rækker i alt (data, alle fem filer): {raekker}")
     print(f"Rækker skrevet pr. tabel: {imp['oprettet']}")
@@ -301,12 +339,21 @@ def main() -> None:
         f"med fremmednøgletjek {gulv_commit:.1f} s) = {raekker / gulv_s:,.0f} rækker/s målt på "
         "udtrækkets rækker"
     )
+    print(
+        f"(d) gulv for massetilstand: samme COPY uden fremmednøgler: {masse_s:.1f} s = "
+        f"{raekker / masse_s:,.0f} rækker/s målt på udtrækkets rækker"
+    )
+    print(
+        f"CPU-sekunder: import-processen {imp['py_cpu']:.1f}, dens PostgreSQL-backend "
+        f"{imp['pg_cpu']:.1f}; belastning (1 min) ved slut {os.getloadavg()[0]:.1f}"
+    )
     print(f"Import/rå COPY: {imp['sekunder'] / copy_s:.1f}x langsommere")
     print(f"Import/gulv: {imp['sekunder'] / gulv_s:.1f}x langsommere")
+    print(f"Import/gulv for massetilstand: {imp['sekunder'] / masse_s:.1f}x langsommere")
     print(f"Peak RSS (import-processen): {imp['rss_mb']:.0f} MB")
     print(f"Vægtid i alt: {time.perf_counter() - vaeg:.0f} s")
     if not args.behold:
-        for db in (args.db, gulv_db):
+        for db in (args.db, gulv_db, gulv2_db):
             _admin(admin, f"DROP DATABASE IF EXISTS {db}")
         for fil in mappe.iterdir():
             fil.unlink()

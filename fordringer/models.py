@@ -43,6 +43,15 @@ class TenantModel(models.Model):
         abstract = True
 
 
+def kommune_uden_eget_indeks() -> models.ForeignKey:
+    """The tenant key of a table whose unique key starts with ``kommune``.
+
+    That composite index serves every ``kommune_id = …`` filter, so a separate single-column
+    index would only cost a write per row (the import writes millions of rows; docs/adr/0004).
+    """
+    return models.ForeignKey(Kommune, on_delete=models.PROTECT, related_name="+", db_index=False)
+
+
 # --- Reference data (shared by all kommuner, editable in the admin) ---------------------------
 
 
@@ -113,12 +122,26 @@ class LL8ODaekning(models.Model):
         return f"{self.ydelsestype}: {self.fra_indkomstaar}-{til}"
 
 
+def ydelsestype_reference() -> models.ForeignKey:
+    """The (unknown until linked) ydelsestype of a sag or fordring. Reference data is never
+    deleted and rows are never looked up by it, so it has no index of its own."""
+    return models.ForeignKey(
+        Ydelsestype,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
+
+
 # --- Tenant data --------------------------------------------------------------------------------
 
 
 class Borger(TenantModel):
     """A citizen (debtor). ``cpr`` is stored normalised: ten digits, no dash."""
 
+    kommune = kommune_uden_eget_indeks()
     cpr = models.CharField("CPR-nummer", max_length=10)
     navn = models.CharField(max_length=200, blank=True)
 
@@ -146,12 +169,11 @@ class Borger(TenantModel):
 class Sag(TenantModel):
     """A case in KY. Created by the import (existing cases) or by *sagsoprettelse*."""
 
+    kommune = kommune_uden_eget_indeks()
     sagsnummer = models.CharField(max_length=40)
     borger = models.ForeignKey(Borger, on_delete=models.PROTECT, related_name="sager")
     ydelseskode = models.CharField(max_length=20, blank=True)
-    ydelsestype = models.ForeignKey(
-        Ydelsestype, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    ydelsestype = ydelsestype_reference()
     status = models.CharField(max_length=10, choices=SagStatus.choices, default=SagStatus.AABEN)
     oprettet_ved_tilknytning = models.BooleanField("oprettet ved sagsoprettelse", default=False)
 
@@ -170,6 +192,7 @@ class Sag(TenantModel):
 class Bevilling(TenantModel):
     """A grant. Its ``bevillingsnummer`` is the KMD Aktiv reference of claims raised under it."""
 
+    kommune = kommune_uden_eget_indeks()
     bevillingsnummer = models.CharField(max_length=40)
     borger = models.ForeignKey(Borger, on_delete=models.PROTECT, related_name="bevillinger")
     ydelseskode = models.CharField(max_length=20, blank=True)
@@ -206,6 +229,7 @@ class Bevilling(TenantModel):
 class Debitorkonto(TenantModel):
     """A debtor account in the debitorsystem, and how it is tied to a bevilling and a sag."""
 
+    kommune = kommune_uden_eget_indeks()
     kontonummer = models.CharField(max_length=40)
     borger = models.ForeignKey(Borger, on_delete=models.PROTECT, related_name="konti")
     kilde = models.CharField(max_length=10, choices=Kilde.choices)
@@ -222,8 +246,14 @@ class Debitorkonto(TenantModel):
     tilknytning = models.CharField(
         max_length=10, choices=Tilknytning.choices, default=Tilknytning.INGEN
     )
+    # Never filtered on; a person is deactivated, not deleted, so PROTECT needs no index.
     tilknyttet_af = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     tilknyttet_tid = models.DateTimeField(null=True, blank=True)
 
@@ -252,6 +282,7 @@ class Debitorkonto(TenantModel):
 class Fordring(TenantModel):
     """A claim. ``restance`` is the running total of its ledger entries (never negative)."""
 
+    kommune = kommune_uden_eget_indeks()
     fordringsid = models.CharField(max_length=40)
     konto = models.ForeignKey(Debitorkonto, on_delete=models.PROTECT, related_name="fordringer")
     kilde = models.CharField(max_length=10, choices=Kilde.choices)
@@ -260,9 +291,7 @@ class Fordring(TenantModel):
         "reference angivet", max_length=10, choices=Tilknytning.choices, default=Tilknytning.IMPORT
     )
     ydelseskode = models.CharField(max_length=20, blank=True)
-    ydelsestype = models.ForeignKey(
-        Ydelsestype, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    ydelsestype = ydelsestype_reference()
     tekst = models.CharField(max_length=500, blank=True)
     periode_fra = models.DateField(null=True, blank=True)
     periode_til = models.DateField(null=True, blank=True)
@@ -300,6 +329,7 @@ class Fordring(TenantModel):
 class Indbetaling(TenantModel):
     """An incoming payment (or offset). ``daekket`` is how much of it covers claims."""
 
+    kommune = kommune_uden_eget_indeks()
     indbetalingsid = models.CharField(max_length=40)
     borger = models.ForeignKey(
         Borger, on_delete=models.PROTECT, null=True, blank=True, related_name="indbetalinger"
@@ -343,14 +373,22 @@ class Postering(AppendOnlyModel):
     (``daekningsid``) and makes the import idempotent.
     """
 
-    kommune = models.ForeignKey(Kommune, on_delete=models.PROTECT, related_name="+")
-    fordring = models.ForeignKey(Fordring, on_delete=models.PROTECT, related_name="posteringer")
+    kommune = models.ForeignKey(Kommune, on_delete=models.PROTECT, related_name="+", db_index=False)
+    # Served by the (fordring, valoerdato) index.
+    fordring = models.ForeignKey(
+        Fordring, on_delete=models.PROTECT, related_name="posteringer", db_index=False
+    )
     art = models.CharField(max_length=15, choices=PosteringArt.choices)
     beloeb = MoneyField("beløb")
     valoerdato = models.DateField("valørdato")
     bogfoert = models.DateTimeField("bogført", auto_now_add=True)
     indbetaling = models.ForeignKey(
-        Indbetaling, on_delete=models.PROTECT, null=True, blank=True, related_name="posteringer"
+        Indbetaling,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="posteringer",
+        db_index=False,
     )
     tilbagefoerer = models.OneToOneField(
         "self",
@@ -388,7 +426,15 @@ class Postering(AppendOnlyModel):
                 name="postering_fortegn_efter_art",
             ),
         ]
-        indexes = [models.Index(fields=["fordring", "valoerdato"])]
+        indexes = [
+            models.Index(fields=["fordring", "valoerdato"]),
+            # Only payments have entries; the HOVEDSTOL and interest lines need no index entry.
+            models.Index(
+                fields=["indbetaling"],
+                condition=Q(indbetaling__isnull=False),
+                name="postering_indbetaling",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_art_display()} {self.beloeb} ({self.valoerdato:%d-%m-%Y})"
@@ -402,7 +448,10 @@ class Parkering(TenantModel):
     """
 
     postering = models.OneToOneField(Postering, on_delete=models.PROTECT, related_name="parkering")
-    konto = models.ForeignKey(Debitorkonto, on_delete=models.PROTECT, related_name="parkeringer")
+    # Served by the (konto, frigivet) index.
+    konto = models.ForeignKey(
+        Debitorkonto, on_delete=models.PROTECT, related_name="parkeringer", db_index=False
+    )
     beloeb = MoneyField("beløb", help_text="Det parkerede beløb (positivt).")
     parkeret = models.DateTimeField(auto_now_add=True)
     frigivet = models.DateTimeField(null=True, blank=True)

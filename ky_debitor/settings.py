@@ -134,6 +134,11 @@ CELERY_BEAT_SCHEDULE = {
 # --- Reports --------------------------------------------------------------------------------
 KY_EKSPORT_DAGE = int(os.environ.get("KY_EKSPORT_DAGE", "7"))  # stored exports kept this long
 KY_EKSPORT_GRAENSE = int(os.environ.get("KY_EKSPORT_GRAENSE", "20000"))  # rows: above → Celery
+# Extracts of this many rows or more are imported in bulk mode on PostgreSQL (checks foreign keys
+# per set, locks the debt tables until commit; fordringer/importer/masseindlaesning.py).
+KY_IMPORT_MASSE_GRAENSE = int(os.environ.get("KY_IMPORT_MASSE_GRAENSE", "100000"))
+# Seconds a bulk import waits for other sessions to leave those tables before it gives up.
+KY_IMPORT_LAASEVENTETID = int(os.environ.get("KY_IMPORT_LAASEVENTETID", "60"))
 
 # --- Language, time, money ------------------------------------------------------------------
 LANGUAGE_CODE = "da"

@@ -9,6 +9,7 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.backends.utils import CursorWrapper
 from django.utils import timezone
@@ -17,7 +18,7 @@ from ky_debitor.audit import audit_log
 from ky_debitor.models import Kommune
 
 from ..selectors import ydelseskode_tabel
-from . import kontrol, load_generic, load_postgres, skrivning, staging
+from . import kontrol, load_generic, load_postgres, masseindlaesning, skrivning, staging
 from .parsing import Felter, laes_csv
 from .resultat import TABELLER, ImportFejl, ImportResultat
 from .validation import FILER, Filspec, Raekke, valider
@@ -34,7 +35,8 @@ def import_kmd_aktiv(mappe: Path, *, user: Any = None) -> ImportResultat:
     stored and ``ImportFejl`` lists every bad row as ``fil:række: årsag``. Otherwise borgere,
     sager, bevillinger, konti and fordringer are created or updated, the ledger is booked and
     dækninger on unlinked KMD Aktiv konti are parked, all in one transaction with one audit
-    event. Importing the same files again changes nothing.
+    event. Importing the same files again changes nothing. On PostgreSQL an extract of
+    ``KY_IMPORT_MASSE_GRAENSE`` rows or more is written in bulk mode (``masseindlaesning``).
     """
     mappe = Path(mappe)
     if not mappe.is_dir():
@@ -69,12 +71,23 @@ def import_kmd_aktiv(mappe: Path, *, user: Any = None) -> ImportResultat:
         kontekst = skrivning.Kontekst(
             nu=timezone.now(), idag=timezone.localdate(), aktoer=_aktoer(user)
         )
+        masse = connection.vendor == "postgresql" and (
+            resultat.raekker >= settings.KY_IMPORT_MASSE_GRAENSE
+        )
+        noegler = masseindlaesning.fjern(cursor) if masse else []
         skrivning.skriv(cursor, kontekst, resultat)
+        ur.stop("skrivning")
+        if masse:
+            kommuner = [int(pk) for pk in felter.kommune.values()]
+            masseindlaesning.genskab(cursor, noegler, kommuner)
+            ur.stop("fremmednøgler")
         _audit(user, resultat, set(felter.kommune.values()))
         staging.slet(cursor, FILER)
-        ur.stop("skrivning")
     # Deferred foreign-key checks run here (unless an outer transaction is still open).
     ur.stop("commit")
+    if noegler:
+        masseindlaesning.valider(noegler)
+        ur.stop("validering")
     return resultat
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from fordringer.importer import ImportFejl, import_kmd_aktiv
+from ky_debitor.errors import ApplicationError
 
 
 class Command(BaseCommand):
@@ -25,6 +26,8 @@ class Command(BaseCommand):
         except ImportFejl as exc:
             for linje in exc.fejl:
                 self.stderr.write(linje)
+            raise CommandError(exc.message, returncode=1) from exc
+        except ApplicationError as exc:
             raise CommandError(exc.message, returncode=1) from exc
         self.stdout.write(self.style.SUCCESS("Indlæsningen er gennemført."))
         self.stdout.write(resultat.opsummering())
