@@ -35,7 +35,7 @@ from ..factories import (
     kommune,
 )
 from ..sagstilknytning.conftest import koer
-from .conftest import ADGANGSKODE, CHROMIUM, CHROMIUM_ARGS, VIEWPORT, Fejlsamler
+from .conftest import ADGANGSKODE, CHROMIUM, CHROMIUM_ARGS, SKAERMBILLEDER, VIEWPORT, Fejlsamler
 
 pytestmark = [
     pytest.mark.browser,
@@ -238,3 +238,27 @@ def test_an_expired_session_under_a_polling_page_goes_to_the_login_page(personer
     expect(side.get_by_role("heading", level=1)).to_have_text("Log på KY Debitor")
     expect(side.locator(".alert-info")).to_contain_text("Du er blevet logget af")
     assert side.locator("#eksport-status").count() == 0
+
+
+def test_the_lock_out_and_error_pages_render_under_the_policy(personer, ny_side):
+    side = ny_side()
+    for _ in range(5):
+        side.goto("/log-paa/")
+        side.get_by_label("Brugernavn").fill("sara")
+        side.get_by_label("Adgangskode").fill("forkert")
+        side.get_by_role("button", name="Log på").click()
+        side.wait_for_load_state("networkidle")
+    log_paa(side, "sara")  # the right password, during the lock
+    expect(side.locator("#login-spaerret")).to_contain_text("Kontoen er midlertidigt spærret")
+    assert side.url.endswith("/log-paa/")
+    fotografer(side, "sikkerhed-01-login-spaerret")
+
+    side.goto("/findes-ikke/1505824321/")
+    expect(side.get_by_role("heading", level=1)).to_have_text("Siden findes ikke")
+    assert "1505824321" not in side.locator("body").inner_text()
+    fotografer(side, "sikkerhed-02-404")
+
+
+def fotografer(side: Any, navn: str) -> None:
+    SKAERMBILLEDER.mkdir(parents=True, exist_ok=True)
+    side.screenshot(path=str(SKAERMBILLEDER / f"{navn}.png"))
