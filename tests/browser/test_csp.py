@@ -226,6 +226,25 @@ def test_the_admin_and_the_run_progress_work_under_the_policy(
     assert koersel.status != "PENDING"
 
 
+def test_the_admin_forms_and_their_widgets_work_under_the_policy(personer, ny_side):
+    """A platform operator edits a user: the two-list permission widgets, the date shortcuts
+    and the unlock action all come from Django's static script files."""
+    BrugerFactory.create(username="platform", is_superuser=True, is_staff=True)
+    side = ny_side()
+    log_paa(side, "platform", sti="/admin/login/?next=/admin/", knap="Log ind")
+    side.wait_for_url("**/admin/")
+    tjek_ok(side, f"/admin/ky_debitor/bruger/{personer['sara'].pk}/change/")
+    # SelectFilter2.js builds the "available / chosen" boxes for groups and permissions.
+    expect(side.locator("#id_groups_from")).to_be_visible()
+    side.locator("#id_groups_from").select_option(label="Projektleder")
+    side.locator("#id_groups_add").click()
+    expect(side.locator("#id_groups_to")).to_contain_text("Projektleder")
+    tjek_ok(side, "/admin/fordringer/fordring/add/")
+    tjek_ok(side, "/admin/ky_debitor/bruger/")
+    side.locator("#result_list input.action-select").first.check()  # actions.js
+    expect(side.locator(".action-counter")).to_contain_text("1 af")
+
+
 def test_an_expired_session_under_a_polling_page_goes_to_the_login_page(personer, ny_side):
     eksport = EksportFactory.create(bruger=personer["pia"])
     side = ny_side()
