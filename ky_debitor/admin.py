@@ -19,14 +19,16 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.db import models, transaction
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 
 from .audit import audit_log
+from .login_spaerring import bruger_login_spaerring_ophaev, spaerringer
 from .models import AuditEvent, Bruger, Kommune, Opslag
+from .roles import Rolle, has_role
 
 # Never written to the audit trail, whatever their value.
 HEMMELIGE_FELTER = ("password", "password1", "password2")
@@ -202,7 +204,16 @@ class KommuneModelAdmin(KommuneAdmin):
 
 @admin.register(Bruger)
 class BrugerAdmin(KommuneAdmin, UserAdmin):
-    list_display = ["username", "first_name", "last_name", "kommune", "is_staff", "is_active"]
+    list_display = [
+        "username",
+        "first_name",
+        "last_name",
+        "kommune",
+        "is_staff",
+        "is_active",
+        "login_spaerret",
+    ]
+    actions = ["ophaev_login_spaerring"]
     list_filter = [
         "is_active",
         "is_staff",
@@ -237,6 +248,41 @@ class BrugerAdmin(KommuneAdmin, UserAdmin):
             # Only platform operators hand out superuser status or single permissions.
             felter += ("is_superuser", "user_permissions")
         return felter
+
+    def get_queryset(self, request: HttpRequest) -> models.QuerySet[Any]:
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                er_spaerret=models.Exists(
+                    spaerringer().filter(username=models.OuterRef("username"))
+                )
+            )
+        )
+
+    @admin.display(boolean=True, description="Login spærret")
+    def login_spaerret(self, obj: Any) -> bool:
+        return bool(getattr(obj, "er_spaerret", False))
+
+    def has_ophaev_permission(self, request: HttpRequest) -> bool:
+        """Drift lifts the lock-outs of their own kommune (the list is kommune-scoped)."""
+        return has_role(request.user, Rolle.DRIFT)
+
+    @admin.action(description="Ophæv login-spærring for valgte brugere", permissions=["ophaev"])
+    def ophaev_login_spaerring(
+        self, request: HttpRequest, queryset: models.QuerySet[Bruger]
+    ) -> None:
+        ophaevet = [
+            b.username
+            for b in queryset
+            if bruger_login_spaerring_ophaev(user=request.user, bruger=b)
+        ]
+        if ophaevet:
+            self.message_user(
+                request, f"Login-spærring ophævet for {', '.join(ophaevet)}.", messages.SUCCESS
+            )
+        else:
+            self.message_user(request, "Ingen af de valgte brugere var spærret.", messages.INFO)
 
     def user_change_password(
         self, request: HttpRequest, id: str, form_url: str = ""

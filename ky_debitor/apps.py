@@ -7,7 +7,11 @@ class KyDebitorConfig(AppConfig):
     verbose_name = "KY Debitor: kommuner, brugere og audit"
 
     def ready(self) -> None:
+        from axes.signals import user_locked_out
+
+        from .login_spaerring import spaerring_audit
         from .roles import roller_synkroniser
 
         # After the last app's migrations (permissions are created on post_migrate too).
         post_migrate.connect(roller_synkroniser, dispatch_uid="ky_roller_synkroniser")
+        user_locked_out.connect(spaerring_audit, dispatch_uid="ky_login_spaerret_audit")

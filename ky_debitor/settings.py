@@ -10,10 +10,12 @@ in-process, so ``make demo`` needs no other service. Production sets:
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("KY_VAR_DIR", BASE_DIR / "var"))
@@ -48,6 +50,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "django_htmx",
+    "axes",
+    "csp",
     "ky_debitor",
     "fordringer",
     "sagstilknytning",
@@ -56,7 +60,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: answers /healthz before host checks and the HTTPS redirect, so a probe by IP works.
+    "ky_debitor.healthz.HealthzMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -66,11 +73,19 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "ky_debitor.inaktivitet.InaktivitetMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "ky_debitor.urls"
 WSGI_APPLICATION = "ky_debitor.wsgi.application"
 AUTH_USER_MODEL = "ky_debitor.Bruger"
+AUTHENTICATION_BACKENDS = [
+    # Refuses a login while the username is locked out, before the password is even checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "start"
 LOGOUT_REDIRECT_URL = "login"
@@ -164,8 +179,12 @@ STORAGES = {
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", VAR_DIR / "media"))
 
 # --- Sessions and security ------------------------------------------------------------------
-SESSION_COOKIE_AGE = int(os.environ.get("KY_SESSION_MINUTTER", "30")) * 60
-SESSION_SAVE_EVERY_REQUEST = True  # inactivity timeout, not a fixed lifetime
+# Logged out after this many minutes without activity. Only a person's own requests count:
+# ``InaktivitetMiddleware`` saves the session (and so moves its expiry) on every request except
+# htmx background polls.
+KY_SESSION_MINUTTER = int(os.environ.get("KY_SESSION_MINUTTER", "30"))
+SESSION_COOKIE_AGE = KY_SESSION_MINUTTER * 60
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -173,6 +192,7 @@ CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
@@ -181,6 +201,35 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+
+# Content-Security-Policy: everything from our own origin, nothing inline, no eval. Pages load
+# their script and style from static files; htmx is told not to inject its indicator style.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+# Login lock-out (django-axes): after KY_LOGIN_FORSOEG failed logins for one username from one
+# IP address the account is locked there for KY_LOGIN_SPAERRING_MINUTTER; each further try
+# during the lock restarts it. Not by IP address alone: a kommune's caseworkers share one.
+# Drift lifts a lock in the admin (Brugere → "Ophæv login-spærring").
+AXES_FAILURE_LIMIT = int(os.environ.get("KY_LOGIN_FORSOEG", "5"))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("KY_LOGIN_SPAERRING_MINUTTER", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "ky_debitor.login_spaerring.spaerret_svar"
+# Axes' own admin lists every kommune's attempts; the kommune-scoped Bruger admin unlocks.
+AXES_ENABLE_ADMIN = False
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -198,11 +247,22 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
 }
 
+# Every log record passes the one console handler, whose filter masks CPR numbers; Django's
+# own loggers are pointed at it too, and the Celery worker keeps this configuration.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"cpr": {"()": "ky_debitor.logmaskering.CprMaskering"}},
     "formatters": {"enkel": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "enkel"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "enkel", "filters": ["cpr"]}
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("KY_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django": {"handlers": [], "propagate": True},
+        "django.server": {"handlers": [], "propagate": True},
+        "django.db.backends": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},  # lock-outs only, not every login
+    },
 }
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False

@@ -19,6 +19,7 @@ from fordringer.models import (
     Sag,
 )
 from ky_debitor.models import Bruger, Kommune
+from rapporter.models import Eksport, EksportStatus
 
 
 def kommune(kode: int = 101) -> Kommune:
@@ -132,3 +133,20 @@ class IndbetalingFactory(factory.django.DjangoModelFactory[Indbetaling]):
     indbetalingsid = factory.Sequence(lambda n: f"I{n:08d}")
     beloeb = Decimal("500.00")
     valoerdato = dt.date(2025, 3, 1)
+
+
+class EksportFactory(factory.django.DjangoModelFactory[Eksport]):
+    """A stored report export, a quarter written: its page keeps polling its progress."""
+
+    class Meta:
+        model = Eksport
+
+    bruger = factory.SubFactory(BrugerFactory)
+    kommune = factory.SelfAttribute("bruger.kommune")
+    rapport = "detaljer_debitor"
+    titel = "Detaljer_Debitor"
+    format = "csv"
+    status = EksportStatus.KOERER
+    antal = 200
+    skrevet = 50
+    udloeber = dt.datetime(2030, 1, 1, tzinfo=dt.UTC)
