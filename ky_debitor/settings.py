@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "rest_framework",
     "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_htmx",
     "ky_debitor",
     "fordringer",
@@ -63,6 +65,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "ky_debitor.adgang.AdgangMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -188,9 +191,31 @@ AUTH_PASSWORD_VALIDATORS = [
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
+        "ky_debitor.api_noegler.ApiNoegleAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": ["ky_debitor.api_adgang.AdgangTabel"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "ky_debitor.api_adgang.Markoerside",
+    "DEFAULT_SCHEMA_CLASS": "ky_debitor.api.KySchema",
+    "EXCEPTION_HANDLER": "ky_debitor.api.fejlhaandtering",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "KY Debitor API",
+    "DESCRIPTION": (
+        "Læse- og skriveadgang til KY Debitor for systemer og browseren. Hver forespørgsel "
+        "ser kun brugerens egen kommune; rollerne afgør, hvilke endepunkter der må bruges. "
+        "Skrivninger, der flytter penge eller åbner arbejde, kræver headeren Idempotency-Key."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["ky_debitor.api_adgang.AdgangTabel"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "ENUM_NAME_OVERRIDES": {"TilknytningEnum": "fordringer.choices.Tilknytning"},
 }
 
 LOGGING = {
