@@ -24,6 +24,7 @@ from . import selectors
 from .choices import Frigivelsestype, Kilde, KontoStatus, Opkraevningstilstand, PosteringArt
 from .choices import Tilknytning as TilknytningValg
 from .models import Borger, Debitorkonto, Fordring, Postering
+from .views import BorgerSoegForm
 
 TAG = ["Borgere og konti"]
 SOEG_MAKS = 50
@@ -38,6 +39,8 @@ class BorgerSoegInd(serializers.Serializer):
         max_length=100,
         help_text="CPR-nummer (med eller uden bindestreg), begyndelsen af et CPR-nummer eller "
         "en del af navnet.",
+        # The screen's own wording (``views.BorgerSoegForm``).
+        error_messages=BorgerSoegForm.base_fields["q"].error_messages,
     )
 
 

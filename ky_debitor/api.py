@@ -17,6 +17,7 @@ from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import QuerySet
+from django.http import Http404
 from drf_spectacular.openapi import AutoSchema
 from rest_framework import exceptions, generics, serializers, status
 from rest_framework.response import Response
@@ -55,7 +56,7 @@ def fejlhaandtering(exc: Exception, context: dict[str, Any]) -> Response | None:
         data = {"detail": exc.message, **({"felt": exc.felt} if exc.felt else {})}
         # A subclass may name its own status (422 for a reused Idempotency-Key).
         return Response(data, status=getattr(exc, "http_status", status.HTTP_400_BAD_REQUEST))
-    if isinstance(exc, ObjectDoesNotExist):
+    if isinstance(exc, ObjectDoesNotExist | Http404):  # Django's wording is English
         exc = exceptions.NotFound("Findes ikke.")
     response = exception_handler(exc, context)
     if response is None:

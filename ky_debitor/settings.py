@@ -190,8 +190,9 @@ AUTH_PASSWORD_VALIDATORS = [
 # --- REST framework -------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        # First, so an unauthenticated request gets 401 with "WWW-Authenticate: Bearer".
         "ky_debitor.api_noegler.ApiNoegleAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["ky_debitor.api_adgang.AdgangTabel"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
