@@ -27,18 +27,15 @@ from django.http import HttpRequest, HttpResponse
 from .roles import GRUPPE_RETTIGHEDER, Rolle, has_role, rettighed_matcher
 
 ALLE = frozenset(Rolle)
-OFFENTLIG: frozenset[Rolle] = frozenset()  # no login needed (logging on and off)
+INGEN: frozenset[Rolle] = frozenset()  # platform operators (superusers) only
+# No login needed: logging on and off. Every other URL needs a person or a token with a role.
+OFFENTLIGE = frozenset({"login", "logout", "admin:login", "admin:logout"})
 SB, BH, PL, DR = Rolle.SAGSBEHANDLER, Rolle.BOGHOLDER, Rolle.PROJEKTLEDER, Rolle.DRIFT
 ARBEJDSRUM = frozenset({SB, PL})  # "Mine opgaver" and the "Opret fordringssag" screens
 RAPPORTER = frozenset({SB, PL})  # "Dataudtræk": the project lead's reports
 KOERSEL_LAESERE = frozenset({DR, PL})  # Drift runs the linking; the project lead follows it
 
 ADGANG: dict[str, frozenset[Rolle]] = {
-    # Logging on and off
-    "login": OFFENTLIG,
-    "logout": OFFENTLIG,
-    "admin:login": OFFENTLIG,
-    "admin:logout": OFFENTLIG,
     # Screens: fordringer
     "start": ALLE,
     "borger_soeg": ALLE,
@@ -65,6 +62,10 @@ ADGANG: dict[str, frozenset[Rolle]] = {
     "admin:sagstilknytning_sagstilknytningskoersel_annuller": frozenset({DR}),
     "admin:sagstilknytning_sagstilknytningskoersel_genoptag": frozenset({DR}),
     "admin:sagstilknytning_sagstilknytningskoersel_fremdrift": KOERSEL_LAESERE,
+    # A run is started through "_start" (the service), never added as a bare row.
+    "admin:sagstilknytning_sagstilknytningskoersel_add": INGEN,
+    # Setting another person's password: no role holds ``change_bruger``.
+    "admin:auth_user_password_change": INGEN,
     # API: documentation
     "api-schema": ALLE,
     "api-docs": ALLE,
@@ -132,7 +133,10 @@ def admin_rettigheder(url_name: str) -> set[str]:
 
 
 def roller_for(url_name: str) -> frozenset[Rolle] | None:
-    """The roles that may use ``url_name``; ``None`` when the table does not know it."""
+    """The roles that may use ``url_name`` (empty: platform operators only); ``None`` when
+    the table does not know it. A public URL is open to every role (and to anonymous)."""
+    if url_name in OFFENTLIGE:
+        return ALLE
     if url_name in ADGANG:
         return ADGANG[url_name]
     if koder := admin_rettigheder(url_name):
@@ -147,20 +151,22 @@ def roller_for(url_name: str) -> frozenset[Rolle] | None:
 
 
 def er_offentlig(url_name: str) -> bool:
-    return roller_for(url_name) == OFFENTLIG
+    return url_name in OFFENTLIGE
 
 
 def adgang_tilladt(user: Any, url_name: str) -> bool:
     """May ``user`` use the URL named ``url_name``? Platform operators may use everything."""
+    if er_offentlig(url_name):
+        return True
     roller = roller_for(url_name)
     if roller is None:
         return False
-    if roller == OFFENTLIG:
-        return True
     if has_role(user, *roller):
         return True
     # A model permission a platform operator gave one person (not a role) opens that admin
-    # screen too: the admin checks it itself.
+    # screen too, unless the table names the screen itself: the admin checks it itself.
+    if url_name in ADGANG:
+        return False
     return any(user.has_perm(kode) for kode in admin_rettigheder(url_name))
 
 
