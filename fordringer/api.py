@@ -17,7 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ky_debitor.api import EgenKommune
+from ky_debitor.api import EgenKommune, IdFilter
 from ky_debitor.audit import opslag_log
 
 from . import selectors
@@ -150,7 +150,7 @@ class DebitorkontoFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=KontoStatus.choices)
     frigivelsestype = django_filters.ChoiceFilter(choices=Frigivelsestype.choices)
     tilknytning = django_filters.ChoiceFilter(choices=TilknytningValg.choices)
-    borger = django_filters.NumberFilter(field_name="borger_id")
+    borger = IdFilter(field_name="borger_id")
     kontonummer = django_filters.CharFilter()
 
     class Meta:
@@ -159,7 +159,7 @@ class DebitorkontoFilter(django_filters.FilterSet):
 
 
 class FordringFilter(django_filters.FilterSet):
-    konto = django_filters.NumberFilter(field_name="konto_id")
+    konto = IdFilter(field_name="konto_id")
     kilde = django_filters.ChoiceFilter(choices=Kilde.choices)
     opkraevningstilstand = django_filters.ChoiceFilter(choices=Opkraevningstilstand.choices)
     uden_ydelsestype = django_filters.BooleanFilter(field_name="ydelsestype", lookup_expr="isnull")
@@ -170,8 +170,8 @@ class FordringFilter(django_filters.FilterSet):
 
 
 class PosteringFilter(django_filters.FilterSet):
-    fordring = django_filters.NumberFilter(field_name="fordring_id")
-    konto = django_filters.NumberFilter(field_name="fordring__konto_id")
+    fordring = IdFilter(field_name="fordring_id")
+    konto = IdFilter(field_name="fordring__konto_id")
     art = django_filters.ChoiceFilter(choices=PosteringArt.choices)
     valoerdato_fra = django_filters.DateFilter(field_name="valoerdato", lookup_expr="gte")
     valoerdato_til = django_filters.DateFilter(field_name="valoerdato", lookup_expr="lte")

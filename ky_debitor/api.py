@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import django_filters
+from django import forms
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import QuerySet
 from django.http import Http404
@@ -98,3 +100,41 @@ class EgenKommune(generics.GenericAPIView[Any]):
     def get_queryset(self) -> QuerySet[Any]:
         rows = self.model.objects.for_user(self.request.user)
         return rows.select_related(*self.relationer) if self.relationer else rows
+
+
+# Ids are positive and fit a 64-bit integer column; a larger number would overflow the
+# database driver (a 500) instead of being a clear 404 or 400.
+ID_MAKS = 10**18 - 1
+
+
+class IdConverter:
+    """``<id:pk>`` in API paths: 1 to 18 digits."""
+
+    regex = "[0-9]{1,18}"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value: int) -> str:
+        return str(value)
+
+
+class IdFilter(django_filters.NumberFilter):
+    """Filter on a related row's id: a whole number from 1 to ``ID_MAKS``."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", ID_MAKS)
+        super().__init__(*args, **kwargs)
+
+
+def positive_id(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """Schema hook: an id in a path is a positive integer of at most 18 digits."""
+    for sti in result.get("paths", {}).values():
+        for operation in sti.values():
+            for parameter in operation.get("parameters", []):
+                if parameter["in"] == "path" and parameter["schema"].get("type") == "integer":
+                    parameter["schema"].update(minimum=1, maximum=ID_MAKS)
+    return result

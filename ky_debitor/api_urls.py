@@ -3,39 +3,43 @@
 Every name here has its row in ``adgang.ADGANG``.
 """
 
-from django.urls import path
+from django.urls import path, register_converter
 
 from fordringer import api as fordringer
 from opgavepakker import api as opgavepakker
 from rapporter import api as rapporter
 from sagstilknytning import api as sagstilknytning
 
+from .api import IdConverter
+
+register_converter(IdConverter, "id")
+
 app_name = "api"
 
 urlpatterns = [
     path("borgere/soeg/", fordringer.BorgerSoeg.as_view(), name="borger_soeg"),
-    path("borgere/<int:pk>/", fordringer.BorgerDetalje.as_view(), name="borger"),
+    path("borgere/<id:pk>/", fordringer.BorgerDetalje.as_view(), name="borger"),
     path("debitorkonti/", fordringer.DebitorkontoListe.as_view(), name="debitorkonto_liste"),
-    path("debitorkonti/<int:pk>/", fordringer.DebitorkontoDetalje.as_view(), name="debitorkonto"),
+    path("debitorkonti/<id:pk>/", fordringer.DebitorkontoDetalje.as_view(), name="debitorkonto"),
     path("fordringer/", fordringer.FordringListe.as_view(), name="fordring_liste"),
-    path("fordringer/<int:pk>/", fordringer.FordringDetalje.as_view(), name="fordring"),
+    path("fordringer/<id:pk>/", fordringer.FordringDetalje.as_view(), name="fordring"),
     path("posteringer/", fordringer.PosteringListe.as_view(), name="postering_liste"),
     path("opgavepakker/", opgavepakker.OpgavepakkeListe.as_view(), name="opgavepakke_liste"),
     path("opgaver/", opgavepakker.OpgaveListe.as_view(), name="opgave_liste"),
-    path("opgaver/<int:pk>/", opgavepakker.OpgaveDetalje.as_view(), name="opgave"),
-    path("opgaver/<int:pk>/tag/", opgavepakker.OpgaveTag.as_view(), name="opgave_tag"),
-    path("opgaver/<int:pk>/afslut/", opgavepakker.OpgaveAfslut.as_view(), name="opgave_afslut"),
+    path("opgaver/<id:pk>/", opgavepakker.OpgaveDetalje.as_view(), name="opgave"),
+    path("opgaver/<id:pk>/tag/", opgavepakker.OpgaveTag.as_view(), name="opgave_tag"),
+    path("opgaver/<id:pk>/afslut/", opgavepakker.OpgaveAfslut.as_view(), name="opgave_afslut"),
     path("koersler/", sagstilknytning.KoerselListe.as_view(), name="koersel_liste"),
     path("koersler/start/", sagstilknytning.KoerselStart.as_view(), name="koersel_start"),
-    path("koersler/<int:pk>/", sagstilknytning.KoerselDetalje.as_view(), name="koersel"),
+    path("koersler/<id:pk>/", sagstilknytning.KoerselDetalje.as_view(), name="koersel"),
     path(
-        "koersler/<int:pk>/beslutninger/",
+        "koersler/<id:pk>/beslutninger/",
         sagstilknytning.BeslutningListe.as_view(),
         name="beslutning_liste",
     ),
     path("rapporter/", rapporter.RapportListe.as_view(), name="rapport_liste"),
     path("eksporter/", rapporter.EksportListe.as_view(), name="eksport_liste"),
     path("eksporter/bestil/", rapporter.EksportBestil.as_view(), name="eksport_bestil"),
-    path("eksporter/<int:pk>/", rapporter.EksportDetalje.as_view(), name="eksport"),
-    path("eksporter/<int:pk>/fil/", rapporter.EksportFil.as_view(), name="eksport_fil"),
+    path("eksporter/<id:pk>/", rapporter.EksportDetalje.as_view(), name="eksport"),
+    path("eksporter/<id:pk>/fil/", rapporter.EksportFil.as_view(), name="eksport_fil"),
 ]

@@ -216,6 +216,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "ky_debitor.api.positive_id",
+    ],
     "ENUM_NAME_OVERRIDES": {"TilknytningEnum": "fordringer.choices.Tilknytning"},
 }
 

@@ -14,7 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ky_debitor.api import EgenKommune
+from ky_debitor.api import EgenKommune, IdFilter
 from ky_debitor.api_idempotens import IDEMPOTENS_PARAMETER, idempotent
 
 from . import opgave_services, selectors
@@ -113,8 +113,8 @@ class KvitteringUd(serializers.Serializer):
 
 
 class OpgaveFilter(django_filters.FilterSet):
-    pakke = django_filters.NumberFilter(field_name="pakke_id")
-    konto = django_filters.NumberFilter(field_name="konto_id")
+    pakke = IdFilter(field_name="pakke_id")
+    konto = IdFilter(field_name="konto_id")
     status = django_filters.ChoiceFilter(choices=OpgaveStatus.choices)
     type = django_filters.ChoiceFilter(choices=OpgaveType.choices)
     aarsag = django_filters.ChoiceFilter(choices=AARSAGER)

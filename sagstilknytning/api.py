@@ -14,7 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ky_debitor.api import EgenKommune
+from ky_debitor.api import EgenKommune, IdFilter
 from ky_debitor.api_idempotens import IDEMPOTENS_PARAMETER, idempotent
 from ky_debitor.errors import ApplicationError
 
@@ -69,7 +69,7 @@ class BeslutningUd(serializers.ModelSerializer[KontoBeslutning]):
 class BeslutningFilter(django_filters.FilterSet):
     resultat = django_filters.CharFilter()
     aarsag = django_filters.CharFilter()
-    konto = django_filters.NumberFilter(field_name="konto_id")
+    konto = IdFilter(field_name="konto_id")
 
     class Meta:
         model = KontoBeslutning
