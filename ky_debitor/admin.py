@@ -24,10 +24,12 @@ from django.contrib.auth.admin import UserAdmin
 from django.db import models, transaction
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
 
+from .api_noegler import api_noegle_opret, api_noegle_tilbagekald
 from .audit import audit_log
 from .login_spaerring import bruger_login_spaerring_ophaev, spaerringer
-from .models import AuditEvent, Bruger, Kommune, Opslag
+from .models import ApiNoegle, AuditEvent, Bruger, Kommune, Opslag
 from .roles import Rolle, has_role
 
 # Never written to the audit trail, whatever their value.
@@ -318,3 +320,75 @@ class OpslagAdmin(SkrivebeskyttetAdmin):
     search_fields = ["bruger__username", "=objekt_id", "formaal"]
     list_select_related = ["bruger", "kommune"]
     date_hierarchy = "tidspunkt"
+
+
+@admin.register(ApiNoegle)
+class ApiNoegleAdmin(KommuneAdmin):
+    """Drift makes and revokes the API tokens of systems. The token is shown once, on the
+    page after it is made; only its hash is stored (``api_noegler``)."""
+
+    list_display = ["navn", "rolle", "kommune", "praefiks", "oprettet", "sidst_brugt", "aktiv"]
+    list_filter = ["rolle", ("kommune", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["navn", "=praefiks"]
+    actions = ["tilbagekald"]
+    fields = ["navn", "kommune", "rolle"]
+    visningsfelter = [
+        "navn",
+        "kommune",
+        "rolle",
+        "bruger",
+        "praefiks",
+        "oprettet",
+        "oprettet_af",
+        "sidst_brugt",
+        "tilbagekaldt",
+        "tilbagekaldt_af",
+    ]
+
+    @admin.display(boolean=True, description="aktiv")
+    def aktiv(self, noegle: ApiNoegle) -> bool:
+        return noegle.aktiv
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return self.visningsfelter if obj is not None else self.fields
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return self.visningsfelter if obj is not None else ()
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # a revoked token stays, so the audit trail can name it
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        if change:
+            return
+        noegle, token = api_noegle_opret(
+            user=request.user,
+            kommune=form.cleaned_data["kommune"],
+            rolle=form.cleaned_data["rolle"],
+            navn=form.cleaned_data["navn"],
+        )
+        for felt in ApiNoegle._meta.concrete_fields:
+            setattr(obj, felt.attname, getattr(noegle, felt.attname))
+        obj._state.adding = False
+        request.ky_api_token = token  # type: ignore[attr-defined]
+
+    def response_add(
+        self, request: HttpRequest, obj: Any, post_url_continue: str | None = None
+    ) -> HttpResponse:
+        return TemplateResponse(
+            request,
+            "admin/ky_debitor/apinoegle/vist.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "title": "API-nøglen er oprettet",
+                "noegle": obj,
+                "token": getattr(request, "ky_api_token", ""),
+            },
+        )
+
+    @admin.action(description="Tilbagekald de valgte API-nøgler", permissions=["change"])
+    def tilbagekald(self, request: HttpRequest, queryset: models.QuerySet[ApiNoegle]) -> None:
+        for noegle in queryset:
+            api_noegle_tilbagekald(user=request.user, noegle_id=noegle.pk)
+        self.message_user(request, f"{queryset.count()} API-nøgle(r) er tilbagekaldt.")

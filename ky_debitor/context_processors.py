@@ -2,6 +2,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from .adgang import adgang_tilladt
 from .roles import Rolle, has_role
 
 
@@ -11,5 +12,5 @@ def bruger(request: HttpRequest) -> dict[str, Any]:
         "ky_kommune": getattr(user, "kommune", None),
         "ky_er_drift": has_role(user, Rolle.DRIFT),
         # The caseworker workspace ("Mine opgaver") and Dataudtræk are for these two roles.
-        "ky_har_opgaver": has_role(user, Rolle.SAGSBEHANDLER, Rolle.PROJEKTLEDER),
+        "ky_har_opgaver": adgang_tilladt(user, "mine_opgaver"),
     }

@@ -7,6 +7,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 
 from .append_only import AppendOnlyModel, AppendOnlyQuerySet
+from .roles import Rolle
+from .tenancy import TenantManager
 
 
 class Kommune(models.Model):
@@ -95,3 +97,72 @@ class Opslag(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.tidspunkt:%d-%m-%Y %H:%M} {self.bruger}: {self.formaal}"
+
+
+class ApiNoegle(models.Model):
+    """A token for a system that calls the API, for one kommune and one role (issue #8).
+
+    The secret is shown once when the token is made; only its SHA-256 is stored (the secret is
+    32 random bytes, so a fast hash is enough and the look-up stays cheap). The token acts
+    through its own user (``bruger``: no password, the role's group, the kommune), so tenancy,
+    roles and the audit trail treat a system like a person. Revoked tokens are kept for the
+    audit trail; they authenticate nothing.
+    """
+
+    navn = models.CharField(max_length=100, help_text="Hvilket system bruger nøglen?")
+    kommune = models.ForeignKey(Kommune, on_delete=models.PROTECT, related_name="+")
+    rolle = models.CharField(max_length=20, choices=[(r.value, r.value) for r in Rolle])
+    bruger = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="api_noegle"
+    )
+    praefiks = models.CharField("præfiks", max_length=12, unique=True)
+    hash = models.CharField(max_length=64)
+    oprettet = models.DateTimeField(auto_now_add=True)
+    oprettet_af = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    tilbagekaldt = models.DateTimeField(null=True, blank=True)
+    tilbagekaldt_af = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    sidst_brugt = models.DateTimeField(null=True, blank=True)
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["-oprettet", "-id"]
+        verbose_name = "API-nøgle"
+        verbose_name_plural = "API-nøgler"
+
+    def __str__(self) -> str:
+        return f"{self.navn} ({self.rolle}, {self.praefiks}…)"
+
+    @property
+    def aktiv(self) -> bool:
+        return self.tilbagekaldt is None
+
+
+class IdempotensNoegle(models.Model):
+    """The first answer to a write sent with an ``Idempotency-Key`` header (issue #8).
+
+    The same key from the same user again gets this answer back and nothing is done twice; the
+    same key with another body or on another endpoint is refused.
+    """
+
+    bruger = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    noegle = models.CharField("nøgle", max_length=255)
+    forespoergsel = models.CharField("forespørgsel", max_length=300)
+    indhold_hash = models.CharField(max_length=64)
+    status = models.PositiveSmallIntegerField(null=True)
+    svar = models.JSONField(null=True)
+    oprettet = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "idempotensnøgle"
+        verbose_name_plural = "idempotensnøgler"
+        constraints = [
+            models.UniqueConstraint(fields=["bruger", "noegle"], name="idempotens_unik_noegle"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.bruger_id}: {self.noegle}"

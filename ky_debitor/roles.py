@@ -37,6 +37,8 @@ def has_role(user: Any, *roller: Rolle) -> bool:
 GRUPPE_RETTIGHEDER: dict[Rolle, tuple[str, ...]] = {
     Rolle.DRIFT: (
         "ky_debitor.view_*",
+        "ky_debitor.add_apinoegle",
+        "ky_debitor.change_apinoegle",
         "fordringer.view_*",
         "sagstilknytning.view_*",
         "opgavepakker.view_*",
@@ -58,6 +60,12 @@ GRUPPE_RETTIGHEDER: dict[Rolle, tuple[str, ...]] = {
 }
 
 
+def rettighed_matcher(moenster: str, navn: str) -> bool:
+    """Does a pattern of ``GRUPPE_RETTIGHEDER`` (``app.codename``, ``*`` at the end) cover
+    the permission ``navn``?"""
+    return moenster == navn or (moenster.endswith("*") and navn.startswith(moenster[:-1]))
+
+
 def roller_synkroniser(**kwargs: Any) -> None:
     """Give each role's group exactly the permissions of ``GRUPPE_RETTIGHEDER``."""
     from django.contrib.auth.models import Group, Permission
@@ -65,11 +73,11 @@ def roller_synkroniser(**kwargs: Any) -> None:
     alle = list(Permission.objects.select_related("content_type"))
     for rolle, moenstre in GRUPPE_RETTIGHEDER.items():
         group, _ = Group.objects.get_or_create(name=rolle.value)
-        valgte = []
-        for p in alle:
-            navn = f"{p.content_type.app_label}.{p.codename}"
-            for m in moenstre:
-                if m == navn or (m.endswith("*") and navn.startswith(m[:-1])):
-                    valgte.append(p)
-                    break
+        valgte = [
+            p
+            for p in alle
+            if any(
+                rettighed_matcher(m, f"{p.content_type.app_label}.{p.codename}") for m in moenstre
+            )
+        ]
         group.permissions.set(valgte)

@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "rest_framework",
     "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_htmx",
     "axes",
     "csp",
@@ -70,6 +72,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "ky_debitor.adgang.AdgangMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -241,10 +244,37 @@ AUTH_PASSWORD_VALIDATORS = [
 # --- REST framework -------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        # First, so an unauthenticated request gets 401 with "WWW-Authenticate: Bearer".
+        "ky_debitor.api_noegler.ApiNoegleAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": ["ky_debitor.api_adgang.AdgangTabel"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "ky_debitor.api_adgang.Markoerside",
+    "DEFAULT_SCHEMA_CLASS": "ky_debitor.api.KySchema",
+    "EXCEPTION_HANDLER": "ky_debitor.api.fejlhaandtering",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "KY Debitor API",
+    "DESCRIPTION": (
+        "Læse- og skriveadgang til KY Debitor for systemer og browseren. Hver forespørgsel "
+        "ser kun brugerens egen kommune; rollerne afgør, hvilke endepunkter der må bruges. "
+        "Skrivninger, der flytter penge eller åbner arbejde, kræver headeren Idempotency-Key."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["ky_debitor.api_adgang.AdgangTabel"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "ky_debitor.api.positive_id",
+    ],
+    "ENUM_NAME_OVERRIDES": {"TilknytningEnum": "fordringer.choices.Tilknytning"},
 }
 
 # Every log record passes the one console handler, whose filter masks CPR numbers; Django's

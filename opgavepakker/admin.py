@@ -22,8 +22,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from fordringer.models import Debitorkonto, Sag
+from ky_debitor.adgang import adgang_tilladt
 from ky_debitor.admin import SkrivebeskyttetAdmin
-from ky_debitor.roles import Rolle, has_role
 
 from .models import Opgave, Opgavepakke
 from .pakker import AARSAGER
@@ -41,21 +41,18 @@ REGEL_TEKST: dict[str, str] = {
 
 
 class RolleAdgangAdmin(SkrivebeskyttetAdmin):
-    """Read-only admin that people of ``laeseroller`` may view without model permissions.
+    """Read-only admin that the roles the table gives its list (``ky_debitor.adgang``) may
+    view. Django's own view permission still works for anyone given it explicitly."""
 
-    The roles are Django groups without permissions (``ky_debitor.roles``); the role is what
-    grants access. Django's own view permission still works for anyone given it explicitly.
-    """
-
-    laeseroller: tuple[Rolle, ...] = ()
+    def _rolle_laeser(self, request: HttpRequest) -> bool:
+        navn = f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist"
+        return adgang_tilladt(request.user, navn)
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return has_role(request.user, *self.laeseroller) or super().has_view_permission(
-            request, obj
-        )
+        return self._rolle_laeser(request) or super().has_view_permission(request, obj)
 
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return has_role(request.user, *self.laeseroller) or super().has_module_permission(request)
+        return self._rolle_laeser(request) or super().has_module_permission(request)
 
     def get_list_display(self, request: HttpRequest) -> Any:
         # A person sees one kommune only: a column repeating it just takes room.
@@ -170,12 +167,8 @@ def evidens_html(evidens: Mapping[str, Any], *, kommune_id: int) -> SafeString:
     return format_html_join("", "{}", ((d,) for d in dele))
 
 
-OPGAVE_ROLLER = (Rolle.DRIFT, Rolle.PROJEKTLEDER, Rolle.SAGSBEHANDLER)
-
-
 @admin.register(Opgavepakke)
 class OpgavepakkeAdmin(RolleAdgangAdmin):
-    laeseroller = OPGAVE_ROLLER
     list_display = ["navn", "aabne", "i_gang", "afsluttede", "aarsag", "kommune"]
     list_filter = ["med_daekninger", "venteskridt", ("kommune", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["kommune"]
@@ -232,7 +225,6 @@ class PakkeFilter(admin.SimpleListFilter):
 
 @admin.register(Opgave)
 class OpgaveAdmin(RolleAdgangAdmin):
-    laeseroller = OPGAVE_ROLLER
     list_display = ["id", "konto_vist", "type", "aarsag_vist", "status", "tildelt", "oprettet"]
     list_display_links = ["id"]
     list_filter = [PakkeFilter, "type", AarsagFilter, "status"]

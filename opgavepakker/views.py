@@ -8,12 +8,9 @@ a service in ``opgave_services``.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,9 +18,9 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from ky_debitor.adgang import adgang_tilladt
 from ky_debitor.audit import opslag_log
 from ky_debitor.errors import ApplicationError, ConflictError
-from ky_debitor.roles import Rolle, has_role
 
 from . import opgave_services, selectors
 from .filters import CprFilterForm, OpgaveFilter, cpr_filter
@@ -37,16 +34,9 @@ View = Callable[..., HttpResponse]
 
 
 def arbejdsrum(view: View) -> View:
-    """Logged in, and Sagsbehandler or Projektleder; anyone else gets 403."""
-
-    @login_required
-    @wraps(view)
-    def indpakket(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not has_role(request.user, Rolle.SAGSBEHANDLER, Rolle.PROJEKTLEDER):
-            raise PermissionDenied("Kun sagsbehandlere og projektledere har adgang til opgaverne.")
-        return view(request, *args, **kwargs)
-
-    return indpakket
+    """Logged in. Which roles may use each screen is the table's (``ky_debitor.adgang``):
+    Sagsbehandler and Projektleder; anyone else gets 403 from ``AdgangMiddleware``."""
+    return login_required(view)
 
 
 def _opgave(request: HttpRequest, pk: int) -> Opgave:
@@ -83,7 +73,7 @@ def opgave_liste(request: HttpRequest) -> HttpResponse:
     else:
         opgaver = opgaver.order_by(*opgaver.query.order_by, "pk")
     side = Paginator(opgaver, SIDE_STOERRELSE).get_page(request.GET.get("side"))
-    projektleder = has_role(request.user, Rolle.PROJEKTLEDER)
+    projektleder = adgang_tilladt(request.user, "opgaver_tildel")
     pakke = filtre.form.cleaned_data.get("pakke") if filtre.form.is_valid() else None
     forespoergsel = request.GET.copy()
     forespoergsel.pop("side", None)
@@ -148,8 +138,6 @@ def naeste_opgave(request: HttpRequest, pakke_pk: int) -> HttpResponse:
 @require_POST
 @arbejdsrum
 def opgaver_tildel(request: HttpRequest) -> HttpResponse:
-    if not has_role(request.user, Rolle.PROJEKTLEDER):
-        raise PermissionDenied("Kun en projektleder kan fordele opgaver.")
     ider = [int(v) for v in request.POST.getlist("opgaver") if v.isdigit()]
     form = TildelForm(
         request.POST,

@@ -23,7 +23,6 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from ky_debitor.roles import Rolle
 from opgavepakker.admin import (
     AarsagFilter,
     RolleAdgangAdmin,
@@ -37,9 +36,6 @@ from .models import KontoBeslutning, Sagstilknytningskoersel
 from .selectors import RESULTAT_TEKST, koersel_procent
 from .urls import admin_urls
 
-# Drift runs the linking; the project lead follows it.
-KOERSEL_ROLLER = (Rolle.DRIFT, Rolle.PROJEKTLEDER)
-
 
 def _kort_tid(tid: dt.datetime | None) -> str:
     return date_format(timezone.localtime(tid), "SHORT_DATETIME_FORMAT") if tid else "-"
@@ -47,7 +43,6 @@ def _kort_tid(tid: dt.datetime | None) -> str:
 
 @admin.register(Sagstilknytningskoersel)
 class SagstilknytningskoerselAdmin(RolleAdgangAdmin):
-    laeseroller = KOERSEL_ROLLER
     list_display = [
         "id",
         "kommune",
@@ -161,7 +156,6 @@ class ResultatFilter(admin.SimpleListFilter):
 
 @admin.register(KontoBeslutning)
 class KontoBeslutningAdmin(RolleAdgangAdmin):
-    laeseroller = KOERSEL_ROLLER
     list_display = [
         "konto_vist",
         "resultat_vist",

@@ -19,10 +19,10 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from ky_debitor.adgang import adgang_tilladt
 from ky_debitor.admin import kommune_afgraens
 from ky_debitor.errors import ApplicationError
 from ky_debitor.models import Kommune
-from ky_debitor.roles import Rolle, has_role
 
 from .models import KoerselStatus, Sagstilknytningskoersel
 from .selectors import koersel_fremdrift
@@ -30,8 +30,8 @@ from .services import koersel_annuller, koersel_genoptag, koersel_start
 
 
 def kan_styre(user: Any) -> bool:
-    """Only Drift (and platform operators) start, cancel and resume runs."""
-    return has_role(user, Rolle.DRIFT)
+    """Only Drift (and platform operators) start, cancel and resume runs (``adgang``)."""
+    return adgang_tilladt(user, "admin:sagstilknytning_sagstilknytningskoersel_start")
 
 
 def _kraev_drift(request: HttpRequest) -> None:

@@ -15,6 +15,7 @@ import hashlib
 import itertools
 from collections.abc import Iterator
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.apps import apps
@@ -26,7 +27,7 @@ from django.urls import NoReverseMatch, URLResolver, get_resolver, reverse
 from fordringer.choices import PosteringArt
 from fordringer.ledger import postering_bogfoer
 from ky_debitor.audit import opslag_log
-from ky_debitor.models import Kommune
+from ky_debitor.models import Bruger, Kommune
 from ky_debitor.roles import Rolle
 from opgavepakker.models import Opgave
 from rapporter.definitioner import RAPPORTER
@@ -109,6 +110,12 @@ def _viser_koebenhavn(content: bytes) -> list[str]:
 
 @pytest.fixture
 def koebenhavns_data(db, bent):
+    return opret_koebenhavns_data(bent)
+
+
+def opret_koebenhavns_data(bent: Bruger) -> dict[str, Any]:
+    """København's rows with the markers: a borger, konto, fordring, dækning, run, tasks and
+    a stored export (``bent`` books the dækning)."""
     borger = BorgerFactory.create(navn="Xenia Kbhtestesen", cpr="1203854471")
     sag = SagFactory.create(borger=borger, sagsnummer="KBHSAG99")
     bevilling = BevillingFactory.create(borger=borger, bevillingsnummer="KBHBEV66", sag=sag)
@@ -163,7 +170,8 @@ def _personer(kommune_kode: int, prefix: str) -> list[Client]:
     return clients
 
 
-def test_no_url_shows_or_changes_another_kommunes_data(koebenhavns_data):
+def koebenhavns_urls() -> dict[str, list[str]]:
+    """Every named URL, its parameters filled with the primary keys of København's rows."""
     koebenhavn = Kommune.objects.get(kode=101)
     pks = sorted(
         {
@@ -175,7 +183,12 @@ def test_no_url_shows_or_changes_another_kommunes_data(koebenhavns_data):
         }
     )
     content_types = [str(ct.pk) for ct in ContentType.objects.all()]
-    urls = _urls(pks, content_types)
+    return _urls(pks, content_types)
+
+
+def test_no_url_shows_or_changes_another_kommunes_data(koebenhavns_data):
+    koebenhavn = Kommune.objects.get(kode=101)
+    urls = koebenhavns_urls()
     assert len(urls) >= 20, "URL-gennemgangen fandt for få URL'er"
 
     odense = _personer(461, "ode")

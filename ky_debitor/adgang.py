@@ -1,0 +1,202 @@
+"""Who may use which URL: the one permission table of KY Debitor (issue #8).
+
+``ADGANG`` names, for every URL name — screens, admin and API — the roles that may use it.
+One mechanism reads it: ``AdgangMiddleware`` for every request of a logged-in person and
+``api_adgang.AdgangTabel`` for the API (after token authentication, which runs inside DRF). A URL
+name missing from the table is refused (fail closed), and the enumerating test
+(``tests/test_adgang.py``) walks every URL by every role by own and foreign kommune against it.
+
+The admin's model screens are not listed one by one: a role may use
+``admin:<app>_<model>_<handling>`` when its group holds the model permission the handling
+needs (``roles.GRUPPE_RETTIGHEDER``), so the admin's own permission check and this table can
+never disagree. The admin additionally requires ``is_staff``; every list is still scoped to
+the person's kommune.
+
+Being allowed a URL is not being allowed every object behind it: rows of another kommune are
+a 404 (``tenancy.for_user``), and services refuse what the state does not allow.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+
+from .roles import GRUPPE_RETTIGHEDER, Rolle, has_role, rettighed_matcher
+
+ALLE = frozenset(Rolle)
+INGEN: frozenset[Rolle] = frozenset()  # platform operators (superusers) only
+# No login needed: logging on and off. Every other URL needs a person or a token with a role.
+OFFENTLIGE = frozenset({"login", "logout", "admin:login", "admin:logout"})
+SB, BH, PL, DR = Rolle.SAGSBEHANDLER, Rolle.BOGHOLDER, Rolle.PROJEKTLEDER, Rolle.DRIFT
+ARBEJDSRUM = frozenset({SB, PL})  # "Mine opgaver" and the "Opret fordringssag" screens
+RAPPORTER = frozenset({SB, PL})  # "Dataudtræk": the project lead's reports
+KOERSEL_LAESERE = frozenset({DR, PL})  # Drift runs the linking; the project lead follows it
+
+ADGANG: dict[str, frozenset[Rolle]] = {
+    # Screens: fordringer
+    "start": ALLE,
+    "borger_soeg": ALLE,
+    "borger": ALLE,
+    "debitorkonto": ALLE,
+    # Screens: opgavepakker
+    "mine_opgaver": ARBEJDSRUM,
+    "opgave_liste": ARBEJDSRUM,
+    "opgaver_tildel": frozenset({PL}),
+    "manglende_ydelsestype": ARBEJDSRUM,
+    "opgave": ARBEJDSRUM,
+    "opgave_tag": ARBEJDSRUM,
+    "opgave_aflever": ARBEJDSRUM,
+    "opgave_kvittering": ARBEJDSRUM,
+    "naeste_opgave": ARBEJDSRUM,
+    # Screens: rapporter
+    "dataudtraek": RAPPORTER,
+    "udtraek_hent": RAPPORTER,
+    "mine_udtraek": RAPPORTER,
+    "eksport": RAPPORTER,
+    "eksport_fil": RAPPORTER,
+    # Admin: the run's own screens (only Drift starts, cancels and resumes runs)
+    "admin:sagstilknytning_sagstilknytningskoersel_start": frozenset({DR}),
+    "admin:sagstilknytning_sagstilknytningskoersel_annuller": frozenset({DR}),
+    "admin:sagstilknytning_sagstilknytningskoersel_genoptag": frozenset({DR}),
+    "admin:sagstilknytning_sagstilknytningskoersel_fremdrift": KOERSEL_LAESERE,
+    # A run is started through "_start" (the service), never added as a bare row.
+    "admin:sagstilknytning_sagstilknytningskoersel_add": INGEN,
+    # Setting another person's password: no role holds ``change_bruger``.
+    "admin:auth_user_password_change": INGEN,
+    # API: documentation
+    "api-schema": ALLE,
+    "api-docs": ALLE,
+    # API: fordringer (read)
+    "api:borger_soeg": ALLE,
+    "api:borger": ALLE,
+    "api:debitorkonto_liste": ALLE,
+    "api:debitorkonto": ALLE,
+    "api:fordring_liste": ALLE,
+    "api:fordring": ALLE,
+    "api:postering_liste": ALLE,
+    # API: opgavepakker
+    "api:opgavepakke_liste": ARBEJDSRUM,
+    "api:opgave_liste": ARBEJDSRUM,
+    "api:opgave": ARBEJDSRUM,
+    "api:opgave_tag": ARBEJDSRUM,
+    "api:opgave_afslut": ARBEJDSRUM,
+    # API: sagstilknytning
+    "api:koersel_liste": KOERSEL_LAESERE,
+    "api:koersel": KOERSEL_LAESERE,
+    "api:beslutning_liste": KOERSEL_LAESERE,
+    "api:koersel_start": frozenset({DR}),
+    # API: rapporter
+    "api:rapport_liste": RAPPORTER,
+    "api:eksport_liste": RAPPORTER,
+    "api:eksport": RAPPORTER,
+    "api:eksport_fil": RAPPORTER,
+    "api:eksport_bestil": RAPPORTER,
+}
+
+# Admin screens that are no model's own: the front page, the app lists, password change,
+# look-ups. What they show is limited by the person's model permissions.
+ADMIN_OEVRIGE = ALLE
+
+# The model permission each admin handling needs; any listed permission is enough.
+ADMIN_HANDLINGER: dict[str, tuple[str, ...]] = {
+    "changelist": ("view", "change"),
+    "change": ("view", "change"),
+    "history": ("view", "change"),
+    "add": ("add",),
+    "delete": ("delete",),
+}
+
+
+def _admin_modeller() -> dict[str, Any]:
+    from django.contrib import admin
+
+    return {f"{m._meta.app_label}_{m._meta.model_name}": m for m in admin.site._registry}
+
+
+def admin_rettigheder(url_name: str) -> set[str]:
+    """The model permissions (``app.codename``, any one suffices) an admin model URL needs;
+    empty for any other URL."""
+    navn = url_name.removeprefix("admin:")
+    if navn == url_name:
+        return set()
+    for prefix, model in _admin_modeller().items():
+        handling = navn.removeprefix(f"{prefix}_")
+        if handling != navn and handling in ADMIN_HANDLINGER:
+            return {
+                f"{model._meta.app_label}.{h}_{model._meta.model_name}"
+                for h in ADMIN_HANDLINGER[handling]
+            }
+    return set()
+
+
+def roller_for(url_name: str) -> frozenset[Rolle] | None:
+    """The roles that may use ``url_name`` (empty: platform operators only); ``None`` when
+    the table does not know it. A public URL is open to every role (and to anonymous)."""
+    if url_name in OFFENTLIGE:
+        return ALLE
+    if url_name in ADGANG:
+        return ADGANG[url_name]
+    if koder := admin_rettigheder(url_name):
+        return frozenset(
+            rolle
+            for rolle, moenstre in GRUPPE_RETTIGHEDER.items()
+            if any(rettighed_matcher(m, kode) for m in moenstre for kode in koder)
+        )
+    if url_name.startswith("admin:"):
+        return ADMIN_OEVRIGE
+    return None
+
+
+def er_offentlig(url_name: str) -> bool:
+    return url_name in OFFENTLIGE
+
+
+def adgang_tilladt(user: Any, url_name: str) -> bool:
+    """May ``user`` use the URL named ``url_name``? Platform operators may use everything."""
+    if er_offentlig(url_name):
+        return True
+    roller = roller_for(url_name)
+    if roller is None:
+        return False
+    if has_role(user, *roller):
+        return True
+    # A model permission a platform operator gave one person (not a role) opens that admin
+    # screen too, unless the table names the screen itself: the admin checks it itself.
+    if url_name in ADGANG:
+        return False
+    return any(user.has_perm(kode) for kode in admin_rettigheder(url_name))
+
+
+def url_navn(request: HttpRequest) -> str:
+    match = request.resolver_match
+    return match.view_name if match is not None else ""
+
+
+NAEGTET = "Din rolle giver ikke adgang til denne side."
+
+
+class AdgangMiddleware:
+    """Refuse a logged-in person a URL the table does not give their role (403).
+
+    Anonymous requests pass on to the view, which sends them to the login page (screens and
+    admin) or answers 401/403 (API, where a token may still authenticate them).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view_func: Any, view_args: Any, view_kwargs: Any
+    ) -> None:
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        if not adgang_tilladt(user, url_navn(request)):
+            raise PermissionDenied(NAEGTET)
+        return None

@@ -1,0 +1,45 @@
+"""The API's URLs under /api/v1/ (namespace ``api``): every app's ``api.py`` wired in.
+
+Every name here has its row in ``adgang.ADGANG``.
+"""
+
+from django.urls import path, register_converter
+
+from fordringer import api as fordringer
+from opgavepakker import api as opgavepakker
+from rapporter import api as rapporter
+from sagstilknytning import api as sagstilknytning
+
+from .api import IdConverter
+
+register_converter(IdConverter, "id")
+
+app_name = "api"
+
+urlpatterns = [
+    path("borgere/soeg/", fordringer.BorgerSoeg.as_view(), name="borger_soeg"),
+    path("borgere/<id:pk>/", fordringer.BorgerDetalje.as_view(), name="borger"),
+    path("debitorkonti/", fordringer.DebitorkontoListe.as_view(), name="debitorkonto_liste"),
+    path("debitorkonti/<id:pk>/", fordringer.DebitorkontoDetalje.as_view(), name="debitorkonto"),
+    path("fordringer/", fordringer.FordringListe.as_view(), name="fordring_liste"),
+    path("fordringer/<id:pk>/", fordringer.FordringDetalje.as_view(), name="fordring"),
+    path("posteringer/", fordringer.PosteringListe.as_view(), name="postering_liste"),
+    path("opgavepakker/", opgavepakker.OpgavepakkeListe.as_view(), name="opgavepakke_liste"),
+    path("opgaver/", opgavepakker.OpgaveListe.as_view(), name="opgave_liste"),
+    path("opgaver/<id:pk>/", opgavepakker.OpgaveDetalje.as_view(), name="opgave"),
+    path("opgaver/<id:pk>/tag/", opgavepakker.OpgaveTag.as_view(), name="opgave_tag"),
+    path("opgaver/<id:pk>/afslut/", opgavepakker.OpgaveAfslut.as_view(), name="opgave_afslut"),
+    path("koersler/", sagstilknytning.KoerselListe.as_view(), name="koersel_liste"),
+    path("koersler/start/", sagstilknytning.KoerselStart.as_view(), name="koersel_start"),
+    path("koersler/<id:pk>/", sagstilknytning.KoerselDetalje.as_view(), name="koersel"),
+    path(
+        "koersler/<id:pk>/beslutninger/",
+        sagstilknytning.BeslutningListe.as_view(),
+        name="beslutning_liste",
+    ),
+    path("rapporter/", rapporter.RapportListe.as_view(), name="rapport_liste"),
+    path("eksporter/", rapporter.EksportListe.as_view(), name="eksport_liste"),
+    path("eksporter/bestil/", rapporter.EksportBestil.as_view(), name="eksport_bestil"),
+    path("eksporter/<id:pk>/", rapporter.EksportDetalje.as_view(), name="eksport"),
+    path("eksporter/<id:pk>/fil/", rapporter.EksportFil.as_view(), name="eksport_fil"),
+]

@@ -1,0 +1,135 @@
+"""API of the linking runs: the runs, their decisions per konto, and starting a run.
+
+Only Drift starts a run (``adgang.ADGANG``); the start calls ``koersel_start`` — the same
+service as the admin's button — and needs an ``Idempotency-Key``: a run opens work.
+"""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import generics, serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from ky_debitor.api import EgenKommune, IdFilter
+from ky_debitor.api_idempotens import IDEMPOTENS_PARAMETER, idempotent
+from ky_debitor.errors import ApplicationError
+
+from .models import KontoBeslutning, Sagstilknytningskoersel
+from .services import koersel_start
+
+TAG = ["Sagstilknytning"]
+
+
+class KoerselUd(serializers.ModelSerializer[Sagstilknytningskoersel]):
+    class Meta:
+        model = Sagstilknytningskoersel
+        fields = [
+            "id",
+            "proeve",
+            "status",
+            "total",
+            "behandlet",
+            "antal_sagstilknyttet",
+            "antal_sagsoprettet",
+            "antal_opgave",
+            "antal_uaendret",
+            "oprettet",
+            "startet",
+            "afsluttet",
+            "fejl",
+        ]
+
+
+class KoerselStartInd(serializers.Serializer):
+    proeve = serializers.BooleanField(
+        default=False, help_text="Prøvekørsel: gem kun beslutningerne, tilknyt intet."
+    )
+
+
+class BeslutningUd(serializers.ModelSerializer[KontoBeslutning]):
+    class Meta:
+        model = KontoBeslutning
+        fields = [
+            "id",
+            "koersel",
+            "konto",
+            "resultat",
+            "aarsag",
+            "bevilling",
+            "sag",
+            "aendring",
+            "evidens",
+        ]
+
+
+class BeslutningFilter(django_filters.FilterSet):
+    resultat = django_filters.CharFilter()
+    aarsag = django_filters.CharFilter()
+    konto = IdFilter(field_name="konto_id")
+
+    class Meta:
+        model = KontoBeslutning
+        fields: list[str] = []
+
+
+@extend_schema_view(get=extend_schema(tags=TAG, summary="Sagstilknytningskørsler, nyeste først"))
+class KoerselListe(EgenKommune, generics.ListAPIView[Sagstilknytningskoersel]):
+    model = Sagstilknytningskoersel
+    serializer_class = KoerselUd
+
+
+@extend_schema_view(get=extend_schema(tags=TAG, summary="Én kørsel med dens optælling"))
+class KoerselDetalje(EgenKommune, generics.RetrieveAPIView[Sagstilknytningskoersel]):
+    model = Sagstilknytningskoersel
+    serializer_class = KoerselUd
+
+
+@extend_schema_view(
+    get=extend_schema(
+        tags=TAG,
+        summary="En kørsels beslutninger pr. debitorkonto",
+        description="Resultat, årsagskode og evidens (regel og kandidatbevillinger) for hver "
+        "konto (DESIGN §4.7).",
+    )
+)
+class BeslutningListe(EgenKommune, generics.ListAPIView[KontoBeslutning]):
+    model = KontoBeslutning
+    serializer_class = BeslutningUd
+    filterset_class = BeslutningFilter
+
+    def get_queryset(self) -> QuerySet[KontoBeslutning]:
+        if getattr(self, "swagger_fake_view", False):  # the schema generator has no run
+            return KontoBeslutning.objects.none()
+        koersel = Sagstilknytningskoersel.objects.for_user(self.request.user).get(
+            pk=self.kwargs["pk"]
+        )
+        return super().get_queryset().filter(koersel=koersel)
+
+
+class KoerselStart(APIView):
+    @extend_schema(
+        tags=TAG,
+        summary="Start en sagstilknytningskørsel for egen kommune",
+        description="Kun Drift. Afvises med en dansk besked, mens en kørsel for kommunen er "
+        "i gang.",
+        request=KoerselStartInd,
+        responses={201: KoerselUd},
+        parameters=[IDEMPOTENS_PARAMETER],
+    )
+    def post(self, request: Request) -> Response:
+        def udfoer() -> Response:
+            ind = KoerselStartInd(data=request.data)
+            ind.is_valid(raise_exception=True)
+            kommune = getattr(request.user, "kommune", None)
+            if kommune is None:
+                raise ApplicationError("Du er ikke knyttet til en kommune.")
+            koersel = koersel_start(
+                kommune=kommune, user=request.user, proeve=ind.validated_data["proeve"]
+            )
+            return Response(KoerselUd(koersel).data, status=status.HTTP_201_CREATED)
+
+        return idempotent(request, udfoer)
