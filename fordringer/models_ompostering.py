@@ -12,6 +12,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Round
+from django.db.models.lookups import Exact
 
 from ky_debitor.append_only import AppendOnlyModel
 from ky_debitor.money import MoneyField
@@ -126,8 +128,17 @@ class Ompostering(TenantModel):
                 condition=Q(beloeb__gt=0)
                 & Q(fordelt__gte=0)
                 & Q(udbetalt__gte=0)
-                & Q(venter__gte=0)
-                & Q(beloeb=F("fordelt") + F("udbetalt") + F("venter")),
+                & Q(venter__gte=0),
+                name="ompostering_beloeb_positive",
+            ),
+            # Compared in whole øre: SQLite adds decimals as floats.
+            models.CheckConstraint(
+                condition=Exact(
+                    Round(F("beloeb") * 100),
+                    Round(F("fordelt") * 100)
+                    + Round(F("udbetalt") * 100)
+                    + Round(F("venter") * 100),
+                ),
                 name="ompostering_beloeb_gaar_op",
             ),
         ]

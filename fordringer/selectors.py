@@ -11,7 +11,7 @@ from django.db.models import CharField, Count, OuterRef, Q, QuerySet, Subquery, 
 from django.db.models.functions import Cast, Coalesce
 
 from ky_debitor.models import AuditEvent
-from ky_debitor.money import NUL, MoneyField
+from ky_debitor.money import NUL, MoneyField, afrund
 
 from .choices import Kilde, OmposteringRolle, PosteringArt, Tilknytning
 from .cpr import cpr_normaliser
@@ -164,7 +164,8 @@ def kontoudtog(konto: Debitorkonto) -> list[KontoudtogLinje]:
 def restance_fra_ledger(fordring: Fordring) -> Decimal:
     """The restance as the ledger alone says it is (the running total must agree)."""
     total = fordring.posteringer.aggregate(s=Sum("beloeb"))["s"]
-    return total if total is not None else NUL
+    # SQLite sums decimals as floats; the ledger's figure is whole øre.
+    return afrund(total) if total is not None else NUL
 
 
 def parkeret_for_konto(konto: Debitorkonto) -> Decimal:

@@ -26,7 +26,7 @@ from fordringer.models import (
 )
 from fordringer.rentebogfoering import renter_afstem
 from fordringer.selectors import restance_fra_ledger
-from ky_debitor.money import NUL
+from ky_debitor.money import NUL, afrund
 
 from ..factories import BorgerFactory, DebitorkontoFactory, FordringFactory, IndbetalingFactory
 
@@ -105,7 +105,7 @@ def invarianter() -> None:
     for fordring in Fordring.objects.all():
         assert NUL <= fordring.restance == restance_fra_ledger(fordring)
     for indbetaling in Indbetaling.objects.all():
-        brugt = -(
+        brugt = -afrund(
             Postering.objects.filter(indbetaling=indbetaling).aggregate(s=Sum("beloeb"))["s"] or NUL
         )
         assert NUL <= indbetaling.daekket == brugt <= indbetaling.beloeb

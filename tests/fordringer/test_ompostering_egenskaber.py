@@ -34,7 +34,7 @@ from fordringer.ompostering import (
     ompostering_opret,
 )
 from ky_debitor.errors import ApplicationError
-from ky_debitor.money import NUL
+from ky_debitor.money import NUL, afrund
 from ky_debitor.roles import Rolle
 
 from ..factories import (
@@ -58,7 +58,7 @@ operation = st.one_of(
 
 
 def summer(qs) -> Decimal:
-    return qs.aggregate(s=Sum("beloeb"))["s"] or NUL
+    return afrund(qs.aggregate(s=Sum("beloeb"))["s"] or NUL)
 
 
 def penge_flyttet() -> tuple[Decimal, Decimal]:
