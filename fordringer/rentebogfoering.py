@@ -3,8 +3,7 @@ from its other entries (DESIGN §7: each figure reproducible from the ledger).
 
 ``renter_afstem`` recomputes a claim's interest from its non-interest entries (plus movements
 about to be booked), reverses the RENTE entries that no longer hold and books the ones that
-now do, each with its own value date. Callers hold the konto and claim locks
-(``postering_bogfoer`` takes them again, which is a no-op inside the same transaction).
+now do, each with its own value date, in one set-based write per claim (``renter_bogfoer``).
 """
 
 from __future__ import annotations
@@ -16,11 +15,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from ky_debitor.money import NUL
+from django.db import transaction
+
+from ky_debitor.audit import audit_log
+from ky_debitor.errors import ApplicationError, ConflictError
+from ky_debitor.money import NUL, format_beloeb
 
 from .choices import PosteringArt, Renteregime
-from .ledger import postering_bogfoer
-from .models import Fordring, Postering, Rentesats
+from .ledger import aktoer_navn
+from .models import Debitorkonto, Fordring, Postering, Rentesats
 from .rente import Bevaegelse, Rentebogning, Sats, rente_beregn
 
 
@@ -109,38 +112,69 @@ def rente_aendring(
     return Renteaendring(fordring, tilbagefoer, bogfoer, restance)
 
 
+@transaction.atomic
 def renter_bogfoer(
     *, aendring: Renteaendring, user: Any, begrundelse: str, system: str = "rente"
 ) -> list[Postering]:
-    """Book a computed interest change: new entries first, so the restance never dips
-    below zero on the way, then the reversals."""
+    """Book a computed interest change on one claim in one go: lock the konto and the claim
+    (the ledger's lock order), refuse a second reversal or a negative restance, write the
+    RENTE entries and the reversals of those that no longer hold, move the running total
+    once and audit the change. Interest entries touch no payment and are never parked, so
+    this is ``postering_bogfoer`` for many interest lines at once."""
+    if not aendring.bogfoer and not aendring.tilbagefoer:
+        return []
+    Debitorkonto.objects.select_for_update().get(pk=aendring.fordring.konto_id)
+    fordring = Fordring.objects.select_for_update().get(pk=aendring.fordring.pk)
+    if Postering.objects.filter(tilbagefoerer__in=aendring.tilbagefoer).exists():
+        raise ConflictError("En renteberegning er allerede tilbageført af en anden.")
+    ny_restance = fordring.restance + aendring.netto
+    if ny_restance < 0:
+        raise ApplicationError(
+            f"Renteændringen ville gøre restancen på fordring {fordring.fordringsid} negativ."
+        )
+    aktoer = aktoer_navn(user, system)
     nye = [
-        postering_bogfoer(
-            fordring=aendring.fordring,
+        Postering(
+            kommune_id=fordring.kommune_id,
+            fordring=fordring,
             art=PosteringArt.RENTE,
             beloeb=r.beloeb,
             valoerdato=r.dato,
-            user=user,
-            tekst=f"Rente ({aendring.fordring.get_renteregime_display()})",
-            begrundelse=begrundelse,
-            system=system,
+            tekst=f"Rente ({fordring.get_renteregime_display()})",
+            aktoer=aktoer,
         )
         for r in aendring.bogfoer
-    ]
-    nye += [
-        postering_bogfoer(
-            fordring=aendring.fordring,
+    ] + [
+        Postering(
+            kommune_id=fordring.kommune_id,
+            fordring=fordring,
             art=PosteringArt.TILBAGEFOERSEL,
             beloeb=-p.beloeb,
             valoerdato=p.valoerdato,
-            user=user,
-            tekst="Tilbageførsel af rente (genberegnet)",
-            begrundelse=begrundelse,
             tilbagefoerer=p,
-            system=system,
+            tekst="Tilbageførsel af rente (genberegnet)",
+            aktoer=aktoer,
         )
         for p in aendring.tilbagefoer
     ]
+    Postering.objects.bulk_create(nye)
+    fordring.restance = ny_restance
+    fordring.save(update_fields=["restance"])
+    aendring.fordring.restance = ny_restance
+    audit_log(
+        user=user,
+        kommune_id=fordring.kommune_id,
+        handling="postering.rente",
+        objekt=fordring,
+        beskrivelse=(
+            f"Renter genberegnet på fordring {fordring.fordringsid}: {len(aendring.bogfoer)} "
+            f"renteposteringer bogført, {len(aendring.tilbagefoer)} tilbageført, netto "
+            f"{format_beloeb(aendring.netto)} kr.; restance nu {format_beloeb(ny_restance)} kr."
+        ),
+        begrundelse=begrundelse,
+        data={"posteringer": [p.pk for p in nye], "netto": str(aendring.netto)},
+        system=system,
+    )
     return nye
 
 

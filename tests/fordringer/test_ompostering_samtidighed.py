@@ -22,7 +22,7 @@ TRAADE = 4
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_only_one_of_several_simultaneous_omposteringer_of_one_daekning_wins():
     personer = [
         BrugerFactory.create(
