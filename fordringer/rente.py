@@ -177,13 +177,23 @@ def rente_opkraevningsloven(
     for dag in sorted(d for d in per_dato if d <= forfaldsdato):
         for b in per_dato[dag]:
             saldo.anvend(b)
+    # Between two break days the principal and the rate are constant, so the daily amounts
+    # of the days up to and including a break day are added as one product (the same sum).
+    brud = set(d for d in per_dato if forfaldsdato < d <= til_dato)
+    brud |= {s.gyldig_fra - dt.timedelta(days=1) for s in satser}
+    aar, maaned = forfaldsdato.year, forfaldsdato.month
+    while (ultimo := dt.date(aar, maaned, sidste_dag(aar, maaned))) <= til_dato:
+        brud.add(ultimo)
+        aar, maaned = (aar + 1, 1) if maaned == 12 else (aar, maaned + 1)
     paaloebet = Decimal(0)
-    dag = forfaldsdato + dt.timedelta(days=1)
-    while dag <= til_dato:
+    forrige = forfaldsdato
+    for dag in sorted(d for d in brud if forfaldsdato < d <= til_dato):
         if saldo.hovedstol > 0:
+            dage = (dag - forrige).days
             paaloebet += (
-                saldo.hovedstol * sats_paa(satser, dag) * MAANEDER / HUNDREDE / DAGE_I_AARET
+                saldo.hovedstol * sats_paa(satser, dag) * MAANEDER * dage / HUNDREDE / DAGE_I_AARET
             )
+        forrige = dag
         bevaegelser_i_dag = per_dato.get(dag, [])
         er_betaling = any(b.beloeb < 0 for b in bevaegelser_i_dag)
         if er_betaling or dag.day == sidste_dag(dag.year, dag.month):
@@ -194,7 +204,6 @@ def rente_opkraevningsloven(
                 bogninger.append(Rentebogning(dag, beloeb))
         for b in bevaegelser_i_dag:
             saldo.anvend(b)
-        dag += dt.timedelta(days=1)
     return bogninger
 
 
