@@ -28,9 +28,14 @@ from .models import (
     Fordring,
     Indbetaling,
     LL8ODaekning,
+    Ompostering,
+    OmposteringAarsag,
     Parkering,
     Postering,
+    Rentesats,
     Sag,
+    Udbetaling,
+    UdgaaendeBesked,
     Ydelseskode,
     Ydelsestype,
 )
@@ -284,3 +289,40 @@ class DemoForventningAdmin(SkrivebeskyttetAdmin):
     list_filter = ["resultat", "aarsag", "scenarie"]
     list_select_related = ["konto"]
     search_fields = ["konto__kontonummer", "scenarie"]
+
+
+# --- Ompostering: reasons and rates are editable; the rest is written by the services ------
+
+
+@admin.register(OmposteringAarsag)
+class OmposteringAarsagAdmin(KommuneAdmin):
+    list_display = ["tekst", "aktiv", "raekkefoelge"]
+    list_editable = ["aktiv", "raekkefoelge"]
+    search_fields = ["tekst"]
+
+
+@admin.register(Rentesats)
+class RentesatsAdmin(KommuneAdmin):
+    list_display = ["renteregime", "gyldig_fra", "basisrente", "tillaeg", "kilde"]
+    list_filter = ["renteregime"]
+
+
+@admin.register(Ompostering)
+class OmposteringAdmin(SkrivebeskyttetAdmin):
+    list_display = ["pk", "fra_borger", "til_borger", "beloeb", "aarsag", "oprettet_af", "oprettet"]
+    list_filter = [KOMMUNE_FILTER, "automatisk"]
+    list_select_related = ["fra_borger", "til_borger", "aarsag", "oprettet_af"]
+
+
+@admin.register(Udbetaling)
+class UdbetalingAdmin(SkrivebeskyttetAdmin):
+    list_display = ["pk", "borger", "beloeb", "kanal", "overfoersel", "status", "oprettet"]
+    list_filter = [KOMMUNE_FILTER, "status", "kanal"]
+    list_select_related = ["borger"]
+
+
+@admin.register(UdgaaendeBesked)
+class UdgaaendeBeskedAdmin(SkrivebeskyttetAdmin):
+    list_display = ["noegle", "type", "status", "forsoeg", "naeste_forsoeg", "sendt"]
+    list_filter = [KOMMUNE_FILTER, "type", "status"]
+    search_fields = ["noegle"]

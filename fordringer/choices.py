@@ -74,3 +74,44 @@ class Renteregime(models.TextChoices):
     INGEN = "INGEN", "Ingen rente"
     GEBYRLOVEN_3 = "GEBYRLOVEN_3", "Gebyrloven § 3"
     OPKRAEVNINGSLOVEN_7 = "OPKRAEVNINGSLOVEN_7", "Opkrævningsloven § 7"
+
+
+class Udbetalingskanal(models.TextChoices):
+    """Seed 004 trin 7: no cash; SAP can turn a transfer into cash where absolutely needed."""
+
+    NEMKONTO = "NEMKONTO", "NemKonto"
+    CHECK = "CHECK", "Check"
+
+
+class Overfoersel(models.TextChoices):
+    SAP38 = "SAP38", "SAP38"
+    EFI = "EFI", "EFI"
+    KUNDEKONTO = "KUNDEKONTO", "Overførsel til kundens konto"
+
+
+class UdbetalingStatus(models.TextChoices):
+    AFVENTER = "AFVENTER", "Afventer godkendelse"
+    GODKENDT = "GODKENDT", "Godkendt"
+    AFVIST = "AFVIST", "Afvist"
+
+
+class BeskedType(models.TextChoices):
+    """Kinds of outgoing messages. The debitorsystem's SF1590 messages are more types."""
+
+    UDBETALING = "UDBETALING", "Udbetaling"
+    INDDRIVELSE_OPDATERING = "INDDRIVELSE_OPDATERING", "Send opdatering til inddrivelse (18.05)"
+    MEDDELELSE = "MEDDELELSE", "Meddelelse (brev)"
+
+
+class BeskedStatus(models.TextChoices):
+    AFVENTER = "AFVENTER", "Afventer afsendelse"
+    SENDT = "SENDT", "Sendt"
+    FEJLET = "FEJLET", "Fejlet (opgivet)"
+
+
+class OmposteringRolle(models.TextChoices):
+    """What a ledger entry was in an ompostering."""
+
+    TILBAGEFOERSEL = "TILBAGEFOERSEL", "Tilbageført dækning"
+    DAEKNING = "DAEKNING", "Ny dækning"
+    RENTE = "RENTE", "Genberegnet rente"

@@ -21,7 +21,7 @@ from .choices import DEBET_ARTER, KREDIT_ARTER, PARKERBARE_ARTER, Kilde, Posteri
 from .models import Debitorkonto, Fordring, Indbetaling, Parkering, Postering
 
 
-def _aktoer_navn(user: Any, system: str) -> str:
+def aktoer_navn(user: Any, system: str) -> str:
     if user is not None and getattr(user, "is_authenticated", False):
         return str(user.get_username())
     return system
@@ -116,7 +116,7 @@ def postering_bogfoer(
         tilbagefoerer=tilbagefoerer,
         ekstern_id=ekstern_id,
         tekst=tekst[:255],
-        aktoer=_aktoer_navn(user, system),
+        aktoer=aktoer_navn(user, system),
     )
     fordring.restance = ny_restance
     fordring.save(update_fields=["restance"])

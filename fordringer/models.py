@@ -505,3 +505,42 @@ class DemoForventning(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.konto_id}: {self.resultat} {self.aarsag}".strip()
+
+
+# Omposteringer, payouts, interest rates and the outbox live in their own module; importing
+# it here registers them with the app.
+from .models_ompostering import (  # noqa: E402
+    AlternativModtager,
+    Ompostering,
+    OmposteringAarsag,
+    OmposteringPostering,
+    Rentesats,
+    Sagsbehandlerfordeling,
+    Udbetaling,
+    UdgaaendeBesked,
+)
+
+__all__ = [
+    "AlternativModtager",
+    "Bevilling",
+    "Borger",
+    "Debitorkonto",
+    "DemoForventning",
+    "EIndkomstIndberetning",
+    "Fordring",
+    "Indbetaling",
+    "LL8ODaekning",
+    "Ompostering",
+    "OmposteringAarsag",
+    "OmposteringPostering",
+    "Parkering",
+    "Postering",
+    "Rentesats",
+    "Sag",
+    "Sagsbehandlerfordeling",
+    "TenantModel",
+    "Udbetaling",
+    "UdgaaendeBesked",
+    "Ydelseskode",
+    "Ydelsestype",
+]

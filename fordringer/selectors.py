@@ -11,9 +11,9 @@ from django.db.models import CharField, Count, OuterRef, Q, QuerySet, Subquery, 
 from django.db.models.functions import Cast, Coalesce
 
 from ky_debitor.models import AuditEvent
-from ky_debitor.money import NUL, MoneyField
+from ky_debitor.money import NUL, MoneyField, afrund
 
-from .choices import Kilde, Tilknytning
+from .choices import Kilde, OmposteringRolle, PosteringArt, Tilknytning
 from .cpr import cpr_normaliser
 from .models import (
     Bevilling,
@@ -111,28 +111,51 @@ class KontoudtogLinje:
 
 
 def kontoudtog(konto: Debitorkonto) -> list[KontoudtogLinje]:
-    """The konto's ledger lines in date order with the running balance after each line."""
-    posteringer = (
+    """The konto's ledger lines in date order with the running balance after each line.
+
+    Seed 004: a dækning moved to or from another borger shows as "Ompostering" on both
+    borgeres' kontoudtog; a move within one borger does not show as one - the rolled-back
+    entries and their reversals (same value date, summing to zero) are left out, so the
+    current dækning is what the borger sees. The audit trail keeps the whole history.
+    """
+    posteringer = list(
         Postering.objects.filter(fordring__konto=konto)
-        .select_related("fordring", "parkering", "tilbagefoert_af")
+        .select_related("fordring", "parkering", "tilbagefoert_af", "ompostering_link__ompostering")
         .order_by("valoerdato", "bogfoert", "id")
     )
+    skjult: set[int] = set()
+    for p in posteringer:
+        link = getattr(p, "ompostering_link", None)
+        if (
+            link is not None
+            and p.art == PosteringArt.TILBAGEFOERSEL
+            and not link.ompostering.til_anden_borger
+        ):
+            skjult |= {p.pk, p.tilbagefoerer_id or 0}
     saldo = NUL
     linjer = []
     for p in posteringer:
+        if p.pk in skjult:  # a hidden entry and its reversal add up to zero
+            continue
         saldo += p.beloeb
         parkering = getattr(p, "parkering", None)
+        link = getattr(p, "ompostering_link", None)
+        ompostering = (
+            link is not None
+            and link.ompostering.til_anden_borger
+            and link.rolle != OmposteringRolle.RENTE
+        )
         linjer.append(
             KontoudtogLinje(
                 dato=p.valoerdato,
                 bogfoert=p.bogfoert,
                 fordringsid=p.fordring.fordringsid,
-                art=p.get_art_display(),
+                art="Ompostering" if ompostering else p.get_art_display(),
                 tekst=p.tekst,
                 beloeb=p.beloeb,
                 saldo=saldo,
                 parkeret=parkering is not None and parkering.frigivet is None,
-                tilbagefoert=hasattr(p, "tilbagefoert_af"),
+                tilbagefoert=hasattr(p, "tilbagefoert_af") and p.tilbagefoert_af.pk not in skjult,
             )
         )
     return linjer
@@ -141,7 +164,8 @@ def kontoudtog(konto: Debitorkonto) -> list[KontoudtogLinje]:
 def restance_fra_ledger(fordring: Fordring) -> Decimal:
     """The restance as the ledger alone says it is (the running total must agree)."""
     total = fordring.posteringer.aggregate(s=Sum("beloeb"))["s"]
-    return total if total is not None else NUL
+    # SQLite sums decimals as floats; the ledger's figure is whole øre.
+    return afrund(total) if total is not None else NUL
 
 
 def parkeret_for_konto(konto: Debitorkonto) -> Decimal:

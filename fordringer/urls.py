@@ -2,11 +2,47 @@
 
 from django.urls import path
 
-from . import views
+from . import views, views_ompostering
 
 urlpatterns = [
     path("", views.start, name="start"),
     path("borgere/soeg/", views.borger_soeg, name="borger_soeg"),
     path("borgere/<int:pk>/", views.borger_detalje, name="borger"),
     path("konti/<int:pk>/", views.debitorkonto_detalje, name="debitorkonto"),
+    # Omposter fordeling (seed 004)
+    path(
+        "borgere/<int:pk>/ompostering/",
+        views_ompostering.ompostering_soeg,
+        name="ompostering_soeg",
+    ),
+    path(
+        "ompostering/bekraeft/", views_ompostering.ompostering_bekraeft, name="ompostering_bekraeft"
+    ),
+    path(
+        "ompostering/fordeling/",
+        views_ompostering.ompostering_fordeling,
+        name="ompostering_fordeling",
+    ),
+    path("ompostering/godkend/", views_ompostering.ompostering_godkend, name="ompostering_godkend"),
+    path(
+        "omposteringer/<int:pk>/",
+        views_ompostering.ompostering_kvittering,
+        name="ompostering_kvittering",
+    ),
+    path("udbetalinger/", views_ompostering.udbetalinger, name="udbetalinger"),
+    path(
+        "udbetalinger/<int:pk>/behandl/",
+        views_ompostering.udbetaling_behandl,
+        name="udbetaling_behandl",
+    ),
+    path(
+        "sagsbehandlerfordeling/",
+        views_ompostering.sagsbehandlerfordeling,
+        name="sagsbehandlerfordeling",
+    ),
+    path(
+        "sagsbehandlerfordeling/<int:pk>/",
+        views_ompostering.sagsbehandlerfordeling_post,
+        name="sagsbehandlerfordeling_post",
+    ),
 ]

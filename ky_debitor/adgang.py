@@ -34,6 +34,7 @@ SB, BH, PL, DR = Rolle.SAGSBEHANDLER, Rolle.BOGHOLDER, Rolle.PROJEKTLEDER, Rolle
 ARBEJDSRUM = frozenset({SB, PL})  # "Mine opgaver" and the "Opret fordringssag" screens
 RAPPORTER = frozenset({SB, PL})  # "Dataudtræk": the project lead's reports
 KOERSEL_LAESERE = frozenset({DR, PL})  # Drift runs the linking; the project lead follows it
+OMPOSTERING = frozenset({SB, BH})  # Omposter fordeling (seed 004): caseworker and bookkeeper
 
 ADGANG: dict[str, frozenset[Rolle]] = {
     # Screens: fordringer
@@ -41,6 +42,16 @@ ADGANG: dict[str, frozenset[Rolle]] = {
     "borger_soeg": ALLE,
     "borger": ALLE,
     "debitorkonto": ALLE,
+    # Screens: Omposter fordeling (seed 004); only the Bogholder approves payouts (four eyes)
+    "ompostering_soeg": OMPOSTERING,
+    "ompostering_bekraeft": OMPOSTERING,
+    "ompostering_fordeling": OMPOSTERING,
+    "ompostering_godkend": OMPOSTERING,
+    "ompostering_kvittering": OMPOSTERING,
+    "sagsbehandlerfordeling": OMPOSTERING,
+    "sagsbehandlerfordeling_post": OMPOSTERING,
+    "udbetalinger": frozenset({BH}),
+    "udbetaling_behandl": frozenset({BH}),
     # Screens: opgavepakker
     "mine_opgaver": ARBEJDSRUM,
     "opgave_liste": ARBEJDSRUM,

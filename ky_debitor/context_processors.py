@@ -13,4 +13,7 @@ def bruger(request: HttpRequest) -> dict[str, Any]:
         "ky_er_drift": has_role(user, Rolle.DRIFT),
         # The caseworker workspace ("Mine opgaver") and Dataudtræk are for these two roles.
         "ky_har_opgaver": adgang_tilladt(user, "mine_opgaver"),
+        # Omposter fordeling (seed 004) and the payouts awaiting approval, as the table says.
+        "ky_kan_ompostere": adgang_tilladt(user, "ompostering_soeg"),
+        "ky_er_bogholder": adgang_tilladt(user, "udbetalinger"),
     }

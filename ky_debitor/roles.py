@@ -49,6 +49,10 @@ GRUPPE_RETTIGHEDER: dict[Rolle, tuple[str, ...]] = {
         "fordringer.change_ydelseskode",
         "fordringer.add_ll8odaekning",
         "fordringer.change_ll8odaekning",
+        "fordringer.add_rentesats",
+        "fordringer.change_rentesats",
+        "fordringer.add_omposteringaarsag",
+        "fordringer.change_omposteringaarsag",
     ),
     Rolle.PROJEKTLEDER: (
         "fordringer.view_*",
@@ -56,7 +60,11 @@ GRUPPE_RETTIGHEDER: dict[Rolle, tuple[str, ...]] = {
         "opgavepakker.view_*",
     ),
     Rolle.SAGSBEHANDLER: ("opgavepakker.view_*",),
-    Rolle.BOGHOLDER: ("fordringer.view_*",),
+    Rolle.BOGHOLDER: (
+        "fordringer.view_*",
+        "fordringer.add_omposteringaarsag",
+        "fordringer.change_omposteringaarsag",
+    ),
 }
 
 

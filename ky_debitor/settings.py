@@ -147,6 +147,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "rapporter.tasks.eksport_ryd_op",
         "schedule": 24 * 60 * 60,  # daily
     },
+    "send-udgaaende-beskeder": {
+        "task": "fordringer.tasks.udgaaende_send_forfaldne",
+        "schedule": 60,  # picks up messages whose retry time has come
+    },
 }
 
 # --- Reports --------------------------------------------------------------------------------
@@ -157,6 +161,14 @@ KY_EKSPORT_GRAENSE = int(os.environ.get("KY_EKSPORT_GRAENSE", "20000"))  # rows:
 KY_IMPORT_MASSE_GRAENSE = int(os.environ.get("KY_IMPORT_MASSE_GRAENSE", "100000"))
 # Seconds a bulk import waits for other sessions to leave those tables before it gives up.
 KY_IMPORT_LAASEVENTETID = int(os.environ.get("KY_IMPORT_LAASEVENTETID", "60"))
+
+# --- Outbox (fordringer.udgaaende) ------------------------------------------------------------
+# The transport that delivers outgoing messages; the file transport writes one JSON document
+# per message under KY_VAR_DIR/udgaaende/ (development and tests).
+KY_UDGAAENDE_TRANSPORT = os.environ.get(
+    "KY_UDGAAENDE_TRANSPORT", "fordringer.udgaaende.FilTransport"
+)
+KY_UDGAAENDE_MAKS_FORSOEG = int(os.environ.get("KY_UDGAAENDE_MAKS_FORSOEG", "8"))
 
 # --- Language, time, money ------------------------------------------------------------------
 LANGUAGE_CODE = "da"

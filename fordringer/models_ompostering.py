@@ -1,0 +1,302 @@
+"""Interest rates, omposteringer, payouts, the sagsbehandlerfordeling list and the outbox.
+
+Imported at the end of ``models.py`` so Django registers them with the app. The ledger
+entries an ompostering made are linked through ``OmposteringPostering``; the ledger itself
+stays untouched (append-only, DESIGN §4.2).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Round
+from django.db.models.lookups import Exact
+
+from ky_debitor.append_only import AppendOnlyModel
+from ky_debitor.money import MoneyField
+
+from .choices import (
+    BeskedStatus,
+    BeskedType,
+    OmposteringRolle,
+    Overfoersel,
+    Renteregime,
+    Udbetalingskanal,
+    UdbetalingStatus,
+)
+from .models import Borger, Indbetaling, Postering, TenantModel
+
+
+class Rentesats(models.Model):
+    """A monthly interest rate of a regime, valid from ``gyldig_fra`` until the next row
+    (DESIGN §7): the rate is ``basisrente + tillaeg`` percent per month."""
+
+    renteregime = models.CharField(
+        max_length=20,
+        choices=[c for c in Renteregime.choices if c[0] != Renteregime.INGEN],
+    )
+    gyldig_fra = models.DateField("gyldig fra")
+    basisrente = models.DecimalField("basisrente (pct.)", max_digits=6, decimal_places=3)
+    tillaeg = models.DecimalField("tillæg (procentpoint)", max_digits=6, decimal_places=3)
+    kilde = models.CharField(max_length=250)
+
+    class Meta:
+        ordering = ["renteregime", "gyldig_fra"]
+        verbose_name = "rentesats"
+        verbose_name_plural = "rentesatser"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["renteregime", "gyldig_fra"], name="rentesats_en_pr_dato"
+            ),
+            models.CheckConstraint(
+                condition=Q(basisrente__gte=0) & Q(tillaeg__gte=0), name="rentesats_ikke_negativ"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_renteregime_display()} fra {self.gyldig_fra:%d-%m-%Y}"
+
+    @property
+    def maanedlig_pct(self) -> Decimal:
+        return Decimal(self.basisrente) + Decimal(self.tillaeg)
+
+
+class OmposteringAarsag(models.Model):
+    """A predefined reason for an ompostering (seed 004 trin 5: 5-10 texts)."""
+
+    tekst = models.CharField(max_length=200, unique=True)
+    aktiv = models.BooleanField(default=True)
+    raekkefoelge = models.PositiveSmallIntegerField("rækkefølge", default=0)
+
+    class Meta:
+        ordering = ["raekkefoelge", "tekst"]
+        verbose_name = "omposteringsårsag"
+        verbose_name_plural = "omposteringsårsager"
+
+    def __str__(self) -> str:
+        return self.tekst
+
+
+class AlternativModtager(TenantModel):
+    """A recipient of a payout who is not a borger of the kommune, e.g. a bobestyrer."""
+
+    navn = models.CharField(max_length=200)
+    identifikation = models.CharField("CVR/CPR", max_length=20, blank=True)
+    adresse = models.CharField(max_length=300, blank=True)
+    oprettet = models.DateTimeField(auto_now_add=True)
+    oprettet_af = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["navn"]
+        verbose_name = "alternativ modtager"
+        verbose_name_plural = "alternative modtagere"
+
+    def __str__(self) -> str:
+        return self.navn
+
+
+class Ompostering(TenantModel):
+    """One reallocation: dækninger rolled back and their amount allocated, paid out or left
+    waiting (seed 004). ``beloeb = fordelt + udbetalt + venter`` always holds."""
+
+    fra_borger = models.ForeignKey(Borger, on_delete=models.PROTECT, related_name="+")
+    til_borger = models.ForeignKey(Borger, on_delete=models.PROTECT, related_name="+")
+    beloeb = MoneyField("beløb")
+    fordelt = MoneyField()
+    udbetalt = MoneyField()
+    venter = MoneyField()
+    valoerdato = models.DateField("oprindelig indbetalingsdato")
+    aarsag = models.ForeignKey(OmposteringAarsag, on_delete=models.PROTECT, related_name="+")
+    note = models.CharField(max_length=255, blank=True)
+    automatisk = models.BooleanField("lad system ompostere", default=False)
+    oprettet = models.DateTimeField(auto_now_add=True)
+    oprettet_af = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-oprettet", "-id"]
+        verbose_name = "ompostering"
+        verbose_name_plural = "omposteringer"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(beloeb__gt=0)
+                & Q(fordelt__gte=0)
+                & Q(udbetalt__gte=0)
+                & Q(venter__gte=0),
+                name="ompostering_beloeb_positive",
+            ),
+            # Compared in whole øre: SQLite adds decimals as floats.
+            models.CheckConstraint(
+                condition=Exact(
+                    Round(F("beloeb") * 100),
+                    Round(F("fordelt") * 100)
+                    + Round(F("udbetalt") * 100)
+                    + Round(F("venter") * 100),
+                ),
+                name="ompostering_beloeb_gaar_op",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Ompostering {self.pk}"
+
+    @property
+    def til_anden_borger(self) -> bool:
+        return self.fra_borger_id != self.til_borger_id
+
+
+class OmposteringPostering(AppendOnlyModel):
+    """Which ledger entries an ompostering made, and as what."""
+
+    ompostering = models.ForeignKey(
+        Ompostering, on_delete=models.PROTECT, related_name="posteringer"
+    )
+    postering = models.OneToOneField(
+        Postering, on_delete=models.PROTECT, related_name="ompostering_link"
+    )
+    rolle = models.CharField(max_length=15, choices=OmposteringRolle.choices)
+
+    class Meta:
+        verbose_name = "omposteringens postering"
+        verbose_name_plural = "omposteringens posteringer"
+
+    def __str__(self) -> str:
+        return f"{self.get_rolle_display()} ({self.postering_id})"
+
+
+class Sagsbehandlerfordeling(TenantModel):
+    """An amount waiting for a person to allocate (seed 004: the list is worked daily). A
+    handled row leaves the list but stays searchable with who handled it and when."""
+
+    ompostering = models.ForeignKey(
+        Ompostering, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    borger = models.ForeignKey(Borger, on_delete=models.PROTECT, related_name="+")
+    indbetaling = models.ForeignKey(
+        Indbetaling, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    beloeb = MoneyField("beløb")
+    valoerdato = models.DateField("oprindelig indbetalingsdato")
+    tekst = models.CharField(max_length=255)
+    oprettet = models.DateTimeField(auto_now_add=True)
+    behandlet = models.DateTimeField(null=True, blank=True)
+    behandlet_af = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    behandling = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["oprettet", "id"]
+        verbose_name = "sagsbehandlerfordeling"
+        verbose_name_plural = "sagsbehandlerfordeling"
+        constraints = [
+            models.CheckConstraint(condition=Q(beloeb__gt=0), name="sbf_beloeb_positivt"),
+        ]
+        indexes = [models.Index(fields=["kommune", "behandlet"])]
+
+    def __str__(self) -> str:
+        return f"{self.beloeb} til fordeling ({self.borger_id})"
+
+
+class Udbetaling(TenantModel):
+    """A payout from an ompostering, waiting for a Bogholder's approval (four-eyes)."""
+
+    ompostering = models.ForeignKey(
+        Ompostering, on_delete=models.PROTECT, related_name="udbetalinger"
+    )
+    borger = models.ForeignKey(
+        Borger, on_delete=models.PROTECT, related_name="+", help_text="Borgeren beløbet vedrører."
+    )
+    modtager_borger = models.ForeignKey(
+        Borger, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    modtager_alternativ = models.ForeignKey(
+        AlternativModtager, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    beloeb = MoneyField("beløb")
+    kanal = models.CharField(max_length=10, choices=Udbetalingskanal.choices)
+    overfoersel = models.CharField("overførsel", max_length=10, choices=Overfoersel.choices)
+    fritaget_modregning = models.BooleanField("fritaget for modregning", default=False)
+    status = models.CharField(
+        max_length=10, choices=UdbetalingStatus.choices, default=UdbetalingStatus.AFVENTER
+    )
+    oprettet = models.DateTimeField(auto_now_add=True)
+    oprettet_af = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    behandlet = models.DateTimeField(null=True, blank=True)
+    behandlet_af = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    begrundelse = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["oprettet", "id"]
+        verbose_name = "udbetaling"
+        verbose_name_plural = "udbetalinger"
+        constraints = [
+            models.CheckConstraint(condition=Q(beloeb__gt=0), name="udbetaling_beloeb_positivt"),
+            models.CheckConstraint(
+                condition=~(
+                    Q(modtager_borger__isnull=False) & Q(modtager_alternativ__isnull=False)
+                ),
+                name="udbetaling_een_alternativ_modtager",
+            ),
+            models.CheckConstraint(
+                condition=~Q(overfoersel="KUNDEKONTO")
+                | Q(modtager_borger__isnull=False)
+                | Q(modtager_alternativ__isnull=False),
+                name="udbetaling_kundekonto_kraever_alternativ",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="AFVENTER") | ~Q(behandlet_af=F("oprettet_af")),
+                name="udbetaling_fire_oejne",
+            ),
+        ]
+        indexes = [models.Index(fields=["kommune", "status"])]
+
+    def __str__(self) -> str:
+        return f"Udbetaling {self.beloeb} ({self.get_status_display()})"
+
+    @property
+    def modtager_navn(self) -> str:
+        if self.modtager_alternativ is not None:
+            return self.modtager_alternativ.navn
+        modtager = self.modtager_borger or self.borger
+        return modtager.navn
+
+
+class UdgaaendeBesked(TenantModel):
+    """The outbox: one outgoing message, written in the same transaction as the business write
+    and delivered by Celery through the transport of ``settings.KY_UDGAAENDE_TRANSPORT``.
+
+    ``noegle`` is the idempotency key: writing the same message twice is one row, and the
+    receiver can drop a redelivery. Retries back off exponentially (``udgaaende.py``).
+    """
+
+    type = models.CharField(max_length=30, choices=BeskedType.choices)
+    noegle = models.CharField("idempotensnøgle", max_length=120, unique=True)
+    payload = models.JSONField()
+    status = models.CharField(
+        max_length=10, choices=BeskedStatus.choices, default=BeskedStatus.AFVENTER
+    )
+    forsoeg = models.PositiveSmallIntegerField("forsøg", default=0)
+    naeste_forsoeg = models.DateTimeField("næste forsøg", null=True, blank=True)
+    sidste_fejl = models.TextField(blank=True)
+    oprettet = models.DateTimeField(auto_now_add=True)
+    sendt = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["oprettet", "id"]
+        verbose_name = "udgående besked"
+        verbose_name_plural = "udgående beskeder"
+        indexes = [models.Index(fields=["status", "naeste_forsoeg"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_type_display()} {self.noegle}"

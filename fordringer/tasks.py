@@ -1,0 +1,34 @@
+"""Celery tasks of the money side: thin, take ids, call one service."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.db import OperationalError
+
+from . import udgaaende
+from .choices import BeskedStatus
+
+RETRY = {"autoretry_for": (OperationalError,), "retry_backoff": True, "max_retries": 5}
+
+
+@shared_task(acks_late=True, **RETRY)
+def udgaaende_send(besked_id: int) -> str:
+    """Deliver one outbox message; a failed attempt is retried when its back-off has passed."""
+    besked = udgaaende.udgaaende_besked_lever(besked_id=besked_id)
+    if (
+        besked.status == BeskedStatus.AFVENTER
+        and besked.naeste_forsoeg is not None
+        and not udgaaende_send.app.conf.task_always_eager
+    ):
+        udgaaende_send.apply_async((besked_id,), eta=besked.naeste_forsoeg)
+    return str(besked.status)
+
+
+@shared_task(**RETRY)
+def udgaaende_send_forfaldne() -> int:
+    """Scheduled sweep: send every waiting message whose time has come (also after a restart
+    that lost a queued task)."""
+    ider = udgaaende.udgaaende_forfaldne()
+    for besked_id in ider:
+        udgaaende.udgaaende_besked_lever(besked_id=besked_id)
+    return len(ider)

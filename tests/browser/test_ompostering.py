@@ -1,0 +1,124 @@
+"""Omposter fordeling in real Chromium: a Bogholder moves Anna's payment to Bo's claim and
+pays the rest out to a lawyer with a letter; a second Bogholder approves the payout.
+
+Every page is checked with axe-core (0 serious/critical) and photographed (see conftest).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from fordringer.choices import BeskedType
+from fordringer.models import Fordring, Ompostering, Udbetaling, UdgaaendeBesked
+from ky_debitor.roles import Rolle
+
+from ..factories import BrugerFactory, kommune
+from ..fordringer.ompostering_data import opret
+from .conftest import ADGANGSKODE, tjek_side
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+def log_paa(side: Any, brugernavn: str) -> None:
+    side.goto("/log-paa/")
+    side.get_by_label("Brugernavn").fill(brugernavn)
+    side.get_by_label("Adgangskode").fill(ADGANGSKODE)
+    side.get_by_role("button", name="Log på").click()
+    side.wait_for_url(lambda url: "log-paa" not in url)
+
+
+@pytest.fixture
+def bogholdere(transactional_db: None) -> tuple[Any, Any]:
+    bent = BrugerFactory.create(
+        username="bent", first_name="Bent", kommune=kommune(101), roller=[Rolle.BOGHOLDER]
+    )
+    birgit = BrugerFactory.create(
+        username="birgit", first_name="Birgit", kommune=kommune(101), roller=[Rolle.BOGHOLDER]
+    )
+    return bent, birgit
+
+
+@pytest.fixture
+def data(bogholdere: tuple[Any, Any]) -> Any:
+    return opret(bogholdere[0])
+
+
+def test_wizard_to_another_borger_with_payout_to_a_lawyer_then_approval(
+    data: Any, bogholdere: tuple[Any, Any], side: Any, tmp_path: Any, settings: Any
+) -> None:
+    settings.VAR_DIR = tmp_path
+    log_paa(side, "bent")
+    side.goto(f"/borgere/{data.anna.pk}/")
+    side.get_by_role("link", name="Omposter fordeling").click()
+    tjek_side(side, "ompostering-1-soeg")
+
+    # Seed 004 ValiderSøgeKriterier: "BeløbTil" alone is refused in Danish.
+    side.get_by_label("Beløb til (kr.)").fill("600,00")
+    side.get_by_role("button", name="Søg").click()
+    assert "Beløb til må ikke være udfyldt alene." in side.locator("#ompostering-fejl").inner_text()
+    tjek_side(side, "ompostering-1-soegefejl")
+
+    side.get_by_label("Beløb fra (kr.)").fill("400,00")
+    side.get_by_role("button", name="Søg").click()
+    side.locator(f"#daekning-{data.daekning.pk}").check()
+    side.get_by_label("Omposter til en anden borger (CPR-nummer)").fill("030380-1234")
+    tjek_side(side, "ompostering-1-valgt")
+    side.get_by_role("button", name="Omposter de valgte").click()
+    assert "030380" not in side.url
+
+    assert "Bo Berg" in side.locator("#anden-borger").inner_text()
+    tjek_side(side, "ompostering-2-bekraeft")
+    side.get_by_role("button", name="Bekræft og vælg ny fordeling").click()
+
+    side.get_by_label("Dæk fordring FB med (kr.)").fill("200,00")
+    side.get_by_label("Beløb til udbetaling (kr.)").fill("300,00")
+    side.get_by_label("Årsag").select_option(label=data.aarsag.tekst)
+    side.get_by_label("En ny modtager, fx en advokat eller bobestyrer").check()
+    side.get_by_label("Navn", exact=True).fill("Advokat Hansen")
+    side.get_by_label("Note til modtageren").fill("Indbetalingen er omstødt; beløbet går til boet.")
+    side.get_by_label("Udbetalingskanal").select_option(label="NemKonto")
+    side.get_by_label("Overførsel", exact=True).select_option(label="SAP38")
+    side.get_by_label("Fritaget for modregning").check()
+    tjek_side(side, "ompostering-3-fordeling")
+    side.get_by_role("button", name="Videre til godkendelse").click()
+
+    brev = side.locator("#ompostering-brev").inner_text()
+    assert "Til Advokat Hansen" in brev
+    assert "omstødt; beløbet går til boet" in brev
+    assert not Ompostering.objects.exists()  # nothing is booked before the last click
+    tjek_side(side, "ompostering-4-godkend")
+    side.get_by_role("button", name="Gennemfør ompostering").click()
+
+    assert side.locator("#kvittering-fordelt").inner_text() == "200,00 kr."
+    assert side.locator("#kvittering-udbetalt").inner_text() == "300,00 kr."
+    tjek_side(side, "ompostering-5-kvittering")
+    udbetaling = Udbetaling.objects.get()
+    assert Fordring.objects.get(pk=data.fb.pk).posteringer.filter(art="DAEKNING").exists()
+
+    # Bent cannot approve his own payout; Birgit can.
+    side.goto("/udbetalinger/")
+    side.locator(f"#godkend-{udbetaling.pk}").click()
+    assert "fire øjne" in side.locator(".alert-error").inner_text()
+    side.context.clear_cookies()
+    log_paa(side, "birgit")
+    side.goto("/udbetalinger/")
+    tjek_side(side, "ompostering-6-udbetalinger")
+    side.get_by_label("Begrundelse").fill("Kontrolleret mod skifterettens afgørelse")
+    side.locator(f"#godkend-{udbetaling.pk}").click()
+    assert "godkendt" in side.locator(".alert-success").inner_text()
+    udbetaling.refresh_from_db()
+    assert udbetaling.status == "GODKENDT"
+    assert udbetaling.behandlet_af == bogholdere[1]
+    assert UdgaaendeBesked.objects.filter(type=BeskedType.UDBETALING).exists()
+    assert Ompostering.objects.get().beloeb == Decimal("500.00")
+
+    # The move shows as "Ompostering" on Bo's kontoudtog.
+    side.goto(f"/konti/{data.fb.konto_id}/")
+    assert "Ompostering" in side.locator("#konto-kontoudtog").inner_text()
+    tjek_side(side, "ompostering-7-kontoudtog")

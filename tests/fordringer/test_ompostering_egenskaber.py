@@ -1,0 +1,158 @@
+"""Property: random sequences of payments, omposteringer (chosen or "Lad system ompostere",
+to the same or the other borger, with payouts) and reversals keep the ledger's invariants
+and never lose or create money.
+
+After every operation - accepted or refused - each claim's restance is ``>= 0`` and equals its
+ledger; each payment covers at most its amount, exactly what its lines say; every ompostering
+adds up (``beloeb = fordelt + udbetalt + venter``); and every amount rolled back by an ompostering
+is again covering claims, paid out (or awaiting approval) or waiting on the
+sagsbehandlerfordeling list. A refused operation changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db.models import Sum
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.django import TestCase
+
+from fordringer.choices import Overfoersel, PosteringArt, Renteregime, Udbetalingskanal
+from fordringer.ledger import postering_bogfoer, postering_tilbagefoer
+from fordringer.models import (
+    OmposteringAarsag,
+    Postering,
+    Sagsbehandlerfordeling,
+    Udbetaling,
+)
+from fordringer.ompostering import (
+    NyDaekning,
+    UdbetalingValg,
+    ompostering_automatisk,
+    ompostering_opret,
+)
+from ky_debitor.errors import ApplicationError
+from ky_debitor.money import NUL, afrund
+from ky_debitor.roles import Rolle
+
+from ..factories import (
+    BorgerFactory,
+    BrugerFactory,
+    DebitorkontoFactory,
+    FordringFactory,
+    IndbetalingFactory,
+)
+from .ompostering_data import invarianter, tilstand
+
+IDAG = dt.date(2025, 6, 30)
+beloeb = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("900.00"), places=2)
+dato = st.dates(min_value=dt.date(2025, 1, 1), max_value=dt.date(2025, 6, 30))
+operation = st.one_of(
+    st.tuples(st.just("betal"), st.integers(0, 3), beloeb, dato),
+    st.tuples(st.just("omposter"), st.integers(0, 30), st.integers(0, 3), beloeb, beloeb),
+    st.tuples(st.just("automatisk"), st.integers(0, 30), st.integers(0, 1)),
+    st.tuples(st.just("tilbagefoer"), st.integers(0, 30)),
+)
+
+
+def summer(qs) -> Decimal:
+    return afrund(qs.aggregate(s=Sum("beloeb"))["s"] or NUL)
+
+
+def penge_flyttet() -> tuple[Decimal, Decimal]:
+    """(amount rolled back by omposteringer, amount they placed): placed is what covers claims
+    again + payouts not rejected + what waits on the sagsbehandlerfordeling list."""
+    flyttet = summer(Postering.objects.filter(ompostering_link__rolle="TILBAGEFOERSEL"))
+    daekket_igen = -summer(Postering.objects.filter(ompostering_link__rolle="DAEKNING"))
+    udbetalt = summer(Udbetaling.objects.exclude(status="AFVIST"))
+    venter = summer(Sagsbehandlerfordeling.objects.filter(behandlet__isnull=True))
+    return flyttet, daekket_igen + udbetalt + venter
+
+
+class OmposteringInvarianter(TestCase):
+    @settings(
+        max_examples=25,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
+    @given(st.lists(operation, min_size=1, max_size=12))
+    def test_random_sequences_keep_the_invariants_and_the_money(self, operationer):
+        user = BrugerFactory.create(roller=[Rolle.BOGHOLDER])
+        borgere = [BorgerFactory.create(), BorgerFactory.create()]
+        fordringer = []
+        for borger in borgere:
+            konto = DebitorkontoFactory.create(borger=borger)
+            for regime, forfald in (
+                (Renteregime.GEBYRLOVEN_3, dt.date(2024, 12, 31)),
+                (Renteregime.OPKRAEVNINGSLOVEN_7, dt.date(2025, 1, 15)),
+            ):
+                fordringer.append(
+                    FordringFactory.create(
+                        konto=konto,
+                        hovedstol=Decimal("1000.00"),
+                        forfaldsdato=forfald,
+                        renteregime=regime,
+                    )
+                )
+        aarsag = OmposteringAarsag.objects.order_by("pk")[0]
+
+        for op in operationer:
+            foer = tilstand()
+            try:
+                if op[0] == "betal":
+                    _n, i, beloeb_, dato_ = op
+                    fordring = fordringer[i]
+                    indbetaling = IndbetalingFactory.create(
+                        borger=fordring.konto.borger, beloeb=beloeb_, valoerdato=dato_
+                    )
+                    fordring.refresh_from_db()
+                    postering_bogfoer(
+                        fordring=fordring,
+                        art=PosteringArt.DAEKNING,
+                        beloeb=min(beloeb_, fordring.restance),
+                        valoerdato=dato_,
+                        user=user,
+                        indbetaling=indbetaling,
+                    )
+                else:
+                    staaende = list(
+                        Postering.objects.filter(
+                            art=PosteringArt.DAEKNING, tilbagefoert_af__isnull=True
+                        ).order_by("pk")
+                    )
+                    if not staaende:
+                        continue
+                    valgt = staaende[op[1] % len(staaende)]
+                    if op[0] == "tilbagefoer":
+                        postering_tilbagefoer(postering=valgt, user=user, begrundelse="test")
+                    elif op[0] == "automatisk":
+                        ompostering_automatisk(
+                            user=user,
+                            daekning_ids=[valgt.pk],
+                            aarsag_id=aarsag.pk,
+                            til_borger_id=borgere[op[2]].pk,
+                            idag=IDAG,
+                        )
+                    else:
+                        _n, _i, j, daek, ud = op
+                        maal = fordringer[j]
+                        ompostering_opret(
+                            user=user,
+                            daekning_ids=[valgt.pk],
+                            aarsag_id=aarsag.pk,
+                            til_borger_id=maal.konto.borger_id,
+                            fordeling=[NyDaekning(maal.pk, daek)],
+                            udbetaling=UdbetalingValg(
+                                beloeb=ud,
+                                kanal=Udbetalingskanal.NEMKONTO,
+                                overfoersel=Overfoersel.SAP38,
+                            ),
+                            idag=IDAG,
+                        )
+            except ApplicationError:
+                assert tilstand() == foer
+            invarianter()
+            flyttet, placeret = penge_flyttet()
+            assert flyttet == placeret
