@@ -22,6 +22,7 @@ from django.utils import timezone
 from .audit import audit_log, audit_rows_create
 from .logmaskering import cpr_masker
 from .models import Bruger
+from .views import LoginForm
 
 
 def spaerring_minutter() -> int:
@@ -32,8 +33,6 @@ def spaerret_svar(
     request: HttpRequest, response: HttpResponse | None = None, credentials: Any = None
 ) -> HttpResponse:
     """The login page again, unbound, with the message that the account is locked."""
-    from .views import LoginForm
-
     return render(
         request,
         "registration/login.html",
