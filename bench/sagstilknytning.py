@@ -180,19 +180,25 @@ def main() -> None:
         default="ky_bench_st_skabelon",
         help="template database (an existing one with kommune 751 is reused with --genbrug)",
     )
+    parser.add_argument(
+        "--workers",
+        default="1,2",
+        help="comma-separated worker counts to measure (default 1,2)",
+    )
     args = parser.parse_args()
     template = args.skabelon
+    counts = [int(n) for n in args.workers.split(",")]
     if not args.genbrug:
         print(f"Genererer {args.konti} konti … {generate(template, args.konti):.1f} s")
     results = {}
-    for workers in (1, 2):
-        db = f"ky_bench_st_{workers}"
+    for workers in counts:
+        db = f"{template}_{workers}"
         clone(template, db)
         results[workers] = run_with_workers(db, workers)
         admin(f"DROP DATABASE IF EXISTS {db}")
-    clone(template, "ky_bench_st_sql")
-    bound = sql_bound("ky_bench_st_sql")
-    admin("DROP DATABASE IF EXISTS ky_bench_st_sql")
+    clone(template, f"{template}_sql")
+    bound = sql_bound(f"{template}_sql")
+    admin(f"DROP DATABASE IF EXISTS {template}_sql")
 
     print("\nworkers  wall (s)  konti/s  fordringer/s  peak RSS pr. worker (MB)")
     for workers, r in results.items():
@@ -202,8 +208,11 @@ def main() -> None:
         )
     print(
         f"SQL-grænse (mængdebaseret pas over samme rækker): {bound:.1f} s; "
-        f"1 worker = {results[1]['wall'] / bound:.1f}x og 2 workers = "
-        f"{results[2]['wall'] / bound:.1f}x grænsen"
+        + " og ".join(
+            f"{workers} worker{'s' if workers > 1 else ''} = {r['wall'] / bound:.1f}x"
+            for workers, r in results.items()
+        )
+        + " grænsen"
     )
 
 
