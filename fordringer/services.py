@@ -97,6 +97,7 @@ def parkeringer_frigiv(
     )
     rows = list(
         parkeret.values_list(
+            "pk",
             "konto_id",
             "beloeb",
             "postering_id",
@@ -113,7 +114,9 @@ def parkeringer_frigiv(
     ll8o = LL8OTabel()
     indberetninger = []
     frigivet: dict[int, int] = defaultdict(int)
-    for konto_id, beloeb, postering_id, art, valoerdato, yt, periode_fra, forfald, cpr in rows:
+    parkering_ids = []
+    for pk, konto_id, beloeb, postering_id, art, valoerdato, yt, periode_fra, forfald, cpr in rows:
+        parkering_ids.append(pk)
         frigivet[konto_id] += 1
         if art != PosteringArt.DAEKNING:
             continue
@@ -123,7 +126,7 @@ def parkeringer_frigiv(
             continue
         if ll8o.omfatter(yt, indkomstaar):
             indberetninger.append((kommune_id, postering_id, cpr, indkomstaar, beloeb, yt))
-    parkeret.update(frigivet=nu)
+    rows_update(Parkering, columns=["frigivet"], rows=[(pk, nu) for pk in parkering_ids])
     rows_copy(
         EIndkomstIndberetning,
         columns=["kommune", "postering", "cpr", "indkomstaar", "beloeb", "ydelsestype"],

@@ -7,6 +7,9 @@
   for rows whose primary keys the caller does not need; ``rows_insert`` is the same for model
   instances.
 
+* ``blandt``: a filter ``field = ANY(%s)`` with all values as one array parameter, where
+  ``field__in=`` would send one parameter per value (slow to build and to plan for thousands).
+
 Elsewhere (SQLite, the embedded demo) they fall back to Django's ``bulk_update``/``update``/
 ``bulk_create``.
 """
@@ -17,8 +20,30 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import connection, models
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import F, Lookup
+from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 from psycopg.types.json import Jsonb
+
+
+class _Blandt(Lookup):
+    lookup_name = "blandt"
+    prepare_rhs = False
+
+    def as_sql(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper) -> tuple[str, Any]:
+        lhs, params = self.process_lhs(compiler, connection)
+        values = list(self.rhs)
+        if connection.vendor == "postgresql":
+            return f"{lhs} = ANY(%s)", [*params, values]
+        if not values:
+            return "1 = 0", []
+        return f"{lhs} IN ({', '.join(['%s'] * len(values))})", [*params, *values]
+
+
+def blandt(field: str, values: Iterable[Any]) -> Lookup:
+    """``filter(blandt("konto_id", ids))``: the rows whose ``field`` is one of ``values``."""
+    return _Blandt(F(field), list(values))
 
 
 def _concrete(model: type[models.Model], name: str) -> models.Field[Any, Any]:

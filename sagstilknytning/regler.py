@@ -94,7 +94,8 @@ class KontoData:
     fordringer: Sequence[FordringData]
     bevillinger: Sequence[BevillingData]  # the borger's own: the candidates
     sager: Sequence[SagData]  # the borger's KY sager
-    # normalised bevillingsnummer → borger id, for the references the claims name
+    # normalised bevillingsnummer → borger id, for the references the claims name (those of
+    # the borger's own bevillinger may be left out: they are never another borger's)
     reference_ejere: Mapping[str, int] = field(default_factory=dict)
 
 
