@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ky_debitor.audit import audit_rows_create
-from ky_debitor.bulk import rows_copy, rows_update
+from ky_debitor.bulk import blandt, rows_copy, rows_update
 from ky_debitor.errors import ApplicationError, ConflictError
 
 from .choices import PosteringArt, SagStatus, Tilknytning
@@ -91,7 +91,7 @@ def parkeringer_frigiv(
     """
     nu = timezone.now()
     parkeret = Parkering.objects.filter(
-        konto_id__in=konto_ids,
+        blandt("konto_id", konto_ids),
         frigivet__isnull=True,
         postering__fordring__ydelsestype__isnull=False,
     )
@@ -154,9 +154,9 @@ def _nye_sagsnumre(kommune_id: int, konti: Sequence[Debitorkonto]) -> dict[int, 
     """``KY-<kontonummer>``, with ``-2``, ``-3`` … where that number is taken."""
     oenskede = {k.pk: f"KY-{k.kontonummer}" for k in konti}
     optaget = set(
-        Sag.objects.filter(kommune_id=kommune_id, sagsnummer__in=oenskede.values()).values_list(
-            "sagsnummer", flat=True
-        )
+        Sag.objects.filter(
+            blandt("sagsnummer", oenskede.values()), kommune_id=kommune_id
+        ).values_list("sagsnummer", flat=True)
     )
     resultat = {}
     for konto_id, base in oenskede.items():
@@ -200,18 +200,19 @@ def debitorkonti_tilknyt(
     konti = {
         k.pk: k
         for k in Debitorkonto.objects.select_for_update()
-        .filter(kommune_id=kommune_id, pk__in=ids)
+        .filter(blandt("pk", ids), kommune_id=kommune_id)
         .order_by("pk")
     }
     if len(konti) != len(ids):
         raise ApplicationError("En eller flere debitorkonti findes ikke i kommunen.")
     if not manual:
         manuelle = {k.kontonummer for k in konti.values() if k.tilknytning == Tilknytning.MANUEL}
-        manuelle |= set(
-            Fordring.objects.filter(
-                konto_id__in=ids, reference_kilde=Tilknytning.MANUEL
-            ).values_list("konto__kontonummer", flat=True)
-        )
+        manuelle |= {
+            konti[konto_id].kontonummer
+            for konto_id in Fordring.objects.filter(
+                blandt("konto_id", ids), reference_kilde=Tilknytning.MANUEL
+            ).values_list("konto_id", flat=True)
+        }
         if manuelle:
             raise ConflictError(
                 f"Debitorkonto {', '.join(sorted(manuelle))} er tilknyttet eller refereret "
@@ -221,10 +222,12 @@ def debitorkonti_tilknyt(
     bevillinger = {
         b.pk: b
         for b in Bevilling.objects.select_for_update()
-        .filter(pk__in={v.bevilling_id for v in valg if v.bevilling_id})
+        .filter(blandt("pk", {v.bevilling_id for v in valg if v.bevilling_id}))
         .order_by("pk")
     }
-    sager = {s.pk: s for s in Sag.objects.filter(pk__in={v.sag_id for v in valg if v.sag_id})}
+    sager = {
+        s.pk: s for s in Sag.objects.filter(blandt("pk", {v.sag_id for v in valg if v.sag_id}))
+    }
     koder = ydelseskode_tabel()
     for v in valg:
         konto = konti[v.konto_id]
@@ -359,7 +362,9 @@ def debitorkonti_tilknyt(
 
     frigivet = parkeringer_frigiv(konto_ids=ids, kommune_id=kommune_id, user=user, system=system)
 
-    navne = dict(Sag.objects.filter(pk__in=set(sag_for.values())).values_list("pk", "sagsnummer"))
+    navne = dict(
+        Sag.objects.filter(blandt("pk", set(sag_for.values()))).values_list("pk", "sagsnummer")
+    )
     typer = dict(Ydelsestype.objects.values_list("pk", "navn"))
     kvitteringer = []
     rows = []

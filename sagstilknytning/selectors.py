@@ -19,7 +19,7 @@ from ky_debitor.models import Kommune
 from opgavepakker.pakker import AARSAGER
 
 from .models import AKTIVE, Sagstilknytningskoersel
-from .regler import BevillingData, FordringData, KontoData, Resultat, SagData, norm
+from .regler import BevillingData, FordringData, KontoData, Resultat, SagData
 
 
 @dataclass(frozen=True)
@@ -133,13 +133,11 @@ def chunk_tilstand(kommune_id: int, fra_id: int, til_id: int) -> list[KontoTilst
 
     # Owners of the other bevillinger the claims name: finds references to another borger's
     # grant. A reference to one of the borger's own bevillinger needs no look-up.
-    egne_numre = {
-        borger_id: {norm(b.bevillingsnummer) for b in bs} for borger_id, bs in bevillinger.items()
-    }
+    egne_numre = {borger_id: {b.nummer_norm for b in bs} for borger_id, bs in bevillinger.items()}
     fremmede = {
         n
         for konto_id, _nummer, borger_id, *_ in konti
-        for n in (norm(f.kmd_aktiv_reference) for f in fordringer.get(konto_id, ()))
+        for n in (f.reference_norm for f in fordringer.get(konto_id, ()))
         if n and n not in egne_numre.get(borger_id, ())
     }
     ejere = (
@@ -164,9 +162,7 @@ def chunk_tilstand(kommune_id: int, fra_id: int, til_id: int) -> list[KontoTilst
             fordringer=tuple(egne),
             bevillinger=tuple(bevillinger.get(borger_id, ())),
             sager=tuple(sager.get(borger_id, ())),
-            reference_ejere={
-                n: ejere[n] for n in (norm(f.kmd_aktiv_reference) for f in egne) if n in ejere
-            },
+            reference_ejere={n: ejere[n] for n in (f.reference_norm for f in egne) if n in ejere},
         )
         tilstande.append(
             KontoTilstand(

@@ -28,7 +28,7 @@ from .models import AKTIVE, KoerselChunk, KoerselStatus, KontoBeslutning, Sagsti
 from .regler import Aarsag, Beslutning, Resultat, vurder_konto
 from .selectors import KontoTilstand, chunk_tilstand, kmd_aktiv_konti, parkerede_konti
 
-CHUNK_STOERRELSE = 1000
+CHUNK_STOERRELSE = 2000
 
 
 @transaction.atomic
