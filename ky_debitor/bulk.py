@@ -7,6 +7,7 @@
   for rows whose primary keys the caller does not need; ``rows_insert`` is the same for model
   instances.
 
+* ``gc_pause``: no cyclic garbage collection while a batch builds its many small objects.
 * ``blandt``: a filter ``field = ANY(%s)`` with all values as one array parameter, where
   ``field__in=`` would send one parameter per value (slow to build and to plan for thousands).
 
@@ -16,7 +17,9 @@ Elsewhere (SQLite, the embedded demo) they fall back to Django's ``bulk_update``
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import gc
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import connection, models
@@ -25,6 +28,24 @@ from django.db.models import F, Lookup
 from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 from psycopg.types.json import Jsonb
+
+
+@contextmanager
+def gc_pause() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for one batch.
+
+    A batch of a few thousand konti builds hundreds of thousands of small, short-lived objects
+    (rows, rule data, evidence); each few hundred allocations the collector would walk them and
+    everything else alive — half the CPU of a linking chunk. They hold no cycles, so reference
+    counting frees them anyway; the collector resumes when the batch ends.
+    """
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
 
 
 class _Blandt(Lookup):

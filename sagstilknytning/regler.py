@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
+from typing import NamedTuple
 
 
 class Resultat(StrEnum):
@@ -122,14 +123,13 @@ class KontoData:
     reference_ejere: Mapping[str, int] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class Kandidat:
+# Evidence is made for every claim of every konto: named tuples, cheap to build and to hash.
+class Kandidat(NamedTuple):
     bevillingsnummer: str
     afvist: str  # why this candidate was not chosen ("" for the chosen one)
 
 
-@dataclass(frozen=True)
-class FordringEvidens:
+class FordringEvidens(NamedTuple):
     fordring_id: int
     fordringsid: str
     regel: str  # the rule that resolved it, or the reason code

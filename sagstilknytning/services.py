@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from fordringer.services import KontoValg, debitorkonti_tilknyt
 from ky_debitor.audit import audit_log
-from ky_debitor.bulk import rows_copy
+from ky_debitor.bulk import gc_pause, rows_copy
 from ky_debitor.errors import ApplicationError, ConflictError
 from ky_debitor.models import Kommune
 from opgavepakker.services import OensketOpgave, opgaver_synkroniser
@@ -189,7 +189,7 @@ Par = tuple[KontoTilstand, Beslutning]
 
 def chunk_behandl(*, koersel_id: int, nummer: int) -> ChunkResultat:
     """Decide, apply and record one chunk in one transaction; a done chunk is skipped."""
-    with transaction.atomic():
+    with gc_pause(), transaction.atomic():
         chunk = KoerselChunk.objects.select_for_update().get(koersel_id=koersel_id, nummer=nummer)
         koersel = Sagstilknytningskoersel.objects.get(pk=koersel_id)
         if chunk.faerdig is not None or koersel.status not in AKTIVE:
