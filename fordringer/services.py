@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ky_debitor.audit import audit_rows_create
-from ky_debitor.bulk import rows_update
+from ky_debitor.bulk import blandt, rows_copy, rows_update
 from ky_debitor.errors import ApplicationError, ConflictError
 
 from .choices import PosteringArt, SagStatus, Tilknytning
@@ -90,40 +90,48 @@ def parkeringer_frigiv(
     Callers hold the konto locks.
     """
     nu = timezone.now()
-    parkeret = list(
-        Parkering.objects.filter(
-            konto_id__in=konto_ids,
-            frigivet__isnull=True,
-            postering__fordring__ydelsestype__isnull=False,
-        ).select_related("postering__fordring", "konto__borger")
+    parkeret = Parkering.objects.filter(
+        blandt("konto_id", konto_ids),
+        frigivet__isnull=True,
+        postering__fordring__ydelsestype__isnull=False,
     )
-    if not parkeret:
+    rows = list(
+        parkeret.values_list(
+            "pk",
+            "konto_id",
+            "beloeb",
+            "postering_id",
+            "postering__art",
+            "postering__valoerdato",
+            "postering__fordring__ydelsestype_id",
+            "postering__fordring__periode_fra",
+            "postering__fordring__forfaldsdato",
+            "konto__borger__cpr",
+        )
+    )
+    if not rows:
         return {}
     ll8o = LL8OTabel()
     indberetninger = []
     frigivet: dict[int, int] = defaultdict(int)
-    for parkering in parkeret:
-        frigivet[parkering.konto_id] += 1
-        postering, fordring = parkering.postering, parkering.postering.fordring
-        if postering.art != PosteringArt.DAEKNING or fordring.ydelsestype_id is None:
+    parkering_ids = []
+    for pk, konto_id, beloeb, postering_id, art, valoerdato, yt, periode_fra, forfald, cpr in rows:
+        parkering_ids.append(pk)
+        frigivet[konto_id] += 1
+        if art != PosteringArt.DAEKNING:
             continue
-        indkomstaar = postering.valoerdato.year
-        udbetalt: dt.date | None = fordring.periode_fra or fordring.forfaldsdato
+        indkomstaar = valoerdato.year
+        udbetalt: dt.date | None = periode_fra or forfald
         if udbetalt is not None and udbetalt.year == indkomstaar:
             continue
-        if ll8o.omfatter(fordring.ydelsestype_id, indkomstaar):
-            indberetninger.append(
-                EIndkomstIndberetning(
-                    kommune_id=kommune_id,
-                    postering=postering,
-                    cpr=parkering.konto.borger.cpr,
-                    indkomstaar=indkomstaar,
-                    beloeb=parkering.beloeb,
-                    ydelsestype_id=fordring.ydelsestype_id,
-                )
-            )
-    Parkering.objects.filter(pk__in=[p.pk for p in parkeret]).update(frigivet=nu)
-    EIndkomstIndberetning.objects.bulk_create(indberetninger, batch_size=1000)
+        if ll8o.omfatter(yt, indkomstaar):
+            indberetninger.append((kommune_id, postering_id, cpr, indkomstaar, beloeb, yt))
+    rows_update(Parkering, columns=["frigivet"], rows=[(pk, nu) for pk in parkering_ids])
+    rows_copy(
+        EIndkomstIndberetning,
+        columns=["kommune", "postering", "cpr", "indkomstaar", "beloeb", "ydelsestype"],
+        rows=indberetninger,
+    )
     audit_rows_create(
         [
             dict(
@@ -146,9 +154,9 @@ def _nye_sagsnumre(kommune_id: int, konti: Sequence[Debitorkonto]) -> dict[int, 
     """``KY-<kontonummer>``, with ``-2``, ``-3`` … where that number is taken."""
     oenskede = {k.pk: f"KY-{k.kontonummer}" for k in konti}
     optaget = set(
-        Sag.objects.filter(kommune_id=kommune_id, sagsnummer__in=oenskede.values()).values_list(
-            "sagsnummer", flat=True
-        )
+        Sag.objects.filter(
+            blandt("sagsnummer", oenskede.values()), kommune_id=kommune_id
+        ).values_list("sagsnummer", flat=True)
     )
     resultat = {}
     for konto_id, base in oenskede.items():
@@ -192,18 +200,19 @@ def debitorkonti_tilknyt(
     konti = {
         k.pk: k
         for k in Debitorkonto.objects.select_for_update()
-        .filter(kommune_id=kommune_id, pk__in=ids)
+        .filter(blandt("pk", ids), kommune_id=kommune_id)
         .order_by("pk")
     }
     if len(konti) != len(ids):
         raise ApplicationError("En eller flere debitorkonti findes ikke i kommunen.")
     if not manual:
         manuelle = {k.kontonummer for k in konti.values() if k.tilknytning == Tilknytning.MANUEL}
-        manuelle |= set(
-            Fordring.objects.filter(
-                konto_id__in=ids, reference_kilde=Tilknytning.MANUEL
-            ).values_list("konto__kontonummer", flat=True)
-        )
+        manuelle |= {
+            konti[konto_id].kontonummer
+            for konto_id in Fordring.objects.filter(
+                blandt("konto_id", ids), reference_kilde=Tilknytning.MANUEL
+            ).values_list("konto_id", flat=True)
+        }
         if manuelle:
             raise ConflictError(
                 f"Debitorkonto {', '.join(sorted(manuelle))} er tilknyttet eller refereret "
@@ -213,10 +222,12 @@ def debitorkonti_tilknyt(
     bevillinger = {
         b.pk: b
         for b in Bevilling.objects.select_for_update()
-        .filter(pk__in={v.bevilling_id for v in valg if v.bevilling_id})
+        .filter(blandt("pk", {v.bevilling_id for v in valg if v.bevilling_id}))
         .order_by("pk")
     }
-    sager = {s.pk: s for s in Sag.objects.filter(pk__in={v.sag_id for v in valg if v.sag_id})}
+    sager = {
+        s.pk: s for s in Sag.objects.filter(blandt("pk", {v.sag_id for v in valg if v.sag_id}))
+    }
     koder = ydelseskode_tabel()
     for v in valg:
         konto = konti[v.konto_id]
@@ -317,35 +328,43 @@ def debitorkonti_tilknyt(
     # The claims: the bevilling's number as reference and the ydelsestype, unless the person
     # chose otherwise for a claim.
     fordring_valg = fordring_valg or {}
-    reference = {
-        v.konto_id: bevillinger[v.bevilling_id].bevillingsnummer for v in valg if v.bevilling_id
-    }
-    ydelsestype = {v.konto_id: ydelsestype_for(v) for v in valg}
-    fordringer = list(
-        Fordring.objects.filter(konto_id__in=ids).values_list(
-            "pk", "konto_id", "kmd_aktiv_reference", "ydelsestype_id"
-        )
-    )
-    if set(fordring_valg) - {f[0] for f in fordringer}:
+    if fordring_valg and Fordring.objects.filter(
+        pk__in=fordring_valg, konto_id__in=ids
+    ).count() != len(fordring_valg):
         raise ApplicationError("Der er valgt fordringer, som ikke står på debitorkontoen.")
-    stempler = []
-    for pk, konto_id, ref, yt in fordringer:
-        if pk in fordring_valg:
-            ref, yt = (
-                fordring_valg[pk].kmd_aktiv_reference.strip(),
-                fordring_valg[pk].ydelsestype_id,
-            )
-        else:
-            ref = reference.get(konto_id, ref)
-            yt = ydelsestype[konto_id] if ydelsestype[konto_id] is not None else yt
-        stempler.append((pk, ref, yt, maade.value))
+    # Set-based, one statement per combination of what is known: a reference only where the
+    # konto has a bevilling, a ydelsestype only where one is derived or chosen.
+    stempler: dict[tuple[bool, bool], list[tuple[Any, ...]]] = defaultdict(list)
+    for v in valg:
+        ref = bevillinger[v.bevilling_id].bevillingsnummer if v.bevilling_id else None
+        yt = ydelsestype_for(v)
+        row = (v.konto_id, *(x for x in (ref, yt) if x is not None), maade.value)
+        stempler[ref is not None, yt is not None].append(row)
+    for (med_ref, med_yt), raekker in stempler.items():
+        rows_update(
+            Fordring,
+            key="konto",
+            columns=[
+                *(["kmd_aktiv_reference"] if med_ref else []),
+                *(["ydelsestype"] if med_yt else []),
+                "reference_kilde",
+            ],
+            rows=raekker,
+        )
     rows_update(
-        Fordring, columns=["kmd_aktiv_reference", "ydelsestype", "reference_kilde"], rows=stempler
+        Fordring,
+        columns=["kmd_aktiv_reference", "ydelsestype"],
+        rows=[
+            (pk, fv.kmd_aktiv_reference.strip(), fv.ydelsestype_id)
+            for pk, fv in fordring_valg.items()
+        ],
     )
 
     frigivet = parkeringer_frigiv(konto_ids=ids, kommune_id=kommune_id, user=user, system=system)
 
-    navne = dict(Sag.objects.filter(pk__in=set(sag_for.values())).values_list("pk", "sagsnummer"))
+    navne = dict(
+        Sag.objects.filter(blandt("pk", set(sag_for.values()))).values_list("pk", "sagsnummer")
+    )
     typer = dict(Ydelsestype.objects.values_list("pk", "navn"))
     kvitteringer = []
     rows = []

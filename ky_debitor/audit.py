@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db import models
 
-from .bulk import rows_insert
+from .bulk import rows_copy
 from .models import AuditEvent, Opslag
 
 
@@ -14,6 +14,11 @@ def _aktoer(user: Any, system: str) -> tuple[Any, str]:
     if user is not None and getattr(user, "is_authenticated", False):
         return user, user.get_username()
     return None, system
+
+
+def _aktoer_id(user: Any, system: str) -> tuple[int | None, str]:
+    bruger, aktoer = _aktoer(user, system)
+    return (bruger.pk if bruger is not None else None), aktoer
 
 
 def audit_log(
@@ -46,23 +51,34 @@ def audit_rows_create(rows: list[dict[str, Any]]) -> None:
     """Bulk form of ``audit_log`` for set-based services: each dict names ``user``,
     ``kommune_id``, ``handling``, ``objekt_type``, ``objekt_id``, ``beskrivelse`` and optionally
     ``begrundelse``, ``data`` and ``system``."""
-    events = []
-    for row in rows:
-        bruger, aktoer = _aktoer(row["user"], row.get("system", "system"))
-        events.append(
-            AuditEvent(
-                kommune_id=row["kommune_id"],
-                bruger=bruger,
-                aktoer=aktoer,
-                handling=row["handling"],
-                objekt_type=row["objekt_type"],
-                objekt_id=row["objekt_id"],
-                beskrivelse=row["beskrivelse"],
-                begrundelse=row.get("begrundelse", ""),
-                data=row.get("data") or {},
+    kolonner = (
+        "kommune_id",
+        "bruger",
+        "aktoer",
+        "handling",
+        "objekt_type",
+        "objekt_id",
+        "beskrivelse",
+        "begrundelse",
+        "data",
+    )
+    rows_copy(
+        AuditEvent,
+        columns=kolonner,
+        rows=[
+            (
+                row["kommune_id"],
+                *_aktoer_id(row["user"], row.get("system", "system")),
+                row["handling"],
+                row["objekt_type"],
+                row["objekt_id"],
+                row["beskrivelse"],
+                row.get("begrundelse", ""),
+                row.get("data") or {},
             )
-        )
-    rows_insert(events)
+            for row in rows
+        ],
+    )
 
 
 def opslag_log(*, user: Any, kommune_id: int | None, objekt: models.Model, formaal: str) -> None:

@@ -1,20 +1,70 @@
 """Set-based writes of many rows, for the linking run and other bulk work.
 
 * ``rows_update``: on PostgreSQL ``UPDATE t SET … FROM unnest(%s::type[], …) AS v(…) WHERE
-  t.pk = v.pk`` with one array parameter per column — one round trip whatever the row count.
+  t.key = v.key`` with one array parameter per column — one round trip whatever the row count.
   Never used on append-only tables.
-* ``rows_insert``: on PostgreSQL ``COPY … FROM STDIN``, the fastest way in; for rows whose
-  primary keys the caller does not need.
+* ``rows_copy``: on PostgreSQL ``COPY … FROM STDIN`` of plain value tuples, the fastest way in,
+  for rows whose primary keys the caller does not need; ``rows_insert`` is the same for model
+  instances.
 
-Elsewhere (SQLite, the embedded demo) both fall back to Django's ``bulk_update``/``bulk_create``.
+* ``gc_pause``: no cyclic garbage collection while a batch builds its many small objects.
+* ``blandt``: a filter ``field = ANY(%s)`` with all values as one array parameter, where
+  ``field__in=`` would send one parameter per value (slow to build and to plan for thousands).
+
+Elsewhere (SQLite, the embedded demo) they fall back to Django's ``bulk_update``/``update``/
+``bulk_create``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import gc
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import connection, models
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import F, Lookup
+from django.db.models.sql.compiler import SQLCompiler
+from django.utils import timezone
+from psycopg.types.json import Jsonb
+
+
+@contextmanager
+def gc_pause() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for one batch.
+
+    A batch of a few thousand konti builds hundreds of thousands of small, short-lived objects
+    (rows, rule data, evidence); each few hundred allocations the collector would walk them and
+    everything else alive — half the CPU of a linking chunk. They hold no cycles, so reference
+    counting frees them anyway; the collector resumes when the batch ends.
+    """
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
+
+
+class _Blandt(Lookup):
+    lookup_name = "blandt"
+    prepare_rhs = False
+
+    def as_sql(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper) -> tuple[str, Any]:
+        lhs, params = self.process_lhs(compiler, connection)
+        values = list(self.rhs)
+        if connection.vendor == "postgresql":
+            return f"{lhs} = ANY(%s)", [*params, values]
+        if not values:
+            return "1 = 0", []
+        return f"{lhs} IN ({', '.join(['%s'] * len(values))})", [*params, *values]
+
+
+def blandt(field: str, values: Iterable[Any]) -> Lookup:
+    """``filter(blandt("konto_id", ids))``: the rows whose ``field`` is one of ``values``."""
+    return _Blandt(F(field), list(values))
 
 
 def _concrete(model: type[models.Model], name: str) -> models.Field[Any, Any]:
@@ -23,17 +73,39 @@ def _concrete(model: type[models.Model], name: str) -> models.Field[Any, Any]:
     return field
 
 
-def rows_update(
-    model: type[models.Model], *, columns: Sequence[str], rows: Sequence[Sequence[Any]]
-) -> int:
-    """Update ``columns`` of the rows whose primary key is the first value of each row tuple.
+def _db_type(field: models.Field[Any, Any]) -> str:
+    db_type = field.rel_db_type(connection) if field.is_relation else field.db_type(connection)
+    assert db_type is not None
+    return db_type
 
-    ``columns`` are model field names (``"sag"`` or ``"sag_id"`` for a foreign key).
+
+def rows_update(
+    model: type[models.Model],
+    *,
+    columns: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    key: str = "pk",
+) -> int:
+    """Set ``columns`` on the rows whose ``key`` (the primary key unless named) is the first
+    value of each row tuple; with another key every row with that value gets the values.
+
+    ``columns`` and ``key`` are model field names (``"sag"`` or ``"sag_id"`` for a foreign key).
     """
     if not rows:
         return 0
     fields = [_concrete(model, c) for c in columns]
+    pk = model._meta.pk
+    assert pk is not None
+    key_field = pk if key == "pk" else _concrete(model, key)
     if connection.vendor != "postgresql":
+        if key_field is not pk:
+            manager = model._default_manager
+            return sum(
+                manager.filter(**{key_field.attname: row[0]}).update(
+                    **{f.attname: v for f, v in zip(fields, row[1:], strict=True)}
+                )
+                for row in rows
+            )
         objs = []
         for row in rows:
             obj = model(pk=row[0])
@@ -42,11 +114,8 @@ def rows_update(
             objs.append(obj)
         model._default_manager.bulk_update(objs, [f.name for f in fields], batch_size=500)
         return len(objs)
-    pk = model._meta.pk
-    assert pk is not None
-    names = [pk.column] + [f.column for f in fields]  # type: ignore[attr-defined]
-    types = [pk.rel_db_type(connection) if pk.is_relation else pk.db_type(connection)]
-    types += [f.rel_db_type(connection) if f.is_relation else f.db_type(connection) for f in fields]
+    names = [key_field.column] + [f.column for f in fields]
+    types = [_db_type(key_field)] + [_db_type(f) for f in fields]
     sql = (
         f'UPDATE "{model._meta.db_table}" AS t SET '
         + ", ".join(f'"{n}" = v."{n}"' for n in names[1:])
@@ -61,21 +130,57 @@ def rows_update(
         return cursor.rowcount
 
 
+def rows_copy(
+    model: type[models.Model], *, columns: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> int:
+    """Insert rows given as tuples of plain values for ``columns`` (field names, ``"konto"`` or
+    ``"konto_id"`` for a foreign key); the other fields get their default, and an ``auto_now``
+    or ``auto_now_add`` field the time of the call. Primary keys are not returned."""
+    if isinstance(rows, Sequence) and not rows:
+        return 0
+    fields = [_concrete(model, c) for c in columns]
+    navne = {f.attname for f in fields}
+    nu = timezone.now()
+    faste: list[tuple[models.Field[Any, Any], Any]] = []
+    for f in model._meta.concrete_fields:
+        if f.primary_key or f.attname in navne:
+            continue
+        auto = getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+        faste.append((f, nu if auto else f.get_default()))
+    if connection.vendor != "postgresql":
+        objs = [
+            model(
+                **dict(zip((f.attname for f in fields), row, strict=True)),
+                **{f.attname: v for f, v in faste},
+            )
+            for row in rows
+        ]
+        model._default_manager.bulk_create(objs, batch_size=500)
+        return len(objs)
+    json_at = [i for i, f in enumerate(fields) if isinstance(f, models.JSONField)]
+    ekstra = [Jsonb(v) if isinstance(f, models.JSONField) else v for f, v in faste]
+    kolonner = ", ".join(f'"{f.column}"' for f in [*fields, *(f for f, _v in faste)])
+    antal = 0
+    with connection.cursor() as cursor:
+        raw = cursor.cursor  # the psycopg cursor behind Django's wrapper
+        with raw.copy(f'COPY "{model._meta.db_table}" ({kolonner}) FROM STDIN') as copy:
+            for row in rows:
+                values = list(row)
+                for i in json_at:
+                    values[i] = Jsonb(values[i])
+                copy.write_row(values + ekstra)
+                antal += 1
+    return antal
+
+
 def rows_insert(objs: Sequence[models.Model]) -> int:
     """Insert new model instances of one model; their primary keys are not set afterwards."""
     if not objs:
         return 0
     model = type(objs[0])
-    if connection.vendor != "postgresql":
-        model._default_manager.bulk_create(objs, batch_size=500)
-        return len(objs)
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    columns = ", ".join(f'"{f.column}"' for f in fields)
-    with connection.cursor() as cursor:
-        raw = cursor.cursor  # the psycopg cursor behind Django's wrapper
-        with raw.copy(f'COPY "{model._meta.db_table}" ({columns}) FROM STDIN') as copy:
-            for obj in objs:
-                copy.write_row(
-                    [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
-                )
-    return len(objs)
+    return rows_copy(
+        model,
+        columns=[f.attname for f in fields],
+        rows=([f.pre_save(obj, True) for f in fields] for obj in objs),
+    )

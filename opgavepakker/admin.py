@@ -27,6 +27,7 @@ from ky_debitor.admin import SkrivebeskyttetAdmin
 
 from .models import Opgave, Opgavepakke
 from .pakker import AARSAGER
+from .selectors import evidens_fordringer
 from .workflow import OpgaveStatus
 
 AARSAG_NAVN: dict[str, str] = dict(AARSAGER)
@@ -122,7 +123,7 @@ def evidens_html(evidens: Mapping[str, Any], *, kommune_id: int) -> SafeString:
             )
         )
     nummer = {b["id"]: b["bevillingsnummer"] for b in evidens.get("bevillinger", [])}
-    fordringer = evidens.get("fordringer", [])
+    fordringer = evidens_fordringer(evidens)
     if fordringer:
         dele.append(
             format_html(

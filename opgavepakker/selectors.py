@@ -7,7 +7,7 @@ aggregated in the database, per-row sums are subqueries, and lists are paginated
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -285,7 +285,7 @@ def opgaveskaerm(*, opgave: Opgave) -> Opgaveskaerm:
     koder = ydelseskode_tabel()
     ydelsestyper = list(Ydelsestype.objects.order_by("navn"))
     evidens: dict[int, FordringEvidensVisning] = {}
-    for raekke in (opgave.evidens or {}).get("fordringer", []):
+    for raekke in evidens_fordringer(opgave.evidens or {}):
         evidens[int(raekke.get("fordring_id", 0))] = FordringEvidensVisning(
             regel=str(raekke.get("regel", "")),
             tekst=regel_tekst(str(raekke.get("regel", ""))),
@@ -384,3 +384,29 @@ def kvittering(*, opgave: Opgave) -> KvitteringVisning:
             .order_by("pk")
         ),
     )
+
+
+def evidens_fordringer(evidens: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The per-fordring evidence of a linking run's decision (DESIGN §4.7), in claim order.
+
+    Tasks store one entry per fordring under ``fordringer``; decisions store the compact form,
+    ``grupper``, where the claims decided alike (same rule, bevilling, candidates and reasons)
+    share one entry listing ``[fordring_id, fordringsid]`` pairs. Both read the same here.
+    """
+    if "grupper" not in evidens:
+        return list(evidens.get("fordringer", []))
+    raekker = [
+        {
+            "fordring_id": fordring_id,
+            "fordringsid": fordringsid,
+            "regel": gruppe["regel"],
+            "bevilling_id": gruppe["bevilling_id"],
+            "kandidater": [
+                {"bevillingsnummer": nummer, "afvist": afvist}
+                for nummer, afvist in gruppe["kandidater"]
+            ],
+        }
+        for gruppe in evidens["grupper"]
+        for fordring_id, fordringsid in gruppe["fordringer"]
+    ]
+    return sorted(raekker, key=lambda r: r["fordring_id"])

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ky_debitor.audit import audit_rows_create
-from ky_debitor.bulk import rows_insert, rows_update
+from ky_debitor.bulk import blandt, rows_insert, rows_update
 
 from .models import Opgave, Opgavepakke, OpgaveType
 from .pakker import VENTESKRIDT_KODE, definitioner, pakke_kode
@@ -92,7 +92,9 @@ def opgaver_synkroniser(
     )
     konto_ids = [o.konto_id for o in oensker]
     aabne: dict[int, list[Opgave]] = {}
-    for opgave in Opgave.objects.filter(konto_id__in=konto_ids, status__in=AABNE).order_by("pk"):
+    for opgave in Opgave.objects.filter(blandt("konto_id", konto_ids), status__in=AABNE).order_by(
+        "pk"
+    ):
         aabne.setdefault(opgave.konto_id, []).append(opgave)
 
     nu = timezone.now()

@@ -87,22 +87,49 @@ class KoerselChunk(models.Model):
 
 
 class KontoBeslutning(models.Model):
-    """What a run decided for one konto, with the evidence (DESIGN §4.7)."""
+    """What a run decided for one konto, with the evidence (DESIGN §4.7).
 
-    kommune = models.ForeignKey("ky_debitor.Kommune", on_delete=models.PROTECT, related_name="+")
+    A run writes these thousands at a time, with ids it has just read under lock; the
+    database does not check the five references again for every row at commit (≈ 40 ms of
+    every 1,000 konti), nor keeps indexes no screen reads by. Deletes still cascade or set
+    null through Django.
+    """
+
+    kommune = models.ForeignKey(
+        "ky_debitor.Kommune", on_delete=models.PROTECT, related_name="+", db_constraint=False
+    )
     koersel = models.ForeignKey(
-        Sagstilknytningskoersel, on_delete=models.CASCADE, related_name="beslutninger"
+        Sagstilknytningskoersel,
+        on_delete=models.CASCADE,
+        related_name="beslutninger",
+        db_constraint=False,
+        db_index=False,  # the unique (koersel, konto) index serves
     )
     konto = models.ForeignKey(
-        "fordringer.Debitorkonto", on_delete=models.CASCADE, related_name="beslutninger"
+        "fordringer.Debitorkonto",
+        on_delete=models.CASCADE,
+        related_name="beslutninger",
+        db_constraint=False,
     )
     resultat = models.CharField(max_length=20)
     aarsag = models.CharField("årsag", max_length=30, blank=True)
     bevilling = models.ForeignKey(
-        "fordringer.Bevilling", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "fordringer.Bevilling",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,  # looked up only when a bevilling is deleted, which never happens
     )
     sag = models.ForeignKey(
-        "fordringer.Sag", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "fordringer.Sag",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
     aendring = models.CharField("ændring", max_length=200, blank=True)
     evidens = models.JSONField(default=dict)

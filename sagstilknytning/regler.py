@@ -11,6 +11,8 @@ import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
+from typing import NamedTuple
 
 
 class Resultat(StrEnum):
@@ -62,6 +64,15 @@ class BevillingData:
     sag_id: int | None
     ydelsestype_id: int | None
 
+    # Normalised once per bevilling: the rules compare them for every claim of the borger.
+    @cached_property
+    def nummer_norm(self) -> str:
+        return norm(self.bevillingsnummer)
+
+    @cached_property
+    def ydelseskode_norm(self) -> str:
+        return norm(self.ydelseskode)
+
 
 @dataclass(frozen=True)
 class SagData:
@@ -84,6 +95,19 @@ class FordringData:
     periode_fra: dt.date | None
     periode_til: dt.date | None
 
+    @cached_property
+    def reference_norm(self) -> str:
+        return norm(self.kmd_aktiv_reference)
+
+    @cached_property
+    def ydelseskode_norm(self) -> str:
+        return norm(self.ydelseskode)
+
+    @cached_property
+    def tekst_ord(self) -> frozenset[str]:
+        """The words of the claim text, normalised, without surrounding punctuation."""
+        return frozenset(w.strip(".,;:()[]'\"") for w in self.tekst.casefold().split())
+
 
 @dataclass(frozen=True)
 class KontoData:
@@ -94,18 +118,18 @@ class KontoData:
     fordringer: Sequence[FordringData]
     bevillinger: Sequence[BevillingData]  # the borger's own: the candidates
     sager: Sequence[SagData]  # the borger's KY sager
-    # normalised bevillingsnummer → borger id, for the references the claims name
+    # normalised bevillingsnummer → borger id, for the references the claims name (those of
+    # the borger's own bevillinger may be left out: they are never another borger's)
     reference_ejere: Mapping[str, int] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class Kandidat:
+# Evidence is made for every claim of every konto: named tuples, cheap to build and to hash.
+class Kandidat(NamedTuple):
     bevillingsnummer: str
     afvist: str  # why this candidate was not chosen ("" for the chosen one)
 
 
-@dataclass(frozen=True)
-class FordringEvidens:
+class FordringEvidens(NamedTuple):
     fordring_id: int
     fordringsid: str
     regel: str  # the rule that resolved it, or the reason code
@@ -148,7 +172,7 @@ def datafejl(f: FordringData, konto: KontoData) -> str | None:
     """The data check: a reference naming another borger's bevilling, or a reversed period."""
     if f.periode_fra and f.periode_til and f.periode_til < f.periode_fra:
         return "perioden slutter før den begynder"
-    ejer = konto.reference_ejere.get(norm(f.kmd_aktiv_reference)) if f.kmd_aktiv_reference else None
+    ejer = konto.reference_ejere.get(f.reference_norm) if f.reference_norm else None
     if ejer is not None and ejer != konto.borger_id:
         return f"referencen {f.kmd_aktiv_reference} er en anden borgers bevilling"
     return None
@@ -156,16 +180,16 @@ def datafejl(f: FordringData, konto: KontoData) -> str | None:
 
 def regel_reference(f: FordringData, kandidater: Sequence[BevillingData]) -> list[BevillingData]:
     """Rule 1: the claim's KMD Aktiv reference equals a candidate's bevillingsnummer."""
-    ref = norm(f.kmd_aktiv_reference)
-    return [b for b in kandidater if ref and norm(b.bevillingsnummer) == ref]
+    ref = f.reference_norm
+    return [b for b in kandidater if ref and b.nummer_norm == ref]
 
 
 def regel_reference_i_tekst(
     f: FordringData, kandidater: Sequence[BevillingData]
 ) -> list[BevillingData]:
     """Rule 2: a word of the claim text equals a candidate's bevillingsnummer."""
-    ord_ = {norm(w.strip(".,;:()[]'\"")) for w in f.tekst.split()}
-    return [b for b in kandidater if norm(b.bevillingsnummer) in ord_]
+    ord_ = f.tekst_ord
+    return [b for b in kandidater if b.nummer_norm in ord_]
 
 
 def daekker_periode(b: BevillingData, f: FordringData) -> bool:
@@ -181,8 +205,8 @@ def regel_ydelse_og_periode(
     f: FordringData, kandidater: Sequence[BevillingData]
 ) -> list[BevillingData]:
     """Rule 3: candidates with the claim's ydelseskode whose period covers the claim's."""
-    kode = norm(f.ydelseskode)
-    return [b for b in kandidater if kode and norm(b.ydelseskode) == kode and daekker_periode(b, f)]
+    kode = f.ydelseskode_norm
+    return [b for b in kandidater if kode and b.ydelseskode_norm == kode and daekker_periode(b, f)]
 
 
 Regel = Callable[[FordringData, Sequence[BevillingData]], list[BevillingData]]
@@ -195,9 +219,9 @@ REGLER: tuple[tuple[str, Regel], ...] = (
 
 def _afvisning(b: BevillingData, f: FordringData) -> str:
     grunde = []
-    if not f.kmd_aktiv_reference or norm(b.bevillingsnummer) != norm(f.kmd_aktiv_reference):
+    if not f.kmd_aktiv_reference or b.nummer_norm != f.reference_norm:
         grunde.append("referencen passer ikke")
-    if norm(b.ydelseskode) != norm(f.ydelseskode):
+    if b.ydelseskode_norm != f.ydelseskode_norm:
         grunde.append(f"ydelseskode {b.ydelseskode or 'mangler'} ≠ {f.ydelseskode or 'mangler'}")
     elif not daekker_periode(b, f):
         grunde.append("perioden dækker ikke fordringens periode")

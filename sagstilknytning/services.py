@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from fordringer.services import KontoValg, debitorkonti_tilknyt
 from ky_debitor.audit import audit_log
-from ky_debitor.bulk import rows_insert
+from ky_debitor.bulk import gc_pause, rows_copy
 from ky_debitor.errors import ApplicationError, ConflictError
 from ky_debitor.models import Kommune
 from opgavepakker.services import OensketOpgave, opgaver_synkroniser
@@ -28,7 +28,7 @@ from .models import AKTIVE, KoerselChunk, KoerselStatus, KontoBeslutning, Sagsti
 from .regler import Aarsag, Beslutning, Resultat, vurder_konto
 from .selectors import KontoTilstand, chunk_tilstand, kmd_aktiv_konti, parkerede_konti
 
-CHUNK_STOERRELSE = 1000
+CHUNK_STOERRELSE = 2000
 
 
 @transaction.atomic
@@ -141,8 +141,33 @@ def _resultat_med_historik(beslutning: Beslutning, tilstand: KontoTilstand) -> B
 
 
 def _evidens(beslutning: Beslutning, tilstand: KontoTilstand) -> dict[str, Any]:
+    """The full evidence a task carries: per fordring the rule and every candidate."""
     return {
         "fordringer": [e.som_dict() for e in beslutning.evidens],
+        **_evidens_konto(beslutning, tilstand),
+    }
+
+
+def _evidens_kompakt(beslutning: Beslutning, tilstand: KontoTilstand) -> dict[str, Any]:
+    """The same evidence for a decision, with the claims decided alike (same rule, bevilling,
+    candidates and reasons — usually all of a konto's) sharing one entry; nothing is lost
+    (``opgavepakker.selectors.evidens_fordringer`` reads both forms)."""
+    grupper: dict[tuple[object, ...], dict[str, Any]] = {}
+    for e in beslutning.evidens:
+        gruppe = grupper.get((e.regel, e.bevilling_id, e.kandidater))
+        if gruppe is None:
+            gruppe = grupper[e.regel, e.bevilling_id, e.kandidater] = {
+                "regel": e.regel,
+                "bevilling_id": e.bevilling_id,
+                "kandidater": [[k.bevillingsnummer, k.afvist] for k in e.kandidater],
+                "fordringer": [],
+            }
+        gruppe["fordringer"].append([e.fordring_id, e.fordringsid])
+    return {"grupper": list(grupper.values()), **_evidens_konto(beslutning, tilstand)}
+
+
+def _evidens_konto(beslutning: Beslutning, tilstand: KontoTilstand) -> dict[str, Any]:
+    return {
         "kandidat_sager": list(beslutning.kandidat_sager),
         "bevillinger": [
             {"id": b.id, "bevillingsnummer": b.bevillingsnummer, "ydelseskode": b.ydelseskode}
@@ -164,7 +189,7 @@ Par = tuple[KontoTilstand, Beslutning]
 
 def chunk_behandl(*, koersel_id: int, nummer: int) -> ChunkResultat:
     """Decide, apply and record one chunk in one transaction; a done chunk is skipped."""
-    with transaction.atomic():
+    with gc_pause(), transaction.atomic():
         chunk = KoerselChunk.objects.select_for_update().get(koersel_id=koersel_id, nummer=nummer)
         koersel = Sagstilknytningskoersel.objects.get(pk=koersel_id)
         if chunk.faerdig is not None or koersel.status not in AKTIVE:
@@ -198,7 +223,7 @@ def chunk_behandl(*, koersel_id: int, nummer: int) -> ChunkResultat:
                 kommune_id=kommune_id, valg=valg, user=None, manual=False
             )
             sag_efter = {k.konto_id: k.sag_id for k in kvitteringer}
-            parkeret_efter = parkerede_konti([t.data.id for t in tilstande])
+            parkeret_efter = parkerede_konti(chunk.fra_konto_id, chunk.til_konto_id)
 
         aendringer = opgaver_synkroniser(
             kommune_id=kommune_id,
@@ -260,22 +285,22 @@ def _registrer(
     for t, b in par:
         resultat = Resultat.UAENDRET if t.manuel else b.resultat
         antal[resultat] += 1
-        evidens = _evidens(b, t)
+        evidens = _evidens_kompakt(b, t)
         if t.manuel:
             evidens["ville_have_besluttet"] = {
                 "resultat": b.resultat.value,
                 "aarsag": b.aarsag.value if b.aarsag else "",
             }
         rows.append(
-            KontoBeslutning(
-                kommune_id=koersel.kommune_id,
-                koersel_id=koersel.pk,
-                konto_id=t.data.id,
-                resultat=resultat.value,
-                aarsag=b.aarsag.value if b.aarsag and not t.manuel else "",
-                bevilling_id=b.bevilling_id if b.tilknyttes else None,
-                sag_id=b.sag_id if t.manuel else sag_efter.get(t.data.id, b.sag_id),
-                aendring=_aendring(
+            (
+                koersel.kommune_id,
+                koersel.pk,
+                t.data.id,
+                resultat.value,
+                b.aarsag.value if b.aarsag and not t.manuel else "",
+                b.bevilling_id if b.tilknyttes else None,
+                b.sag_id if t.manuel else sag_efter.get(t.data.id, b.sag_id),
+                _aendring(
                     t,
                     b,
                     t.data.id in linkes,
@@ -283,10 +308,24 @@ def _registrer(
                     lukkes.get(t.data.id),
                     koersel.proeve,
                 ),
-                evidens=evidens,
+                evidens,
             )
         )
-    rows_insert(rows)
+    rows_copy(
+        KontoBeslutning,
+        columns=[
+            "kommune",
+            "koersel",
+            "konto",
+            "resultat",
+            "aarsag",
+            "bevilling",
+            "sag",
+            "aendring",
+            "evidens",
+        ],
+        rows=rows,
+    )
     return antal
 
 
