@@ -262,6 +262,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["ky_debitor.api_adgang.AdgangTabel"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # JSON only: the documentation is Swagger UI at /api/docs/.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PAGINATION_CLASS": "ky_debitor.api_adgang.Markoerside",
     "DEFAULT_SCHEMA_CLASS": "ky_debitor.api.KySchema",
     "EXCEPTION_HANDLER": "ky_debitor.api.fejlhaandtering",
