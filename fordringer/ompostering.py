@@ -189,11 +189,19 @@ def posteringer_link(
 
 
 def renter_genberegn(
-    *, ompostering: Ompostering, fordring: Fordring, idag: dt.date, user: Any, begrundelse: str
+    *,
+    ompostering: Ompostering,
+    fordring_ids: set[int],
+    idag: dt.date,
+    user: Any,
+    begrundelse: str,
 ) -> None:
-    aendring = rente_aendring(fordring=fordring, til_dato=idag)
-    nye = renter_bogfoer(aendring=aendring, user=user, begrundelse=begrundelse, system=SYSTEM)
-    posteringer_link(ompostering, nye, OmposteringRolle.RENTE)
+    """Recompute the interest on these claims from their ledger as it now stands (DESIGN §7)
+    and link the entries to the ompostering."""
+    for fordring in Fordring.objects.filter(pk__in=fordring_ids).order_by("pk"):
+        aendring = rente_aendring(fordring=fordring, til_dato=idag)
+        nye = renter_bogfoer(aendring=aendring, user=user, begrundelse=begrundelse, system=SYSTEM)
+        posteringer_link(ompostering, nye, OmposteringRolle.RENTE)
 
 
 def daekning_maks(*, fordring: Fordring, dato: dt.date, idag: dt.date) -> Decimal:
@@ -459,15 +467,15 @@ def ompostering_opret(
         posteringer_link(ompostering, [tilbage], OmposteringRolle.TILBAGEFOERSEL)
         pulje.kilder.append(Kilde(d.indbetaling, d.valoerdato, -d.beloeb))
         kilde_fordringer[d.fordring_id] = d.fordring
+    renter_genberegn(
+        ompostering=ompostering,
+        fordring_ids=set(kilde_fordringer),
+        idag=idag,
+        user=user,
+        begrundelse=begrundelse,
+    )
     for fordring in kilde_fordringer.values():
         fordring.refresh_from_db()
-        renter_genberegn(
-            ompostering=ompostering,
-            fordring=fordring,
-            idag=idag,
-            user=user,
-            begrundelse=begrundelse,
-        )
 
     # 3: the new allocation (chosen, or in the legal order).
     if automatisk:

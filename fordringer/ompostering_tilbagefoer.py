@@ -107,15 +107,13 @@ def ompostering_tilbagefoer(
         for p in oprindelige
     ]
     posteringer_link(ompostering, igen, OmposteringRolle.DAEKNING)
-    beroerte = {p.fordring_id for p in nye_daekninger + oprindelige}
-    for fordring in Fordring.objects.filter(pk__in=beroerte).order_by("pk"):
-        renter_genberegn(
-            ompostering=ompostering,
-            fordring=fordring,
-            idag=idag,
-            user=user,
-            begrundelse=begrundelse,
-        )
+    renter_genberegn(
+        ompostering=ompostering,
+        fordring_ids={p.fordring_id for p in nye_daekninger + oprindelige},
+        idag=idag,
+        user=user,
+        begrundelse=begrundelse,
+    )
 
     nu = timezone.now()
     ompostering.udbetalinger.filter(status=UdbetalingStatus.AFVENTER).update(
