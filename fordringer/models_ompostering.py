@@ -118,6 +118,10 @@ class Ompostering(TenantModel):
     oprettet_af = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    tilbagefoert = models.DateTimeField("tilbageført", null=True, blank=True)
+    tilbagefoert_af = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-oprettet", "-id"]

@@ -177,7 +177,9 @@ def _laas(*, konto_ids: set[int], daekning_ids: Sequence[int]) -> None:
         )
 
 
-def _link(ompostering: Ompostering, posteringer: Sequence[Postering], rolle: str) -> None:
+def posteringer_link(
+    ompostering: Ompostering, posteringer: Sequence[Postering], rolle: str
+) -> None:
     OmposteringPostering.objects.bulk_create(
         [
             OmposteringPostering(ompostering=ompostering, postering=p, rolle=rolle)
@@ -186,12 +188,20 @@ def _link(ompostering: Ompostering, posteringer: Sequence[Postering], rolle: str
     )
 
 
-def _renter_genberegn(
-    *, ompostering: Ompostering, fordring: Fordring, idag: dt.date, user: Any, begrundelse: str
+def renter_genberegn(
+    *,
+    ompostering: Ompostering,
+    fordring_ids: set[int],
+    idag: dt.date,
+    user: Any,
+    begrundelse: str,
 ) -> None:
-    aendring = rente_aendring(fordring=fordring, til_dato=idag)
-    nye = renter_bogfoer(aendring=aendring, user=user, begrundelse=begrundelse, system=SYSTEM)
-    _link(ompostering, nye, OmposteringRolle.RENTE)
+    """Recompute the interest on these claims from their ledger as it now stands (DESIGN §7)
+    and link the entries to the ompostering."""
+    for fordring in Fordring.objects.filter(pk__in=fordring_ids).order_by("pk"):
+        aendring = rente_aendring(fordring=fordring, til_dato=idag)
+        nye = renter_bogfoer(aendring=aendring, user=user, begrundelse=begrundelse, system=SYSTEM)
+        posteringer_link(ompostering, nye, OmposteringRolle.RENTE)
 
 
 def daekning_maks(*, fordring: Fordring, dato: dt.date, idag: dt.date) -> Decimal:
@@ -245,7 +255,7 @@ def fordeling_bogfoer(
                 felt=f"fordring_{fordring.pk}",
             )
         nye = renter_bogfoer(aendring=aendring, user=user, begrundelse=begrundelse, system=SYSTEM)
-        _link(ompostering, nye, OmposteringRolle.RENTE)
+        posteringer_link(ompostering, nye, OmposteringRolle.RENTE)
         for indbetaling, dato, beloeb in dele:
             daekning = postering_bogfoer(
                 fordring=fordring,
@@ -258,7 +268,7 @@ def fordeling_bogfoer(
                 indbetaling=indbetaling,
                 system=SYSTEM,
             )
-            _link(ompostering, [daekning], OmposteringRolle.DAEKNING)
+            posteringer_link(ompostering, [daekning], OmposteringRolle.DAEKNING)
         fordring.refresh_from_db()
         fordelt += valg.beloeb
     return fordelt
@@ -454,18 +464,18 @@ def ompostering_opret(
             tilbagefoerer=d,
             system=SYSTEM,
         )
-        _link(ompostering, [tilbage], OmposteringRolle.TILBAGEFOERSEL)
+        posteringer_link(ompostering, [tilbage], OmposteringRolle.TILBAGEFOERSEL)
         pulje.kilder.append(Kilde(d.indbetaling, d.valoerdato, -d.beloeb))
         kilde_fordringer[d.fordring_id] = d.fordring
+    renter_genberegn(
+        ompostering=ompostering,
+        fordring_ids=set(kilde_fordringer),
+        idag=idag,
+        user=user,
+        begrundelse=begrundelse,
+    )
     for fordring in kilde_fordringer.values():
         fordring.refresh_from_db()
-        _renter_genberegn(
-            ompostering=ompostering,
-            fordring=fordring,
-            idag=idag,
-            user=user,
-            begrundelse=begrundelse,
-        )
 
     # 3: the new allocation (chosen, or in the legal order).
     if automatisk:

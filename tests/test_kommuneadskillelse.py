@@ -24,8 +24,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import NoReverseMatch, URLResolver, get_resolver, reverse
 
-from fordringer.choices import PosteringArt
+from fordringer.choices import Overfoersel, PosteringArt, Udbetalingskanal
 from fordringer.ledger import postering_bogfoer
+from fordringer.models import OmposteringAarsag
+from fordringer.ompostering import NyModtager, UdbetalingValg, ompostering_opret
 from ky_debitor.audit import opslag_log
 from ky_debitor.models import Bruger, Kommune
 from ky_debitor.roles import Rolle
@@ -146,6 +148,20 @@ def opret_koebenhavns_data(bent: Bruger) -> dict[str, Any]:
         filtre={},
         format="csv",
         antal=2,
+    )
+    # An ompostering of that dækning: a payout to a new recipient with a letter, and the rest
+    # waiting on the sagsbehandlerfordeling list.
+    ompostering_opret(
+        user=bent,
+        daekning_ids=[fordring.posteringer.get(art=PosteringArt.DAEKNING).pk],
+        aarsag_id=OmposteringAarsag.objects.order_by("pk")[0].pk,
+        udbetaling=UdbetalingValg(
+            beloeb=Decimal("4.00"),
+            kanal=Udbetalingskanal.NEMKONTO,
+            overfoersel=Overfoersel.SAP38,
+            ny_modtager=NyModtager(navn="Advokat for Xenia Kbhtestesen"),
+        ),
+        note="Brev om Xenia Kbhtestesen",
     )
     return {"borger": borger, "konto": fordring.konto, "bevilling": bevilling}
 

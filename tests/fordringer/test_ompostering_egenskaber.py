@@ -1,6 +1,6 @@
 """Property: random sequences of payments, omposteringer (chosen or "Lad system ompostere",
 to the same or the other borger, with payouts) and reversals keep the ledger's invariants
-and never lose or create money.
+and never lose or create money; rolling an ompostering back restores the exact earlier state.
 
 After every operation - accepted or refused - each claim's restance is ``>= 0`` and equals its
 ledger; each payment covers at most its amount, exactly what its lines say; every ompostering
@@ -33,6 +33,8 @@ from fordringer.ompostering import (
     ompostering_automatisk,
     ompostering_opret,
 )
+from fordringer.ompostering_tilbagefoer import ompostering_tilbagefoer
+from fordringer.rentebogfoering import renter_afstem
 from ky_debitor.errors import ApplicationError
 from ky_debitor.money import NUL, afrund
 from ky_debitor.roles import Rolle
@@ -48,10 +50,13 @@ from .ompostering_data import invarianter, tilstand
 
 IDAG = dt.date(2025, 6, 30)
 beloeb = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("900.00"), places=2)
+lille = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("150.00"), places=2)
 dato = st.dates(min_value=dt.date(2025, 1, 1), max_value=dt.date(2025, 6, 30))
 operation = st.one_of(
     st.tuples(st.just("betal"), st.integers(0, 3), beloeb, dato),
-    st.tuples(st.just("omposter"), st.integers(0, 30), st.integers(0, 3), beloeb, beloeb),
+    st.tuples(
+        st.just("omposter"), st.integers(0, 30), st.integers(0, 3), lille, lille, st.booleans()
+    ),
     st.tuples(st.just("automatisk"), st.integers(0, 30), st.integers(0, 1)),
     st.tuples(st.just("tilbagefoer"), st.integers(0, 30)),
 )
@@ -96,6 +101,8 @@ class OmposteringInvarianter(TestCase):
                         renteregime=regime,
                     )
                 )
+        for fordring in fordringer:
+            renter_afstem(fordring=fordring, til_dato=IDAG, user=user, begrundelse="test")
         aarsag = OmposteringAarsag.objects.order_by("pk")[0]
 
         for op in operationer:
@@ -116,6 +123,7 @@ class OmposteringInvarianter(TestCase):
                         user=user,
                         indbetaling=indbetaling,
                     )
+                    renter_afstem(fordring=fordring, til_dato=IDAG, user=user, begrundelse="test")
                 else:
                     staaende = list(
                         Postering.objects.filter(
@@ -136,9 +144,9 @@ class OmposteringInvarianter(TestCase):
                             idag=IDAG,
                         )
                     else:
-                        _n, _i, j, daek, ud = op
+                        _n, _i, j, daek, ud, fortryd = op
                         maal = fordringer[j]
-                        ompostering_opret(
+                        ompostering = ompostering_opret(
                             user=user,
                             daekning_ids=[valgt.pk],
                             aarsag_id=aarsag.pk,
@@ -151,6 +159,15 @@ class OmposteringInvarianter(TestCase):
                             ),
                             idag=IDAG,
                         )
+                        if fortryd:
+                            # Rolling it back restores every restance and payment exactly.
+                            ompostering_tilbagefoer(
+                                user=user,
+                                ompostering_id=ompostering.pk,
+                                begrundelse="fortrudt",
+                                idag=IDAG,
+                            )
+                            assert tilstand()[:2] == foer[:2]
             except ApplicationError:
                 assert tilstand() == foer
             invarianter()

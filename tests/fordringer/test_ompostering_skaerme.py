@@ -11,7 +11,8 @@ import time_machine
 from django.test import Client
 from django.urls import reverse
 
-from fordringer.models import Fordring, Ompostering, Udbetaling
+from fordringer.models import Fordring, Ompostering, Sagsbehandlerfordeling, Udbetaling
+from fordringer.ompostering import ompostering_opret
 from ky_debitor.roles import Rolle
 
 from ..factories import BrugerFactory, kommune
@@ -138,3 +139,33 @@ def test_only_bogholder_and_sagsbehandler_reallocate_and_only_bogholder_approves
 @pytest.mark.django_db
 def test_another_kommunes_borger_is_not_found(sag, olga):
     assert klient(olga).get(reverse("ompostering_soeg", args=[sag.anna.pk])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_handled_item_leaves_the_list_but_is_found_with_who_and_when(sag, bent, alice):
+    """Seed 004: the list shows what waits; handled items are searchable with who did it."""
+    ompostering_opret(
+        user=bent,
+        daekning_ids=[sag.daekning.pk],
+        aarsag_id=sag.aarsag.pk,
+        idag=dt.date(2025, 3, 10),
+    )
+    post = Sagsbehandlerfordeling.objects.get()
+    c = klient(alice)
+    liste = c.get(reverse("sagsbehandlerfordeling"))
+    assert [r[1] for r in tabel(liste, "//table[@id='sagsbehandlerfordeling']")] == [
+        "Anna Andersen"
+    ]
+    svar = c.post(
+        reverse("sagsbehandlerfordeling_post", args=[post.pk]),
+        {f"fordring_{sag.fa.pk}": "500,00", "behandling": "Lagt tilbage på FA efter samtale"},
+    )
+    assert svar.status_code == 302
+    assert not side(c.get(reverse("sagsbehandlerfordeling"))).xpath(
+        "//table[@id='sagsbehandlerfordeling']"
+    )
+    behandlede = c.get(reverse("sagsbehandlerfordeling"), {"vis": "behandlede", "q": "samtale"})
+    (raekke,) = tabel(behandlede, "//table[@id='sagsbehandlerfordeling']")
+    assert raekke[1] == "Anna Andersen"
+    assert raekke[5] == alice.visningsnavn
+    assert raekke[7] == "Lagt tilbage på FA efter samtale"

@@ -23,6 +23,7 @@ from fordringer.ompostering import (
     UdbetalingValg,
     ompostering_opret,
 )
+from fordringer.ompostering_tilbagefoer import ompostering_tilbagefoer
 from fordringer.udbetaling import (
     sagsbehandlerfordeling_behandl,
     udbetaling_afvis,
@@ -221,3 +222,50 @@ def test_failed_delivery_is_retried_with_exponential_back_off_then_given_up(
     assert besked.naeste_forsoeg == nu + dt.timedelta(minutes=2)
     besked = udgaaende_besked_lever(besked_id=besked.pk, nu=nu)
     assert (besked.status, besked.naeste_forsoeg) == (BeskedStatus.FEJLET, None)
+
+
+def test_rolling_back_an_ompostering_restores_the_exact_earlier_state(bent, birgit):
+    """Anna's 500,00 moved to Bo (200,00 on FB, 300,00 to a lawyer) and rolled back: FA and
+    FB owe to the øre what they owed before (interest included), the payment covers FA again,
+    the payout is rejected, and the ompostering cannot be rolled back twice."""
+    s = opret(bent)
+    foer = tilstand()
+    ompostering = ompostering_opret(
+        user=bent,
+        daekning_ids=[s.daekning.pk],
+        aarsag_id=s.aarsag.pk,
+        til_borger_id=s.bo.pk,
+        fordeling=[NyDaekning(s.fb.pk, D("200.00"))],
+        udbetaling=UdbetalingValg(
+            beloeb=D("250.00"),
+            kanal=Udbetalingskanal.NEMKONTO,
+            overfoersel=Overfoersel.SAP38,
+            ny_modtager=NyModtager(navn="Advokat Hansen"),
+        ),
+        idag=IDAG,
+    )
+    assert tilstand() != foer
+    ompostering_tilbagefoer(
+        user=birgit, ompostering_id=ompostering.pk, begrundelse="Fejlagtig ompostering", idag=IDAG
+    )
+    restancer, daekket, _posteringer, _omposteringer = tilstand()
+    assert (restancer, daekket) == foer[:2]
+    assert Fordring.objects.get(pk=s.fa.pk).restance == D("520.20")
+    assert Udbetaling.objects.get().status == "AFVIST"
+    assert not Sagsbehandlerfordeling.objects.filter(behandlet__isnull=True).exists()
+    invarianter()
+    with pytest.raises(ConflictError, match="allerede tilbageført"):
+        ompostering_tilbagefoer(
+            user=birgit, ompostering_id=ompostering.pk, begrundelse="igen", idag=IDAG
+        )
+
+
+def test_an_approved_payout_stops_the_rollback(udbetaling_til_advokat, birgit):
+    _s, ompostering, udbetaling = udbetaling_til_advokat
+    udbetaling_godkend(user=birgit, udbetaling_id=udbetaling.pk)
+    foer = tilstand()
+    with pytest.raises(ApplicationError, match="godkendt"):
+        ompostering_tilbagefoer(
+            user=birgit, ompostering_id=ompostering.pk, begrundelse="for sent", idag=IDAG
+        )
+    assert tilstand() == foer
