@@ -88,6 +88,11 @@ ADGANG: dict[str, frozenset[Rolle]] = {
     "api:fordring_liste": ALLE,
     "api:fordring": ALLE,
     "api:postering_liste": ALLE,
+    # API: Omposter fordeling; payouts are the Bogholder's alone (four eyes in the service)
+    "api:ompostering_opret": OMPOSTERING,
+    "api:udbetaling_liste": frozenset({BH}),
+    "api:udbetaling_godkend": frozenset({BH}),
+    "api:udbetaling_afvis": frozenset({BH}),
     # API: opgavepakker
     "api:opgavepakke_liste": ARBEJDSRUM,
     "api:opgave_liste": ARBEJDSRUM,

@@ -6,6 +6,7 @@ Every name here has its row in ``adgang.ADGANG``.
 from django.urls import path, register_converter
 
 from fordringer import api as fordringer
+from fordringer import api_ompostering as ompostering
 from opgavepakker import api as opgavepakker
 from rapporter import api as rapporter
 from sagstilknytning import api as sagstilknytning
@@ -24,6 +25,18 @@ urlpatterns = [
     path("fordringer/", fordringer.FordringListe.as_view(), name="fordring_liste"),
     path("fordringer/<id:pk>/", fordringer.FordringDetalje.as_view(), name="fordring"),
     path("posteringer/", fordringer.PosteringListe.as_view(), name="postering_liste"),
+    path("omposteringer/", ompostering.OmposteringOpret.as_view(), name="ompostering_opret"),
+    path("udbetalinger/", ompostering.UdbetalingListe.as_view(), name="udbetaling_liste"),
+    path(
+        "udbetalinger/<id:pk>/godkend/",
+        ompostering.UdbetalingGodkend.as_view(),
+        name="udbetaling_godkend",
+    ),
+    path(
+        "udbetalinger/<id:pk>/afvis/",
+        ompostering.UdbetalingAfvis.as_view(),
+        name="udbetaling_afvis",
+    ),
     path("opgavepakker/", opgavepakker.OpgavepakkeListe.as_view(), name="opgavepakke_liste"),
     path("opgaver/", opgavepakker.OpgaveListe.as_view(), name="opgave_liste"),
     path("opgaver/<id:pk>/", opgavepakker.OpgaveDetalje.as_view(), name="opgave"),
