@@ -12,13 +12,11 @@ the recomputed interest → 3 new allocation, payout, reason, recipient, note, c
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -27,7 +25,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from ky_debitor.errors import ApplicationError
 from ky_debitor.money import NUL
-from ky_debitor.roles import Rolle, has_role
 
 from . import selectors, selectors_ompostering
 from .forms_ompostering import (
@@ -45,30 +42,11 @@ View = Callable[..., HttpResponse]
 SESSION = "ompostering"
 
 
-def omposterer(view: View) -> View:
-    """Logged in, and Bogholder or Sagsbehandler (seed 004 "Aktører"); anyone else gets 403."""
-
-    @login_required
-    @never_cache
-    @wraps(view)
-    def indpakket(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not has_role(request.user, Rolle.BOGHOLDER, Rolle.SAGSBEHANDLER):
-            raise PermissionDenied("Kun bogholdere og sagsbehandlere kan ompostere.")
-        return view(request, *args, **kwargs)
-
-    return indpakket
-
-
-def bogholder(view: View) -> View:
-    @login_required
-    @never_cache
-    @wraps(view)
-    def indpakket(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not has_role(request.user, Rolle.BOGHOLDER):
-            raise PermissionDenied("Kun bogholdere kan godkende udbetalinger.")
-        return view(request, *args, **kwargs)
-
-    return indpakket
+def skaerm(view: View) -> View:
+    """Logged in. Which roles may use each screen is the permission table's
+    (``ky_debitor.adgang``): Bogholder and Sagsbehandler (seed 004 "Aktører"), the payout list
+    the Bogholder alone; anyone else gets 403 from ``AdgangMiddleware``."""
+    return login_required(never_cache(view))
 
 
 def _borger(request: HttpRequest, pk: int) -> Borger:
@@ -92,7 +70,7 @@ def _fejl_til_form(form: forms.Form, fejl: ApplicationError) -> None:
 
 
 @require_http_methods(["GET", "POST"])
-@omposterer
+@skaerm
 def ompostering_soeg(request: HttpRequest, pk: int) -> HttpResponse:
     """Trin 1-3: search the borger's dækninger, choose them, and maybe another borger."""
     borger = _borger(request, pk)
@@ -141,7 +119,7 @@ def _valgte(request: HttpRequest, tilstand: dict[str, Any]) -> list[Any]:
 
 
 @require_http_methods(["GET", "POST"])
-@omposterer
+@skaerm
 def ompostering_bekraeft(request: HttpRequest) -> HttpResponse:
     """Trin 4: what the rollback does, interest recomputed, before anything is booked."""
     tilstand = _tilstand(request)
@@ -197,7 +175,7 @@ def _fordeling_form(request: HttpRequest, kontekst: dict[str, Any], data: Any) -
 
 
 @require_http_methods(["GET", "POST"])
-@omposterer
+@skaerm
 def ompostering_fordeling(request: HttpRequest) -> HttpResponse:
     """Trin 5-7: the new allocation, payout, reason, recipient, note and channel."""
     tilstand = _tilstand(request)
@@ -234,7 +212,7 @@ def ompostering_fordeling(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@omposterer
+@skaerm
 def ompostering_godkend(request: HttpRequest) -> HttpResponse:
     """Trin 8: the summary and the letter preview; "Gennemfør" books it all in one go."""
     tilstand = _tilstand(request)
@@ -304,7 +282,7 @@ def ompostering_godkend(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET"])
-@omposterer
+@skaerm
 def ompostering_kvittering(request: HttpRequest, pk: int) -> HttpResponse:
     ompostering = (
         Ompostering.objects.for_user(request.user)
@@ -328,7 +306,7 @@ def ompostering_kvittering(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET"])
-@bogholder
+@skaerm
 def udbetalinger(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -341,7 +319,7 @@ def udbetalinger(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@bogholder
+@skaerm
 def udbetaling_behandl(request: HttpRequest, pk: int) -> HttpResponse:
     """Approve or reject one payout; the service enforces four-eyes."""
     form = BegrundelseForm(request.POST)
@@ -359,7 +337,7 @@ def udbetaling_behandl(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET"])
-@omposterer
+@skaerm
 def sagsbehandlerfordeling(request: HttpRequest) -> HttpResponse:
     behandlede = request.GET.get("vis") == "behandlede"
     q = request.GET.get("q", "")[:100]
@@ -377,7 +355,7 @@ def sagsbehandlerfordeling(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@omposterer
+@skaerm
 def sagsbehandlerfordeling_post(request: HttpRequest, pk: int) -> HttpResponse:
     post = (
         Sagsbehandlerfordeling.objects.for_user(request.user)
