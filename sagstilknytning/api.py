@@ -6,9 +6,12 @@ service as the admin's button — and needs an ``Idempotency-Key``: a run opens 
 
 from __future__ import annotations
 
+from typing import Any
+
 import django_filters
 from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import generics, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -17,6 +20,7 @@ from rest_framework.views import APIView
 from ky_debitor.api import EgenKommune, IdFilter
 from ky_debitor.api_idempotens import IDEMPOTENS_PARAMETER, idempotent
 from ky_debitor.errors import ApplicationError
+from opgavepakker.selectors import evidens_fordringer
 
 from .models import KontoBeslutning, Sagstilknytningskoersel
 from .services import koersel_start
@@ -51,6 +55,11 @@ class KoerselStartInd(serializers.Serializer):
 
 
 class BeslutningUd(serializers.ModelSerializer[KontoBeslutning]):
+    evidens = serializers.SerializerMethodField(
+        help_text="Kontoens evidens med én række pr. fordring under »fordringer« (regel, "
+        "bevilling og kandidater), som skærmene viser den."
+    )
+
     class Meta:
         model = KontoBeslutning
         fields = [
@@ -64,6 +73,14 @@ class BeslutningUd(serializers.ModelSerializer[KontoBeslutning]):
             "aendring",
             "evidens",
         ]
+
+    @extend_schema_field(OpenApiTypes.OBJECT)
+    def get_evidens(self, beslutning: KontoBeslutning) -> dict[str, Any]:
+        # Decisions store claims decided alike as one group; read them as the screens do.
+        evidens = dict(beslutning.evidens or {})
+        fordringer = evidens_fordringer(evidens)
+        evidens.pop("grupper", None)
+        return {**evidens, "fordringer": fordringer}
 
 
 class BeslutningFilter(django_filters.FilterSet):

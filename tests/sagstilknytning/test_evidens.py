@@ -6,13 +6,15 @@ from __future__ import annotations
 import gc
 
 import pytest
+from rest_framework.test import APIClient
 
+from ky_debitor.roles import Rolle
 from opgavepakker.models import Opgave, OpgaveType
 from opgavepakker.selectors import evidens_fordringer
 from sagstilknytning import services
 from sagstilknytning.models import KontoBeslutning
 
-from ..factories import BevillingFactory, BorgerFactory, FordringFactory, SagFactory
+from ..factories import BevillingFactory, BorgerFactory, BrugerFactory, FordringFactory, SagFactory
 from .conftest import koer
 
 
@@ -68,3 +70,20 @@ def test_the_garbage_collector_runs_again_after_a_chunk_even_one_that_fails(
     with pytest.raises(RuntimeError):
         koer(koebenhavn)
     assert gc.isenabled()
+
+
+def test_the_api_explains_each_claim_of_a_decision_as_the_screens_do(tre_fordringer, koebenhavn):
+    """A system reading the run's decisions gets one row per fordring, not the stored groups."""
+    koersel = koer(koebenhavn)
+    client = APIClient()
+    client.force_login(BrugerFactory.create(kommune=koebenhavn, roller=[Rolle.DRIFT]))
+
+    svar = client.get(f"/api/v1/koersler/{koersel.pk}/beslutninger/?konto={tre_fordringer.pk}")
+
+    assert svar.status_code == 200, svar.content
+    (beslutning,) = [b for b in svar.json()["results"] if b["konto"] == tre_fordringer.pk]
+    evidens = beslutning["evidens"]
+    assert "grupper" not in evidens
+    fordringer = sorted(tre_fordringer.fordringer.values_list("pk", "fordringsid"))
+    assert [(r["fordring_id"], r["fordringsid"]) for r in evidens["fordringer"]] == fordringer
+    assert {r["regel"] for r in evidens["fordringer"]} == {"reference"}
