@@ -96,11 +96,16 @@ class UdbetalingStatus(models.TextChoices):
 
 
 class BeskedType(models.TextChoices):
-    """Kinds of outgoing messages. The debitorsystem's SF1590 messages are more types."""
+    """Kinds of outgoing messages."""
 
     UDBETALING = "UDBETALING", "Udbetaling"
     INDDRIVELSE_OPDATERING = "INDDRIVELSE_OPDATERING", "Send opdatering til inddrivelse (18.05)"
     MEDDELELSE = "MEDDELELSE", "Meddelelse (brev)"
+    # The debitorsystem's services on Serviceplatformen (DESIGN §6, seed 003).
+    SF1590_B_01 = "SF1590_B_01", "DebitorRegistrering (SF1590_B_01)"
+    SF1590_B_02 = "SF1590_B_02", "DebitorForespørgsel (SF1590_B_02)"
+    SF1590_B_03 = "SF1590_B_03", "DebitorIndbetaling (SF1590_B_03)"
+    SF1590_B_04 = "SF1590_B_04", "Debitorkonto-anmodning (SF1590_B_04)"
 
 
 class BeskedStatus(models.TextChoices):
