@@ -32,6 +32,7 @@ from .models import (
     OmposteringAarsag,
     Parkering,
     Postering,
+    Renteregimeregel,
     Rentesats,
     Sag,
     Udbetaling,
@@ -305,6 +306,12 @@ class OmposteringAarsagAdmin(KommuneAdmin):
 class RentesatsAdmin(KommuneAdmin):
     list_display = ["renteregime", "gyldig_fra", "basisrente", "tillaeg", "kilde"]
     list_filter = ["renteregime"]
+
+
+@admin.register(Renteregimeregel)
+class RenteregimeregelAdmin(KommuneAdmin):
+    list_display = ["ydelsestype", "renteregime", "gyldig_fra", "kilde"]
+    list_filter = ["renteregime", "ydelsestype"]
 
 
 @admin.register(Ompostering)

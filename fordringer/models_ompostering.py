@@ -64,6 +64,40 @@ class Rentesats(models.Model):
         return Decimal(self.basisrente) + Decimal(self.tillaeg)
 
 
+class Renteregimeregel(models.Model):
+    """Which interest regime claims of a ydelsestype carry, from a date (DESIGN §7).
+
+    The regime is data per claim type, not a constant in code: a claim gets the regime of the
+    row for its ydelsestype with the latest ``gyldig_fra`` on or before its due date (else the
+    start of its period, else the day it is stamped). A claim whose type has no row has no
+    interest. A change in the law is a new row with its source, never an edit of an old one.
+    The regime is stamped on the claim (``Fordring.renteregime``) when its ydelsestype becomes
+    known, so every computed figure stays reproducible from the claim and the ledger.
+    """
+
+    ydelsestype = models.ForeignKey(
+        "fordringer.Ydelsestype", on_delete=models.PROTECT, related_name="renteregimer"
+    )
+    renteregime = models.CharField(max_length=20, choices=Renteregime.choices)
+    gyldig_fra = models.DateField("gyldig fra")
+    kilde = models.CharField(max_length=250, help_text="Lov, bekendtgørelse eller afgørelse.")
+
+    class Meta:
+        ordering = ["ydelsestype__navn", "gyldig_fra"]
+        verbose_name = "renteregime for ydelsestype"
+        verbose_name_plural = "renteregimer for ydelsestyper"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ydelsestype", "gyldig_fra"], name="renteregimeregel_en_pr_dato"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.ydelsestype}: {self.get_renteregime_display()} fra {self.gyldig_fra:%d-%m-%Y}"
+        )
+
+
 class OmposteringAarsag(models.Model):
     """A predefined reason for an ompostering (seed 004 trin 5: 5-10 texts)."""
 

@@ -1,7 +1,8 @@
 """Interest on claims: pure calculation over plain data (DESIGN §7).
 
-The regime of a claim is ``Fordring.renteregime``; the rates are data (``Rentesats``: one row
-per regime and valid-from date, with its source). Nothing here touches the database: the
+The regime of a claim is ``Fordring.renteregime``, stamped from the regime table per
+ydelsestype (``Renteregimeregel``, ``renteregime.py``); the rates are data too (``Rentesats``:
+one row per regime and valid-from date, with its source). Nothing here touches the database: the
 service ``renter_afstem`` (``fordringer/renter.py``) feeds it a claim's ledger and books the
 difference, so every booked figure can be recomputed from the ledger alone.
 

@@ -34,6 +34,7 @@ from .models import (
     Sag,
     Ydelsestype,
 )
+from .renteregime import renteregime_stempl
 from .selectors import LL8OTabel, ydelseskode_tabel
 
 __all__ = [
@@ -360,6 +361,8 @@ def debitorkonti_tilknyt(
         ],
     )
 
+    # The claims' interest regime follows their (new) ydelsestype (DESIGN §7).
+    renteregime_stempl(Fordring.objects.filter(blandt("konto_id", ids)), idag=timezone.localdate())
     frigivet = parkeringer_frigiv(konto_ids=ids, kommune_id=kommune_id, user=user, system=system)
 
     navne = dict(

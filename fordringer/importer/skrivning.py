@@ -19,6 +19,7 @@ from typing import Any
 
 from django.db import connection
 from django.db.backends.utils import CursorWrapper
+from django.db.models import Max
 
 from ..choices import (
     KREDIT_ARTER,
@@ -28,7 +29,8 @@ from ..choices import (
     Renteregime,
     Tilknytning,
 )
-from ..models import Indbetaling, Parkering
+from ..models import Fordring, Indbetaling, Parkering
+from ..renteregime import renteregime_stempl
 from .kontrol import BEVILLING, BORGER, FORDRING, KONTO, NYE_DAEKNINGER, POSTERING, SAG
 from .resultat import ImportResultat
 
@@ -65,7 +67,11 @@ def skriv(cursor: CursorWrapper, kontekst: Kontekst, resultat: ImportResultat) -
     op["debitorkonti"], opd["debitorkonti"] = _konti(cursor)
 
     opd["fordringer"] = _fordringer_opdater(cursor)
+    foer = Fordring.objects.aggregate(hoejeste=Max("pk"))["hoejeste"] or 0
     op["fordringer"], hovedstol = _fordringer_opret(cursor, nu, idag, kontekst.aktoer)
+    # New claims that arrive with a ydelsestype get its interest regime (DESIGN §7); the rest
+    # get theirs when they are linked.
+    renteregime_stempl(Fordring.objects.filter(pk__gt=foer), idag=kontekst.idag)
     _koer(
         cursor,
         f"""
