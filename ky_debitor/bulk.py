@@ -9,7 +9,8 @@
 
 * ``gc_pause``: no cyclic garbage collection while a batch builds its many small objects.
 * ``blandt``: a filter ``field = ANY(%s)`` with all values as one array parameter, where
-  ``field__in=`` would send one parameter per value (slow to build and to plan for thousands).
+  ``field__in=`` would send one parameter per value (slow to build and to plan for thousands),
+  and for ids their range beside it.
 
 Elsewhere (SQLite, the embedded demo) they fall back to Django's ``bulk_update``/``update``/
 ``bulk_create``.
@@ -24,7 +25,7 @@ from typing import Any
 
 from django.db import connection, models
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import F, Lookup
+from django.db.models import F, Lookup, Q
 from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 from psycopg.types.json import Jsonb
@@ -62,9 +63,19 @@ class _Blandt(Lookup):
         return f"{lhs} IN ({', '.join(['%s'] * len(values))})", [*params, *values]
 
 
-def blandt(field: str, values: Iterable[Any]) -> Lookup:
-    """``filter(blandt("konto_id", ids))``: the rows whose ``field`` is one of ``values``."""
-    return _Blandt(F(field), list(values))
+def blandt(field: str, values: Iterable[Any]) -> Lookup | Q:
+    """``filter(blandt("konto_id", ids))``: the rows whose ``field`` is one of ``values``.
+
+    For ids it adds their range (``field BETWEEN min AND max``), which the list implies. The
+    planner can weigh a range but not a list of thousands: without it PostgreSQL took a table
+    that grew during a run (the tasks) by another index and tested each of its rows against
+    the list (0.25 s per linking chunk at 40,000 open tasks, 1 ms with it).
+    """
+    liste = list(values)
+    lookup = _Blandt(F(field), liste)
+    if not liste or not all(type(v) is int for v in liste):
+        return lookup
+    return Q(lookup, **{f"{field}__gte": min(liste), f"{field}__lte": max(liste)})
 
 
 def _concrete(model: type[models.Model], name: str) -> models.Field[Any, Any]:
