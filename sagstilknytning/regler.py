@@ -65,13 +65,14 @@ class BevillingData:
     ydelsestype_id: int | None
 
     # Normalised once per bevilling: the rules compare them for every claim of the borger.
-    @cached_property
-    def nummer_norm(self) -> str:
-        return norm(self.bevillingsnummer)
+    # Set eagerly: a cached_property takes a lock on every read (Python 3.11), and these are
+    # read for every claim and candidate.
+    nummer_norm: str = field(init=False, repr=False, compare=False)
+    ydelseskode_norm: str = field(init=False, repr=False, compare=False)
 
-    @cached_property
-    def ydelseskode_norm(self) -> str:
-        return norm(self.ydelseskode)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "nummer_norm", norm(self.bevillingsnummer))
+        object.__setattr__(self, "ydelseskode_norm", norm(self.ydelseskode))
 
 
 @dataclass(frozen=True)
@@ -95,14 +96,14 @@ class FordringData:
     periode_fra: dt.date | None
     periode_til: dt.date | None
 
-    @cached_property
-    def reference_norm(self) -> str:
-        return norm(self.kmd_aktiv_reference)
+    reference_norm: str = field(init=False, repr=False, compare=False)
+    ydelseskode_norm: str = field(init=False, repr=False, compare=False)
 
-    @cached_property
-    def ydelseskode_norm(self) -> str:
-        return norm(self.ydelseskode)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "reference_norm", norm(self.kmd_aktiv_reference))
+        object.__setattr__(self, "ydelseskode_norm", norm(self.ydelseskode))
 
+    # Only read when the reference rule fails, so left lazy.
     @cached_property
     def tekst_ord(self) -> frozenset[str]:
         """The words of the claim text, normalised, without surrounding punctuation."""
