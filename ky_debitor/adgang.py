@@ -55,6 +55,9 @@ ADGANG: dict[str, frozenset[Rolle]] = {
     "sagsbehandlerfordeling_post": OMPOSTERING,
     "udbetalinger": frozenset({BH}),
     "udbetaling_behandl": frozenset({BH}),
+    # Screens: Drift's view of the debitorsystem integration (outbox and readiness, seed 003)
+    "drift_udbakke": DEBITORSYSTEM,
+    "drift_udbakke_proev_igen": DEBITORSYSTEM,
     # Screens: opgavepakker
     "mine_opgaver": ARBEJDSRUM,
     "opgave_liste": ARBEJDSRUM,
