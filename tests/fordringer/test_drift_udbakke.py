@@ -225,3 +225,39 @@ def test_the_sf1590_envelope_carries_the_idempotency_key_as_message_id(db):
     assert kuvert["kommunekode"] == 101 and kuvert["indhold"] == besked.payload
     with pytest.raises(ValueError, match="sendes ikke via Serviceplatformen"):
         sf1590_kuvert(_besked(type=BeskedType.UDBETALING))
+
+
+def test_drift_sets_up_the_debitorsystem_in_the_admin_and_it_is_audited(db):
+    drift = BrugerFactory.create(kommune=kommune(101), roller=[Rolle.DRIFT], is_staff=True)
+    client = Client()
+    client.force_login(drift)
+
+    svar = client.post(
+        reverse("admin:fordringer_debitorsystemopsaetning_add"),
+        {
+            "kommune": kommune(101).pk,
+            "b01_registrering": "on",
+            "beskedfordeler": "on",
+            "bemaerkning": "KMD har bekræftet B_01.",
+        },
+    )
+
+    assert svar.status_code == 302, svar.content.decode()[:2000]
+    opsaetning = DebitorsystemOpsaetning.objects.get(kommune=kommune(101))
+    assert opsaetning.b01_registrering and not opsaetning.b02_forespoergsel
+    event = AuditEvent.objects.get(handling="admin.opret")
+    assert event.bruger == drift and event.objekt_id == str(opsaetning.pk)
+    mangler = _side(client).xpath("//section[@id='parathed-101']//li")
+    assert len(mangler) == 2  # B_02 and B_03
+
+
+def test_drift_cannot_set_up_another_kommunes_debitorsystem(db):
+    drift = BrugerFactory.create(kommune=kommune(101), roller=[Rolle.DRIFT], is_staff=True)
+    client = Client()
+    client.force_login(drift)
+    svar = client.post(
+        reverse("admin:fordringer_debitorsystemopsaetning_add"),
+        {"kommune": kommune(461).pk, "b01_registrering": "on"},
+    )
+    assert svar.status_code == 200  # the form refuses the choice
+    assert not DebitorsystemOpsaetning.objects.exists()
