@@ -294,7 +294,10 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "ky_debitor.api.positive_id",
     ],
-    "ENUM_NAME_OVERRIDES": {"TilknytningEnum": "fordringer.choices.Tilknytning"},
+    "ENUM_NAME_OVERRIDES": {
+        "TilknytningEnum": "fordringer.choices.Tilknytning",
+        "KontoStatusEnum": "fordringer.choices.KontoStatus",
+    },
 }
 
 # Every log record passes the one console handler, whose filter masks CPR numbers; Django's
