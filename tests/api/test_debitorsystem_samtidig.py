@@ -3,11 +3,9 @@ booked once, and both answers carry that one outcome."""
 
 from __future__ import annotations
 
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connections
 from django.urls import reverse
 
 from fordringer.models import IndgaaendeBesked, Postering
@@ -15,7 +13,7 @@ from ky_debitor.api_noegler import api_noegle_opret
 from ky_debitor.roles import Rolle
 
 from ..factories import BrugerFactory, FordringFactory, kommune
-from .conftest import api_med_noegle
+from .conftest import samtidigt
 
 pytestmark = [
     pytest.mark.postgres,
@@ -36,23 +34,7 @@ def test_two_deliveries_of_one_message_at_once_book_it_once():
         "beloeb": "150.00",
         "valoerdato": "2026-03-01",
     }
-    start = threading.Barrier(2)
-    svar: list[tuple[int, dict]] = []
-
-    def send() -> None:
-        try:
-            client = api_med_noegle(token)
-            start.wait()
-            r = client.post(reverse("api:debitorsystem_daekning"), besked, format="json")
-            svar.append((r.status_code, r.json()))
-        finally:
-            connections.close_all()
-
-    traade = [threading.Thread(target=send) for _ in range(2)]
-    for t in traade:
-        t.start()
-    for t in traade:
-        t.join()
+    svar = samtidigt(token, reverse("api:debitorsystem_daekning"), besked)
 
     assert sorted(s for s, _ in svar) == [200, 201], svar
     assert svar[0][1] == svar[1][1]
