@@ -23,10 +23,12 @@ from .models import (
     Bevilling,
     Borger,
     Debitorkonto,
+    DebitorsystemOpsaetning,
     DemoForventning,
     EIndkomstIndberetning,
     Fordring,
     Indbetaling,
+    IndgaaendeBesked,
     LL8ODaekning,
     Ompostering,
     OmposteringAarsag,
@@ -330,6 +332,37 @@ class UdbetalingAdmin(SkrivebeskyttetAdmin):
 
 @admin.register(UdgaaendeBesked)
 class UdgaaendeBeskedAdmin(SkrivebeskyttetAdmin):
-    list_display = ["noegle", "type", "status", "forsoeg", "naeste_forsoeg", "sendt"]
+    list_display = [
+        "noegle",
+        "type",
+        "status",
+        "forsoeg",
+        "sidste_forsoeg",
+        "naeste_forsoeg",
+        "sendt",
+    ]
     list_filter = [KOMMUNE_FILTER, "type", "status"]
     search_fields = ["noegle"]
+
+
+@admin.register(DebitorsystemOpsaetning)
+class DebitorsystemOpsaetningAdmin(KommuneAdmin):
+    """Which of the debitorsystem's integrations are in place (seed 003); Drift ticks them off
+    as the supplier confirms, and the Drift screen shows what is still missing."""
+
+    list_display = [
+        "kommune",
+        "b01_registrering",
+        "b02_forespoergsel",
+        "b03_indbetaling",
+        "beskedfordeler",
+        "opdateret",
+    ]
+    laast_ved_rettelse = ("kommune",)
+
+
+@admin.register(IndgaaendeBesked)
+class IndgaaendeBeskedAdmin(SkrivebeskyttetAdmin):
+    list_display = ["besked_id", "type", "resultat", "kommune", "modtaget", "modtaget_af"]
+    list_filter = [KOMMUNE_FILTER, "type", "resultat"]
+    search_fields = ["besked_id"]

@@ -120,3 +120,19 @@ class OmposteringRolle(models.TextChoices):
     TILBAGEFOERSEL = "TILBAGEFOERSEL", "Tilbageført dækning"
     DAEKNING = "DAEKNING", "Ny dækning"
     RENTE = "RENTE", "Genberegnet rente"
+
+
+class IndgaaendeType(models.TextChoices):
+    """Kinds of incoming messages from the debitorsystem (Beskedfordeler, DESIGN §6)."""
+
+    DAEKNING = "DAEKNING", "Dækning eller afskrivning"
+    KONTOSTATUS = "KONTOSTATUS", "Debitorkonto-statusskift"
+
+
+class IndgaaendeResultat(models.TextChoices):
+    """What an incoming message did: the outcome a redelivery gets back."""
+
+    BOGFOERT = "BOGFOERT", "Bogført"
+    PARKERET = "PARKERET", "Parkeret (afventer sagstilknytning)"
+    STATUS_AENDRET = "STATUS_AENDRET", "Status ændret"
+    UAENDRET = "UAENDRET", "Uændret (status var allerede sådan)"

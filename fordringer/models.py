@@ -509,6 +509,7 @@ class DemoForventning(TenantModel):
 
 # Omposteringer, payouts, interest rates and the outbox live in their own module; importing
 # it here registers them with the app.
+from .models_debitorsystem import DebitorsystemOpsaetning, IndgaaendeBesked  # noqa: E402
 from .models_ompostering import (  # noqa: E402
     AlternativModtager,
     Ompostering,
@@ -526,10 +527,12 @@ __all__ = [
     "Bevilling",
     "Borger",
     "Debitorkonto",
+    "DebitorsystemOpsaetning",
     "DemoForventning",
     "EIndkomstIndberetning",
     "Fordring",
     "Indbetaling",
+    "IndgaaendeBesked",
     "LL8ODaekning",
     "Ompostering",
     "OmposteringAarsag",

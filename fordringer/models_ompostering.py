@@ -327,6 +327,7 @@ class UdgaaendeBesked(TenantModel):
     forsoeg = models.PositiveSmallIntegerField("forsøg", default=0)
     naeste_forsoeg = models.DateTimeField("næste forsøg", null=True, blank=True)
     sidste_fejl = models.TextField(blank=True)
+    sidste_forsoeg = models.DateTimeField("sidste forsøg", null=True, blank=True)
     oprettet = models.DateTimeField(auto_now_add=True)
     sendt = models.DateTimeField(null=True, blank=True)
 

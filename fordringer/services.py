@@ -43,6 +43,7 @@ __all__ = [
     "Tilknyttet",
     "debitorkonti_tilknyt",
     "debitorkonto_tilknyt",
+    "ll8o_indkomstaar",
     "parkeringer_frigiv",
     "postering_bogfoer",
     "postering_tilbagefoer",
@@ -77,6 +78,28 @@ class Tilknyttet:
     sag_id: int
     sagsoprettet: bool
     frigivet: int
+
+
+def ll8o_indkomstaar(
+    ll8o: LL8OTabel,
+    *,
+    art: str,
+    valoerdato: dt.date,
+    ydelsestype_id: int | None,
+    udbetalt: dt.date | None,
+) -> int | None:
+    """The income year of the eIndkomst row an indtægtsført entry gives, or None for no row.
+
+    Only a dækning counts, on a claim whose ydelsestype LL § 8 O covers in the income year of
+    the dækning. A repayment in the same year as the payout (``udbetalt``: the claim's period
+    or due date) is a correction of the payout, not a § 8 O deduction (DESIGN §7).
+    """
+    if art != PosteringArt.DAEKNING or ydelsestype_id is None:
+        return None
+    indkomstaar = valoerdato.year
+    if udbetalt is not None and udbetalt.year == indkomstaar:
+        return None
+    return indkomstaar if ll8o.omfatter(ydelsestype_id, indkomstaar) else None
 
 
 def parkeringer_frigiv(
@@ -119,14 +142,11 @@ def parkeringer_frigiv(
     for pk, konto_id, beloeb, postering_id, art, valoerdato, yt, periode_fra, forfald, cpr in rows:
         parkering_ids.append(pk)
         frigivet[konto_id] += 1
-        if art != PosteringArt.DAEKNING:
-            continue
-        indkomstaar = valoerdato.year
-        udbetalt: dt.date | None = periode_fra or forfald
-        if udbetalt is not None and udbetalt.year == indkomstaar:
-            continue
-        if ll8o.omfatter(yt, indkomstaar):
-            indberetninger.append((kommune_id, postering_id, cpr, indkomstaar, beloeb, yt))
+        aar = ll8o_indkomstaar(
+            ll8o, art=art, valoerdato=valoerdato, ydelsestype_id=yt, udbetalt=periode_fra or forfald
+        )
+        if aar is not None:
+            indberetninger.append((kommune_id, postering_id, cpr, aar, beloeb, yt))
     rows_update(Parkering, columns=["frigivet"], rows=[(pk, nu) for pk in parkering_ids])
     rows_copy(
         EIndkomstIndberetning,

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views, views_ompostering
+from . import views, views_drift, views_ompostering
 
 urlpatterns = [
     path("", views.start, name="start"),
@@ -44,5 +44,12 @@ urlpatterns = [
         "sagsbehandlerfordeling/<int:pk>/",
         views_ompostering.sagsbehandlerfordeling_post,
         name="sagsbehandlerfordeling_post",
+    ),
+    # Drift: the debitorsystem integration's outbox and readiness (seed 003)
+    path("drift/udbakke/", views_drift.drift_udbakke, name="drift_udbakke"),
+    path(
+        "drift/udbakke/<int:pk>/proev-igen/",
+        views_drift.drift_udbakke_proev_igen,
+        name="drift_udbakke_proev_igen",
     ),
 ]

@@ -35,6 +35,9 @@ ARBEJDSRUM = frozenset({SB, PL})  # "Mine opgaver" and the "Opret fordringssag" 
 RAPPORTER = frozenset({SB, PL})  # "Dataudtræk": the project lead's reports
 KOERSEL_LAESERE = frozenset({DR, PL})  # Drift runs the linking; the project lead follows it
 OMPOSTERING = frozenset({SB, BH})  # Omposter fordeling (seed 004): caseworker and bookkeeper
+# The debitorsystem's messages come with an API key Drift made for it (the view refuses a
+# person's session); Drift alone watches the integration's outbox and readiness.
+DEBITORSYSTEM = frozenset({DR})
 
 ADGANG: dict[str, frozenset[Rolle]] = {
     # Screens: fordringer
@@ -52,6 +55,9 @@ ADGANG: dict[str, frozenset[Rolle]] = {
     "sagsbehandlerfordeling_post": OMPOSTERING,
     "udbetalinger": frozenset({BH}),
     "udbetaling_behandl": frozenset({BH}),
+    # Screens: Drift's view of the debitorsystem integration (outbox and readiness, seed 003)
+    "drift_udbakke": DEBITORSYSTEM,
+    "drift_udbakke_proev_igen": DEBITORSYSTEM,
     # Screens: opgavepakker
     "mine_opgaver": ARBEJDSRUM,
     "opgave_liste": ARBEJDSRUM,
@@ -93,6 +99,9 @@ ADGANG: dict[str, frozenset[Rolle]] = {
     "api:udbetaling_liste": frozenset({BH}),
     "api:udbetaling_godkend": frozenset({BH}),
     "api:udbetaling_afvis": frozenset({BH}),
+    # API: the debitorsystem's incoming messages (SF1590 via the Beskedfordeler)
+    "api:debitorsystem_daekning": DEBITORSYSTEM,
+    "api:debitorsystem_kontostatus": DEBITORSYSTEM,
     # API: opgavepakker
     "api:opgavepakke_liste": ARBEJDSRUM,
     "api:opgave_liste": ARBEJDSRUM,

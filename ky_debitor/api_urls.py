@@ -6,6 +6,7 @@ Every name here has its row in ``adgang.ADGANG``.
 from django.urls import path, register_converter
 
 from fordringer import api as fordringer
+from fordringer import api_debitorsystem as debitorsystem
 from fordringer import api_ompostering as ompostering
 from opgavepakker import api as opgavepakker
 from rapporter import api as rapporter
@@ -36,6 +37,16 @@ urlpatterns = [
         "udbetalinger/<id:pk>/afvis/",
         ompostering.UdbetalingAfvis.as_view(),
         name="udbetaling_afvis",
+    ),
+    path(
+        "debitorsystem/daekninger/",
+        debitorsystem.DebitorsystemDaekning.as_view(),
+        name="debitorsystem_daekning",
+    ),
+    path(
+        "debitorsystem/kontostatus/",
+        debitorsystem.DebitorsystemKontostatus.as_view(),
+        name="debitorsystem_kontostatus",
     ),
     path("opgavepakker/", opgavepakker.OpgavepakkeListe.as_view(), name="opgavepakke_liste"),
     path("opgaver/", opgavepakker.OpgaveListe.as_view(), name="opgave_liste"),

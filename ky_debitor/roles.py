@@ -53,6 +53,8 @@ GRUPPE_RETTIGHEDER: dict[Rolle, tuple[str, ...]] = {
         "fordringer.change_rentesats",
         "fordringer.add_omposteringaarsag",
         "fordringer.change_omposteringaarsag",
+        "fordringer.add_debitorsystemopsaetning",
+        "fordringer.change_debitorsystemopsaetning",
     ),
     Rolle.PROJEKTLEDER: (
         "fordringer.view_*",

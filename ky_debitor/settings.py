@@ -169,6 +169,12 @@ KY_UDGAAENDE_TRANSPORT = os.environ.get(
     "KY_UDGAAENDE_TRANSPORT", "fordringer.udgaaende.FilTransport"
 )
 KY_UDGAAENDE_MAKS_FORSOEG = int(os.environ.get("KY_UDGAAENDE_MAKS_FORSOEG", "8"))
+# The Drift screen lists a waiting message as stuck after this many minutes or attempts.
+KY_UDGAAENDE_FAST_MINUTTER = int(os.environ.get("KY_UDGAAENDE_FAST_MINUTTER", "30"))
+KY_UDGAAENDE_FAST_FORSOEG = int(os.environ.get("KY_UDGAAENDE_FAST_FORSOEG", "3"))
+# The debitorsystem's SF1590 services (``udgaaende.ServiceplatformenTransport``).
+KY_SERVICEPLATFORMEN_URL = os.environ.get("KY_SERVICEPLATFORMEN_URL", "")
+KY_SERVICEPLATFORMEN_CERTIFIKAT = os.environ.get("KY_SERVICEPLATFORMEN_CERTIFIKAT", "")
 
 # --- Language, time, money ------------------------------------------------------------------
 LANGUAGE_CODE = "da"
@@ -288,7 +294,10 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "ky_debitor.api.positive_id",
     ],
-    "ENUM_NAME_OVERRIDES": {"TilknytningEnum": "fordringer.choices.Tilknytning"},
+    "ENUM_NAME_OVERRIDES": {
+        "TilknytningEnum": "fordringer.choices.Tilknytning",
+        "KontoStatusEnum": "fordringer.choices.KontoStatus",
+    },
 }
 
 # Every log record passes the one console handler, whose filter masks CPR numbers; Django's

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import pytest
+import redis
+from celery import Celery
 from django.db import connection
 
 from ky_debitor.roles import Rolle
 
+from .arbejdere import REDIS_TEST_URL
 from .factories import BrugerFactory, kommune
 
 
@@ -46,3 +49,14 @@ def bent(db):
 def olga(db):
     """Olga is a Sagsbehandler in Odense: she must never see København's data."""
     return BrugerFactory.create(username="olga", kommune=kommune(461), roller=[Rolle.SAGSBEHANDLER])
+
+
+@pytest.fixture
+def broker():
+    """A Celery client for the test broker (``tests/arbejdere.py``); the project's own app is
+    left as configured."""
+    redis.Redis.from_url(REDIS_TEST_URL).flushdb()
+    client = Celery("test-klient", broker=REDIS_TEST_URL, backend=REDIS_TEST_URL)
+    yield client
+    client.close()
+    redis.Redis.from_url(REDIS_TEST_URL).flushdb()

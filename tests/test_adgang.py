@@ -91,6 +91,14 @@ def test_the_table_says_what_the_issue_requires(db):
     assert Rolle.PROJEKTLEDER in roller_for("dataudtraek")  # type: ignore[operator]
     assert Rolle.PROJEKTLEDER in roller_for("api:eksport_bestil")  # type: ignore[operator]
     assert Rolle.SAGSBEHANDLER not in roller_for("opgaver_tildel")  # type: ignore[operator]
+    # The debitorsystem's messages and Drift's view of the integration (seed 003).
+    for navn in (
+        "api:debitorsystem_daekning",
+        "api:debitorsystem_kontostatus",
+        "drift_udbakke",
+        "drift_udbakke_proev_igen",
+    ):
+        assert roller_for(navn) == {Rolle.DRIFT}, navn
     # The admin's model screens follow the groups' model permissions.
     assert roller_for("admin:fordringer_postering_add") == frozenset()
     assert roller_for("admin:fordringer_borger_changelist") == {

@@ -7,84 +7,18 @@ against the test database, exactly as in production.
 
 from __future__ import annotations
 
-import os
 import signal
-import subprocess
-import sys
 import time
-from pathlib import Path
-
-import pytest
-import redis
-from celery import Celery
-from django.db import connection
 
 from fordringer.models import Debitorkonto
 from sagstilknytning.models import KoerselStatus, KontoBeslutning, Sagstilknytningskoersel
 from sagstilknytning.services import koersel_opret
 from sagstilknytning.tasks import koersel_koer
 
+from ..arbejdere import KRAEVER_ARBEJDERE, start_worker, stop
 from ..factories import BevillingFactory, BorgerFactory, FordringFactory
 
-REDIS_TEST_URL = os.environ.get("REDIS_TEST_URL", "")
-ROOT = Path(__file__).resolve().parents[2]
-
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.skipif(not REDIS_TEST_URL, reason="kræver REDIS_TEST_URL (en Redis til test)"),
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
-
-
-def _database_url() -> str:
-    s = connection.settings_dict
-    auth = s["USER"] + (f":{s['PASSWORD']}" if s["PASSWORD"] else "")
-    return f"postgresql://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
-
-
-@pytest.fixture
-def broker():
-    """A Celery client for the test broker; the project's own app is left as configured."""
-    redis.Redis.from_url(REDIS_TEST_URL).flushdb()
-    client = Celery("test-klient", broker=REDIS_TEST_URL, backend=REDIS_TEST_URL)
-    yield client
-    client.close()
-    redis.Redis.from_url(REDIS_TEST_URL).flushdb()
-
-
-def _start_worker(name: str, *, delay_ms: int = 0) -> subprocess.Popen[bytes]:
-    env = os.environ | {
-        "DATABASE_URL": _database_url(),
-        "REDIS_URL": REDIS_TEST_URL,
-        "KY_CELERY_VISIBILITY_TIMEOUT": "3",
-        "DJANGO_SETTINGS_MODULE": "ky_debitor.settings",
-    }
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "ky_debitor",
-            "worker",
-            "--pool=solo",
-            "--loglevel=WARNING",
-            "-n",
-            f"{name}@%h",
-            "--without-heartbeat",
-            "--without-gossip",
-            "--without-mingle",
-        ],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-    )
-
-
-def _stop(worker: subprocess.Popen[bytes], sig: int = signal.SIGTERM) -> None:
-    if worker.poll() is None:
-        os.killpg(worker.pid, sig)
-        worker.wait(timeout=30)
+pytestmark = KRAEVER_ARBEJDERE
 
 
 def _wait(koersel_id: int, until, timeout: float = 90) -> Sagstilknytningskoersel:
@@ -108,13 +42,13 @@ def _konti(n: int) -> None:
 
 def test_run_completes_on_a_real_worker(broker, koebenhavn):
     _konti(12)
-    worker = _start_worker("a")
+    worker = start_worker("a")
     try:
         koersel = koersel_opret(kommune=koebenhavn, user=None, proeve=False, chunk_stoerrelse=5)
         broker.send_task(koersel_koer.name, args=[koersel.pk])
         koersel = _wait(koersel.pk, lambda k: k.status == KoerselStatus.DONE)
     finally:
-        _stop(worker)
+        stop(worker)
     assert (koersel.behandlet, koersel.antal_sagsoprettet) == (12, 12)
     assert Debitorkonto.objects.filter(tilknytning="AUTOMATISK").count() == 12
 
@@ -122,20 +56,20 @@ def test_run_completes_on_a_real_worker(broker, koebenhavn):
 def test_worker_killed_mid_run_loses_nothing_and_processes_each_konto_once(broker, koebenhavn):
     _konti(60)
     koersel = koersel_opret(kommune=koebenhavn, user=None, proeve=False, chunk_stoerrelse=2)
-    worker = _start_worker("doemt")
+    worker = start_worker("doemt")
     try:
         broker.send_task(koersel_koer.name, args=[koersel.pk])
         _wait(koersel.pk, lambda k: k.behandlet >= 4)
     finally:
-        _stop(worker, signal.SIGKILL)  # no goodbye: mid-chunk, messages unacknowledged
+        stop(worker, signal.SIGKILL)  # no goodbye: mid-chunk, messages unacknowledged
     midway = Sagstilknytningskoersel.objects.get(pk=koersel.pk)
     assert midway.status == KoerselStatus.RUNNING and midway.behandlet < 60
 
-    worker = _start_worker("redning")
+    worker = start_worker("redning")
     try:
         koersel = _wait(koersel.pk, lambda k: k.status == KoerselStatus.DONE, timeout=120)
     finally:
-        _stop(worker)
+        stop(worker)
     assert koersel.behandlet == 60
     decided = list(
         KontoBeslutning.objects.filter(koersel=koersel).values_list("konto_id", flat=True)
