@@ -4,15 +4,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('fordringer', '0007_flet_lette_indekser_og_ompostering'),
+        ("fordringer", "0007_flet_lette_indekser_og_ompostering"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='udgaaendebesked',
-            name='type',
-            field=models.CharField(choices=[('UDBETALING', 'Udbetaling'), ('INDDRIVELSE_OPDATERING', 'Send opdatering til inddrivelse (18.05)'), ('MEDDELELSE', 'Meddelelse (brev)'), ('SF1590_B_01', 'DebitorRegistrering (SF1590_B_01)'), ('SF1590_B_02', 'DebitorForespørgsel (SF1590_B_02)'), ('SF1590_B_03', 'DebitorIndbetaling (SF1590_B_03)'), ('SF1590_B_04', 'Debitorkonto-anmodning (SF1590_B_04)')], max_length=30),
+            model_name="udgaaendebesked",
+            name="type",
+            field=models.CharField(
+                choices=[
+                    ("UDBETALING", "Udbetaling"),
+                    ("INDDRIVELSE_OPDATERING", "Send opdatering til inddrivelse (18.05)"),
+                    ("MEDDELELSE", "Meddelelse (brev)"),
+                    ("SF1590_B_01", "DebitorRegistrering (SF1590_B_01)"),
+                    ("SF1590_B_02", "DebitorForespørgsel (SF1590_B_02)"),
+                    ("SF1590_B_03", "DebitorIndbetaling (SF1590_B_03)"),
+                    ("SF1590_B_04", "Debitorkonto-anmodning (SF1590_B_04)"),
+                ],
+                max_length=30,
+            ),
         ),
     ]
