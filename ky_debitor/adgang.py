@@ -35,6 +35,8 @@ ARBEJDSRUM = frozenset({SB, PL})  # "Mine opgaver" and the "Opret fordringssag" 
 RAPPORTER = frozenset({SB, PL})  # "Dataudtræk": the project lead's reports
 KOERSEL_LAESERE = frozenset({DR, PL})  # Drift runs the linking; the project lead follows it
 OMPOSTERING = frozenset({SB, BH})  # Omposter fordeling (seed 004): caseworker and bookkeeper
+# Vurder, saml og frigiv debitorkonto (seed 000): the caseworker decides, others may look.
+SAMLING_LAESERE = frozenset({SB, BH, PL})
 
 ADGANG: dict[str, frozenset[Rolle]] = {
     # Screens: fordringer
@@ -42,6 +44,9 @@ ADGANG: dict[str, frozenset[Rolle]] = {
     "borger_soeg": ALLE,
     "borger": ALLE,
     "debitorkonto": ALLE,
+    # Screens: Vurder, saml og frigiv debitorkonto (seed 000)
+    "samling_vurder": SAMLING_LAESERE,
+    "samling_beslut": frozenset({SB}),
     # Screens: Omposter fordeling (seed 004); only the Bogholder approves payouts (four eyes)
     "ompostering_soeg": OMPOSTERING,
     "ompostering_bekraeft": OMPOSTERING,
