@@ -67,6 +67,9 @@ ADGANG: dict[str, frozenset[Rolle]] = {
     "opgave_aflever": ARBEJDSRUM,
     "opgave_kvittering": ARBEJDSRUM,
     "naeste_opgave": ARBEJDSRUM,
+    # "Månedlig samling" (seed 000): the list for both, marking one done for the caseworker
+    "maanedlige_samlinger": ARBEJDSRUM,
+    "maanedlig_samling_afslut": frozenset({SB}),
     # Screens: rapporter
     "dataudtraek": RAPPORTER,
     "udtraek_hent": RAPPORTER,
