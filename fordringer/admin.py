@@ -34,6 +34,8 @@ from .models import (
     Postering,
     Rentesats,
     Sag,
+    SamletFordring,
+    Samlingsbeslutning,
     Udbetaling,
     UdgaaendeBesked,
     Ydelseskode,
@@ -326,3 +328,24 @@ class UdgaaendeBeskedAdmin(SkrivebeskyttetAdmin):
     list_display = ["noegle", "type", "status", "forsoeg", "naeste_forsoeg", "sendt"]
     list_filter = [KOMMUNE_FILTER, "type", "status"]
     search_fields = ["noegle"]
+
+
+@admin.register(Samlingsbeslutning)
+class SamlingsbeslutningAdmin(SkrivebeskyttetAdmin):
+    """ "Vurder, saml og frigiv debitorkonto": every decision, never edited (seed 000)."""
+
+    list_display = ["tidspunkt", "konto", "beslutning", "ky_konto", "frigivet_konto", "bruger"]
+    list_filter = ["beslutning", KOMMUNE_FILTER]
+    list_select_related = ["konto", "ky_konto", "frigivet_konto", "bruger"]
+    search_fields = ["konto__kontonummer", "ky_konto__kontonummer"]
+
+
+@admin.register(SamletFordring)
+class SamletFordringAdmin(SkrivebeskyttetAdmin):
+    list_display = ["beslutning", "fra_fordring", "til_fordring", "beloeb_kr"]
+    list_select_related = ["beslutning", "fra_fordring", "til_fordring"]
+    search_fields = ["fra_fordring__fordringsid", "til_fordring__fordringsid"]
+
+    @admin.display(description="beløb", ordering="beloeb")
+    def beloeb_kr(self, obj: SamletFordring) -> str:
+        return format_beloeb(obj.beloeb)

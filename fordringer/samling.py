@@ -24,6 +24,7 @@ The rules of seed 000's questions and answers, enforced here:
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
@@ -64,6 +65,31 @@ def _frigivet_fejl(konto: Debitorkonto, side: str) -> ConflictError:
         "debitorkonto kan ikke samles.",
         felt="beslutning",
     )
+
+
+def _audit(
+    *,
+    user: Any,
+    beslutning: Samlingsbeslutning,
+    konti: Iterable[Debitorkonto],
+    beskrivelse: str,
+) -> None:
+    """One audit row per konto the decision concerns, so each konto's history shows it."""
+    for objekt in {k.pk: k for k in konti}.values():
+        audit_log(
+            user=user,
+            kommune_id=beslutning.kommune_id,
+            handling=f"debitorkonto.{beslutning.beslutning.lower()}",
+            objekt=objekt,
+            beskrivelse=beskrivelse,
+            begrundelse=beslutning.begrundelse,
+            data={
+                "beslutning_id": beslutning.pk,
+                "ky_konto_id": beslutning.ky_konto_id,
+                "frigivet_konto_id": beslutning.frigivet_konto_id,
+            },
+            system=SYSTEM,
+        )
 
 
 def _laas(*, kommune_id: int, konto_id: int, ky_konto_id: int | None) -> dict[int, Debitorkonto]:
@@ -223,17 +249,7 @@ def _saml(
         f"{len(flyttet)} fordring{'er' if len(flyttet) != 1 else ''} med restance "
         f"{format_beloeb(beslutning.beloeb)} kr. flyttet."
     )
-    for objekt in (konto, ky):
-        audit_log(
-            user=user,
-            kommune_id=konto.kommune_id,
-            handling="debitorkonto.saml",
-            objekt=objekt,
-            beskrivelse=tekst,
-            begrundelse=begrundelse,
-            data={"beslutning_id": beslutning.pk, "ky_konto_id": ky.pk},
-            system=SYSTEM,
-        )
+    _audit(user=user, beslutning=beslutning, konti=(konto, ky), beskrivelse=tekst)
     return beslutning
 
 
@@ -370,17 +386,7 @@ def _frigiv(
     tekst = f"Debitorkonto {maal.kontonummer} frigivet til debitorsystemet" + (
         f" i stedet for KMD Aktiv-debitorkonto {konto.kontonummer}." if maal is ky else "."
     )
-    for objekt in {konto.pk: konto, maal.pk: maal}.values():
-        audit_log(
-            user=user,
-            kommune_id=konto.kommune_id,
-            handling="debitorkonto.frigiv",
-            objekt=objekt,
-            beskrivelse=tekst,
-            begrundelse=begrundelse,
-            data={"beslutning_id": beslutning.pk, "frigivet_konto_id": maal.pk},
-            system=SYSTEM,
-        )
+    _audit(user=user, beslutning=beslutning, konti=(konto, maal), beskrivelse=tekst)
     return beslutning
 
 
@@ -397,14 +403,10 @@ def _ingen_samling(
         ky_konto=ky,
         bruger=user,
     )
-    audit_log(
+    _audit(
         user=user,
-        kommune_id=konto.kommune_id,
-        handling="debitorkonto.ingen_samling",
-        objekt=konto,
+        beslutning=beslutning,
+        konti=(konto,),
         beskrivelse=f"Vurderet: debitorkonto {konto.kontonummer} samles ikke.",
-        begrundelse=begrundelse,
-        data={"beslutning_id": beslutning.pk},
-        system=SYSTEM,
     )
     return beslutning

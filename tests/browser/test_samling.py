@@ -7,25 +7,20 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from fordringer.choices import BeskedType
 from fordringer.models import UdgaaendeBesked
+from opgavepakker.models import MaanedligSamling
 
 from ..fordringer.samling_data import opret
-from .conftest import ADGANGSKODE, tjek_side
+from .conftest import tjek_side
+from .test_ompostering import log_paa
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-def log_paa(side: Any, brugernavn: str) -> None:
-    side.goto("/log-paa/")
-    side.get_by_label("Brugernavn").fill(brugernavn)
-    side.get_by_label("Adgangskode").fill(ADGANGSKODE)
-    side.get_by_role("button", name="Log på").click()
-    side.wait_for_url(lambda url: "log-paa" not in url)
 
 
 @pytest.fixture
@@ -64,3 +59,20 @@ def test_caseworker_assesses_and_merges_a_kmd_aktiv_konto(
     assert side.locator("#total-restance").inner_text() == "1.800,00"
     tjek_side(side, "samling-4-ky-kontoudtog")
     assert UdgaaendeBesked.objects.filter(type=BeskedType.SF1590_B_04).count() == 1
+
+    # The follow-up task of the next payment run, due today, is marked done from the list.
+    idag = timezone.localdate()
+    samling = MaanedligSamling.objects.create(
+        kommune_id=karl.kmd.kommune_id,
+        konto=karl.kmd,
+        maaned=idag.replace(day=1),
+        udbetalingskoersel=idag,
+        forfald=idag,
+    )
+    side.goto("/mine-opgaver/")
+    side.get_by_role("link", name="Månedlig samling af løbende").click()
+    assert "KA-101" in side.locator("#samlinger-i-dag").inner_text()
+    tjek_side(side, "samling-5-maanedlige")
+    side.locator(f"#udfoert-{samling.pk}").click()
+    assert "markeret som udført" in side.locator(".alert-success").inner_text()
+    assert "Sara" in side.locator("#samlinger-udfoerte").inner_text()
