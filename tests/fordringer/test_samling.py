@@ -318,3 +318,18 @@ def test_another_kommunes_konto_cannot_be_decided_on(olga):
     with pytest.raises(ApplicationError, match="findes ikke i kommunen"):
         beslut(olga, d.kmd, SAML, ky=d.ky)
     assert tilstand() == foer
+
+
+@pytest.mark.postgres
+def test_postgresql_refuses_to_rewrite_a_decision_or_a_moved_claim(alice):
+    """A decision is changed only by a new decision: not even SQL can edit the history."""
+    from django.db import IntegrityError, connection, transaction
+
+    d = opret()
+    beslutning = beslut(alice, d.kmd, SAML, ky=d.ky)
+    for sql in (
+        "UPDATE fordringer_samlingsbeslutning SET begrundelse = 'ændret' WHERE id = %s",
+        "DELETE FROM fordringer_samletfordring WHERE beslutning_id = %s",
+    ):
+        with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql, [beslutning.pk])
