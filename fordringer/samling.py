@@ -171,10 +171,10 @@ def _saml(
 ) -> Samlingsbeslutning:
     """Move every claim with restance to the KY konto through the ledger, and ask the
     debitorsystem to merge the konti (SF1590_B_04)."""
-    if ky is None:
-        raise ApplicationError("Vælg den KY-debitorkonto, der skal samles i.", felt="ky_konto")
     if konto.frigivelsestype == Frigivelsestype.FRIGIVET:
         raise _frigivet_fejl(konto, "KMD Aktiv-debitorkonto")
+    if ky is None:
+        raise ApplicationError("Vælg den KY-debitorkonto, der skal samles i.", felt="ky_konto")
     if ky.frigivelsestype == Frigivelsestype.FRIGIVET:
         raise _frigivet_fejl(ky, "KY-debitorkonto")
     if konto.samlet_i_id is not None and konto.samlet_i_id != ky.pk:

@@ -23,7 +23,7 @@ from ky_debitor.errors import ApplicationError, ConflictError
 from .forms_samling import SamlingForm
 from .models import Debitorkonto
 from .samling import samlingsbeslutning_opret
-from .selectors_samling import konto_til_vurdering, samlingsvurdering
+from .selectors_samling import konto_til_vurdering, samlingsvurdering, seneste_beslutning
 
 KVITTERING = {
     "SAML": "Debitorkontoen er samlet i {ky}. Fordringerne står nu på KY-debitorkontoen.",
@@ -98,6 +98,13 @@ def samling_beslut(request: HttpRequest, pk: int) -> HttpResponse:
             forventet_seneste_id=form.cleaned_data["seneste"],
         )
     except ApplicationError as fejl:
+        if isinstance(fejl, ConflictError):
+            # The screen now shows the decision made meanwhile; a new attempt is against it.
+            data = request.POST.copy()
+            seneste = seneste_beslutning(konto)
+            data["seneste"] = str(seneste.pk if seneste else 0)
+            form = SamlingForm(data, ky_konti=[v.konto for v in vurdering_ky])
+            form.is_valid()
         form.add_error(fejl.felt if fejl.felt in form.fields else None, fejl.message)
         return _vis(request, konto, form, status=409 if isinstance(fejl, ConflictError) else 400)
     messages.success(

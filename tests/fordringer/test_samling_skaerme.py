@@ -112,3 +112,25 @@ def test_another_kommune_gets_404_and_changes_nothing(olga):
 def test_a_ky_konto_is_not_assessed_here(alice):
     d = opret()
     assert klient(alice).get(reverse("samling_vurder", args=[d.ky.pk])).status_code == 404
+
+
+def test_after_a_conflict_the_screen_shows_the_new_decision_and_a_retry_can_succeed(alice):
+    """DESIGN §4.8: the loser gets a clear message and can decide again on what is now true."""
+    d = opret()
+    c = klient(alice)
+    url = reverse("samling_beslut", args=[d.kmd.pk])
+    gammel = {
+        "beslutning": "SAML",
+        "ky_konto": d.ky.pk,
+        "begrundelse": "Samme ydelse",
+        "seneste": 0,
+    }
+    c.post(url, {**gammel, "beslutning": "INGEN_SAMLING", "begrundelse": "Anden vurdering"})
+    svar = c.post(url, gammel)
+    assert svar.status_code == 409
+    side = svar.content.decode()
+    assert "mens du vurderede den" in side
+    ny = Samlingsbeslutning.objects.get()
+    assert f'name="seneste" value="{ny.pk}"' in side
+    assert c.post(url, {**gammel, "seneste": ny.pk}).status_code == 302
+    assert Samlingsbeslutning.objects.count() == 2
