@@ -40,11 +40,12 @@ def konto_ydelsestype_id(konto: Debitorkonto) -> int | None:
 
 
 def seneste_beslutning(konto: Debitorkonto) -> Samlingsbeslutning | None:
-    """The decision in force: the newest one on the konto."""
+    """The decision in force: the last one made on the konto. Decisions on a konto are made
+    under its row lock, so the id order is the order they were made, whatever the clock."""
     return (
         Samlingsbeslutning.objects.filter(konto=konto)
         .select_related("ky_konto", "frigivet_konto", "bruger")
-        .order_by("-tidspunkt", "-id")
+        .order_by("-id")
         .first()
     )
 
