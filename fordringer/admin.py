@@ -37,6 +37,8 @@ from .models import (
     Renteregimeregel,
     Rentesats,
     Sag,
+    SamletFordring,
+    Samlingsbeslutning,
     Udbetaling,
     UdgaaendeBesked,
     Ydelseskode,
@@ -366,3 +368,24 @@ class IndgaaendeBeskedAdmin(SkrivebeskyttetAdmin):
     list_display = ["besked_id", "type", "resultat", "kommune", "modtaget", "modtaget_af"]
     list_filter = [KOMMUNE_FILTER, "type", "resultat"]
     search_fields = ["besked_id"]
+
+
+@admin.register(Samlingsbeslutning)
+class SamlingsbeslutningAdmin(SkrivebeskyttetAdmin):
+    """ "Vurder, saml og frigiv debitorkonto": every decision, never edited (seed 000)."""
+
+    list_display = ["tidspunkt", "konto", "beslutning", "ky_konto", "frigivet_konto", "bruger"]
+    list_filter = ["beslutning", KOMMUNE_FILTER]
+    list_select_related = ["konto", "ky_konto", "frigivet_konto", "bruger"]
+    search_fields = ["konto__kontonummer", "ky_konto__kontonummer"]
+
+
+@admin.register(SamletFordring)
+class SamletFordringAdmin(SkrivebeskyttetAdmin):
+    list_display = ["beslutning", "fra_fordring", "til_fordring", "beloeb_kr"]
+    list_select_related = ["beslutning", "fra_fordring", "til_fordring"]
+    search_fields = ["fra_fordring__fordringsid", "til_fordring__fordringsid"]
+
+    @admin.display(description="beløb", ordering="beloeb")
+    def beloeb_kr(self, obj: SamletFordring) -> str:
+        return format_beloeb(obj.beloeb)

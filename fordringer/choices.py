@@ -60,10 +60,20 @@ class PosteringArt(models.TextChoices):
     AFSKRIVNING = "AFSKRIVNING", "Afskrivning"
     NEDREGULERING = "NEDREGULERING", "Nedregulering"
     TILBAGEFOERSEL = "TILBAGEFOERSEL", "Tilbageførsel"
+    # The restance of a KMD Aktiv claim moved to a new claim on the borger's KY konto (seed 000
+    # "Vurder, saml og frigiv debitorkonto"); the new claim's HOVEDSTOL carries it.
+    SAMLING = "SAMLING", "Samlet til anden konto"
 
 
 DEBET_ARTER = (PosteringArt.HOVEDSTOL, PosteringArt.RENTE, PosteringArt.GEBYR)
-KREDIT_ARTER = (PosteringArt.DAEKNING, PosteringArt.AFSKRIVNING, PosteringArt.NEDREGULERING)
+KREDIT_ARTER = (
+    PosteringArt.DAEKNING,
+    PosteringArt.AFSKRIVNING,
+    PosteringArt.NEDREGULERING,
+    PosteringArt.SAMLING,
+)
+# What the debitorsystem can send in ``daekninger.csv`` (DESIGN §6); SAMLING is KY's own.
+IMPORT_KREDIT_ARTER = (PosteringArt.DAEKNING, PosteringArt.AFSKRIVNING, PosteringArt.NEDREGULERING)
 # Dækninger and afskrivninger on KMD Aktiv claims wait for sagstilknytning (DESIGN §5).
 PARKERBARE_ARTER = (PosteringArt.DAEKNING, PosteringArt.AFSKRIVNING)
 
@@ -112,6 +122,14 @@ class BeskedStatus(models.TextChoices):
     AFVENTER = "AFVENTER", "Afventer afsendelse"
     SENDT = "SENDT", "Sendt"
     FEJLET = "FEJLET", "Fejlet (opgivet)"
+
+
+class SamlingBeslutningType(models.TextChoices):
+    """A caseworker's decision on a KMD Aktiv konto in "Vurder, saml og frigiv debitorkonto"."""
+
+    SAML = "SAML", "Saml med KY-debitorkontoen"
+    FRIGIV = "FRIGIV", "Frigiv debitorkontoen"
+    INGEN_SAMLING = "INGEN_SAMLING", "Ingen samling"
 
 
 class OmposteringRolle(models.TextChoices):

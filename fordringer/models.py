@@ -256,6 +256,15 @@ class Debitorkonto(TenantModel):
         db_index=False,
     )
     tilknyttet_tid = models.DateTimeField(null=True, blank=True)
+    # Set by a SAML decision: the KY konto this KMD Aktiv konto's claims were merged into.
+    samlet_i = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="samlet_fra",
+        db_index=False,
+    )
 
     class Meta:
         ordering = ["kontonummer"]
@@ -521,6 +530,7 @@ from .models_ompostering import (  # noqa: E402
     Udbetaling,
     UdgaaendeBesked,
 )
+from .models_samling import SamletFordring, Samlingsbeslutning  # noqa: E402
 
 __all__ = [
     "AlternativModtager",
@@ -543,6 +553,8 @@ __all__ = [
     "Rentesats",
     "Sag",
     "Sagsbehandlerfordeling",
+    "SamletFordring",
+    "Samlingsbeslutning",
     "TenantModel",
     "Udbetaling",
     "UdgaaendeBesked",

@@ -79,7 +79,7 @@ def borger_soeg(*, user: Any, q: str, limit: int = 50) -> QuerySet[Borger]:
 def debitorkonto_for_user(*, user: Any, pk: int) -> Debitorkonto:
     return (
         Debitorkonto.objects.for_user(user)
-        .select_related("borger", "bevilling", "sag", "kommune", "tilknyttet_af")
+        .select_related("borger", "bevilling", "sag", "kommune", "tilknyttet_af", "samlet_i")
         .get(pk=pk)
     )
 

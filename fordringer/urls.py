@@ -2,13 +2,16 @@
 
 from django.urls import path
 
-from . import views, views_drift, views_ompostering
+from . import views, views_drift, views_ompostering, views_samling
 
 urlpatterns = [
     path("", views.start, name="start"),
     path("borgere/soeg/", views.borger_soeg, name="borger_soeg"),
     path("borgere/<int:pk>/", views.borger_detalje, name="borger"),
     path("konti/<int:pk>/", views.debitorkonto_detalje, name="debitorkonto"),
+    # Vurder, saml og frigiv debitorkonto (seed 000)
+    path("konti/<int:pk>/samling/", views_samling.samling_vurder, name="samling_vurder"),
+    path("konti/<int:pk>/samling/beslut/", views_samling.samling_beslut, name="samling_beslut"),
     # Omposter fordeling (seed 004)
     path(
         "borgere/<int:pk>/ompostering/",

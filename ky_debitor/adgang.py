@@ -38,6 +38,8 @@ OMPOSTERING = frozenset({SB, BH})  # Omposter fordeling (seed 004): caseworker a
 # The debitorsystem's messages come with an API key Drift made for it (the view refuses a
 # person's session); Drift alone watches the integration's outbox and readiness.
 DEBITORSYSTEM = frozenset({DR})
+# Vurder, saml og frigiv debitorkonto (seed 000): the caseworker decides, others may look.
+SAMLING_LAESERE = frozenset({SB, BH, PL})
 
 ADGANG: dict[str, frozenset[Rolle]] = {
     # Screens: fordringer
@@ -45,6 +47,9 @@ ADGANG: dict[str, frozenset[Rolle]] = {
     "borger_soeg": ALLE,
     "borger": ALLE,
     "debitorkonto": ALLE,
+    # Screens: Vurder, saml og frigiv debitorkonto (seed 000)
+    "samling_vurder": SAMLING_LAESERE,
+    "samling_beslut": frozenset({SB}),
     # Screens: Omposter fordeling (seed 004); only the Bogholder approves payouts (four eyes)
     "ompostering_soeg": OMPOSTERING,
     "ompostering_bekraeft": OMPOSTERING,
@@ -68,6 +73,9 @@ ADGANG: dict[str, frozenset[Rolle]] = {
     "opgave_aflever": ARBEJDSRUM,
     "opgave_kvittering": ARBEJDSRUM,
     "naeste_opgave": ARBEJDSRUM,
+    # "Månedlig samling" (seed 000): the list for both, marking one done for the caseworker
+    "maanedlige_samlinger": ARBEJDSRUM,
+    "maanedlig_samling_afslut": frozenset({SB}),
     # Screens: rapporter
     "dataudtraek": RAPPORTER,
     "udtraek_hent": RAPPORTER,

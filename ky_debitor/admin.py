@@ -192,7 +192,7 @@ class SkrivebeskyttetAdmin(KommuneAdmin):
 
 @admin.register(Kommune)
 class KommuneModelAdmin(KommuneAdmin):
-    list_display = ["kode", "navn", "frist_maaned_dag"]
+    list_display = ["kode", "navn", "frist_maaned_dag", "udbetalingsdag"]
     search_fields = ["navn", "=kode"]
     laast_ved_rettelse = ("kode",)
 

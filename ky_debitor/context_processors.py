@@ -16,4 +16,6 @@ def bruger(request: HttpRequest) -> dict[str, Any]:
         # Omposter fordeling (seed 004) and the payouts awaiting approval, as the table says.
         "ky_kan_ompostere": adgang_tilladt(user, "ompostering_soeg"),
         "ky_er_bogholder": adgang_tilladt(user, "udbetalinger"),
+        # "Vurder, saml og frigiv debitorkonto" (seed 000), linked from a KMD Aktiv konto.
+        "ky_kan_vurdere_samling": adgang_tilladt(user, "samling_vurder"),
     }

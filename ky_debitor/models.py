@@ -20,11 +20,26 @@ class Kommune(models.Model):
     frist_maaned_dag = models.CharField(
         "frist (dd-mm året efter skatteåret)", max_length=5, default="31-01"
     )
+    # Seed 000: løbende forsørgelsesydelser med tilbagebetalingspligt are merged the first
+    # working day after the monthly payment run (opgavepakker.maanedlig_samling).
+    udbetalingsdag = models.PositiveSmallIntegerField(
+        "dag for den månedlige udbetalingskørsel",
+        null=True,
+        blank=True,
+        help_text="Dag i måneden (1-31). Tom: månedens sidste arbejdsdag.",
+    )
 
     class Meta:
         ordering = ["kode"]
         verbose_name = "kommune"
         verbose_name_plural = "kommuner"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(udbetalingsdag__isnull=True)
+                | models.Q(udbetalingsdag__gte=1, udbetalingsdag__lte=31),
+                name="kommune_udbetalingsdag_gyldig",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.kode} {self.navn}"

@@ -15,6 +15,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -150,6 +151,12 @@ CELERY_BEAT_SCHEDULE = {
     "send-udgaaende-beskeder": {
         "task": "fordringer.tasks.udgaaende_send_forfaldne",
         "schedule": 60,  # picks up messages whose retry time has come
+    },
+    # "Månedlig samling" (seed 000): creates what has fallen due, so it runs daily; early, so
+    # the task is there when the caseworkers arrive on the first working day after the run.
+    "maanedlige-samlinger": {
+        "task": "opgavepakker.tasks.maanedlige_samlinger_opret",
+        "schedule": crontab(hour=5, minute=30),
     },
 }
 

@@ -25,7 +25,7 @@ from fordringer.models import Debitorkonto, Sag
 from ky_debitor.adgang import adgang_tilladt
 from ky_debitor.admin import SkrivebeskyttetAdmin
 
-from .models import Opgave, Opgavepakke
+from .models import MaanedligSamling, Opgave, Opgavepakke
 from .pakker import AARSAGER
 from .selectors import evidens_fordringer
 from .workflow import OpgaveStatus
@@ -259,3 +259,13 @@ class OpgaveAdmin(RolleAdgangAdmin):
     @admin.display(description="evidens")
     def evidens_vist(self, opgave: Opgave) -> SafeString:
         return evidens_html(opgave.evidens, kommune_id=opgave.kommune_id)
+
+
+@admin.register(MaanedligSamling)
+class MaanedligSamlingAdmin(SkrivebeskyttetAdmin):
+    """ "Månedlig samling": created by the daily beat task, marked done on the screen."""
+
+    list_display = ["forfald", "konto", "maaned", "udbetalingskoersel", "afsluttet", "afsluttet_af"]
+    list_filter = ["forfald"]
+    list_select_related = ["konto", "afsluttet_af"]
+    search_fields = ["konto__kontonummer"]

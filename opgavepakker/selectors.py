@@ -30,7 +30,7 @@ from ky_debitor.money import NUL, MoneyField
 from sagstilknytning.regler import AARSAG_TEKST, norm
 
 from .frister import Fristberegning, fristberegning
-from .models import Opgave, Opgavepakke, OpgaveType
+from .models import MaanedligSamling, Opgave, Opgavepakke, OpgaveType
 from .workflow import AABNE, OpgaveStatus
 
 # The engine's rule names (the evidence) in plain Danish.
@@ -410,3 +410,28 @@ def evidens_fordringer(evidens: Mapping[str, Any]) -> list[dict[str, Any]]:
         for fordring_id, fordringsid in gruppe["fordringer"]
     ]
     return sorted(raekker, key=lambda r: r["fordring_id"])
+
+
+@dataclass(frozen=True)
+class MaanedligeSamlinger:
+    """The "Månedlig samling" list: open tasks due today, overdue ones, and the latest done."""
+
+    i_dag: list[MaanedligSamling]
+    overskredne: list[MaanedligSamling]
+    kommende: list[MaanedligSamling]
+    udfoerte: list[MaanedligSamling]
+
+
+def maanedlige_samlinger(*, user: Any, idag: dt.date, udfoerte: int = 20) -> MaanedligeSamlinger:
+    alle = MaanedligSamling.objects.for_user(user).select_related(
+        "konto__borger", "konto__samlet_i", "afsluttet_af"
+    )
+    aabne = list(alle.filter(afsluttet__isnull=True).order_by("forfald", "pk"))
+    return MaanedligeSamlinger(
+        i_dag=[s for s in aabne if s.forfald == idag],
+        overskredne=[s for s in aabne if s.forfald < idag],
+        kommende=[s for s in aabne if s.forfald > idag],
+        udfoerte=list(
+            alle.filter(afsluttet__isnull=False).order_by("-afsluttet", "-pk")[:udfoerte]
+        ),
+    )

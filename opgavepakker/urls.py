@@ -13,6 +13,12 @@ urlpatterns = [
         views.manglende_ydelsestype,
         name="manglende_ydelsestype",
     ),
+    path("maanedlige-samlinger/", views.maanedlige_samlinger, name="maanedlige_samlinger"),
+    path(
+        "maanedlige-samlinger/<int:pk>/udfoert/",
+        views.maanedlig_samling_afslut_view,
+        name="maanedlig_samling_afslut",
+    ),
     path("opgaver/<int:pk>/", views.opgave, name="opgave"),
     path("opgaver/<int:pk>/tag/", views.opgave_tag, name="opgave_tag"),
     path("opgaver/<int:pk>/aflever/", views.opgave_aflever, name="opgave_aflever"),

@@ -15,6 +15,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -25,6 +26,7 @@ from ky_debitor.errors import ApplicationError, ConflictError
 from . import opgave_services, selectors
 from .filters import CprFilterForm, OpgaveFilter, cpr_filter
 from .forms import OpgaveForm, TildelForm
+from .maanedlig_samling import maanedlig_samling_afslut
 from .models import Opgave, Opgavepakke, OpgaveType
 from .workflow import OpgaveStatus
 
@@ -232,3 +234,39 @@ def manglende_ydelsestype(request: HttpRequest) -> HttpResponse:
         "opgavepakker/manglende_ydelsestype.html",
         {"side": side.get_page(request.GET.get("side"))},
     )
+
+
+@require_GET
+@never_cache
+@arbejdsrum
+def maanedlige_samlinger(request: HttpRequest) -> HttpResponse:
+    """ "Månedlig samling" (seed 000): due today, overdue, coming, and recently done."""
+    return render(
+        request,
+        "opgavepakker/maanedlige_samlinger.html",
+        {
+            "samlinger": selectors.maanedlige_samlinger(
+                user=request.user, idag=timezone.localdate()
+            ),
+            "kan_afslutte": adgang_tilladt(request.user, "maanedlig_samling_afslut"),
+        },
+    )
+
+
+@require_POST
+@arbejdsrum
+def maanedlig_samling_afslut_view(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        samling = maanedlig_samling_afslut(
+            user=request.user, samling_id=pk, note=request.POST.get("note", "")
+        )
+    except ConflictError as fejl:
+        messages.error(request, fejl.message)
+    except ApplicationError as fejl:
+        raise Http404(fejl.message) from fejl
+    else:
+        messages.success(
+            request,
+            f"Månedlig samling på debitorkonto {samling.konto.kontonummer} er markeret som udført.",
+        )
+    return redirect("maanedlige_samlinger")

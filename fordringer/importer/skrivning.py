@@ -22,7 +22,7 @@ from django.db.backends.utils import CursorWrapper
 from django.db.models import Max
 
 from ..choices import (
-    KREDIT_ARTER,
+    IMPORT_KREDIT_ARTER,
     PARKERBARE_ARTER,
     Kilde,
     PosteringArt,
@@ -405,7 +405,7 @@ def _kreditposteringer(cursor: CursorWrapper, nu: object, aktoer: str) -> tuple[
     park it: a dækning or afskrivning on a KMD Aktiv konto that is not linked, or on a claim
     without ydelsestype, waits (DESIGN §5). Returns (entries, parkings)."""
     tekster: list[object] = []
-    for art in KREDIT_ARTER:
+    for art in IMPORT_KREDIT_ARTER:
         tekster += [art.value, art.label]
     kredit = f"""
         INSERT INTO {POSTERING} {_POSTERING_KOLONNER}

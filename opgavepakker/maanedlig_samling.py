@@ -1,0 +1,159 @@
+""" "Månedlig samling": the follow-up task for a merged løbende forsørgelsesydelse med
+tilbagebetalingspligt (seed 000).
+
+Seed 000: such a konto "skal hver måned samles indtil borgeren stopper på sin ydelse", "efter
+fordringen er blevet oprettet det vil sige, dagen efter en udbetalingskørsel. Således den
+første arbejdsdag i måneden", and the answer suggests "en opfølgningsopgave der følger den
+månedlige udbetalingskørsel". A Celery beat task runs ``maanedlige_samlinger_opret`` every
+day; it creates the task of the latest payment run whose samling day has come, once per konto
+and month (the database refuses a second), until the bevilling stops, the sag is closed, the
+konto is released or a newer decision says it is no longer merged.
+
+The payment run's day of month is ``Kommune.udbetalingsdag``; empty means the month's last
+working day (forsørgelsesydelser are paid for the coming month at the end of the month, so the
+samling falls on the first working day of the month, as seed 000 says). Working days are
+``frister.er_arbejdsdag``: Monday to Friday without Danish public holidays and the public
+sector's days off (juleaftensdag, nytårsaftensdag, grundlovsdag).
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from fordringer.choices import Frigivelsestype, Kilde, SagStatus, SamlingBeslutningType
+from fordringer.models import Debitorkonto
+from fordringer.selectors_samling import er_loebende_med_tilbagebetalingspligt, seneste_beslutning
+from ky_debitor.audit import audit_log
+from ky_debitor.errors import ApplicationError, ConflictError
+
+from .frister import er_arbejdsdag
+from .models import MaanedligSamling
+
+
+def udbetalingskoersel(aar: int, maaned: int, udbetalingsdag: int | None) -> dt.date:
+    """The day of the month's payment run.
+
+    ``udbetalingsdag`` is a day of the month (a short month uses its last day); a day that is
+    no working day moves back to the working day before, as a payment run is made on a
+    banking day. ``None`` is the month's last working day.
+    """
+    sidste = calendar.monthrange(aar, maaned)[1]
+    dag = dt.date(aar, maaned, min(udbetalingsdag or sidste, sidste))
+    while not er_arbejdsdag(dag):
+        dag -= dt.timedelta(days=1)
+    return dag
+
+
+def samlingsdag(aar: int, maaned: int, udbetalingsdag: int | None) -> dt.date:
+    """The day the samling after the month's payment run is due: the first working day after
+    the run (seed 000: "dagen efter en udbetalingskørsel … den første arbejdsdag").
+
+    >>> samlingsdag(2025, 12, 31)  # run 30-12 (31-12 is a day off), 1-1 is nytårsdag
+    datetime.date(2026, 1, 2)
+    """
+    dag = udbetalingskoersel(aar, maaned, udbetalingsdag) + dt.timedelta(days=1)
+    while not er_arbejdsdag(dag):
+        dag += dt.timedelta(days=1)
+    return dag
+
+
+def seneste_forfaldne_maaned(idag: dt.date, udbetalingsdag: int | None) -> dt.date:
+    """The first day of the latest month whose samling day is today or earlier."""
+    aar, maaned = idag.year, idag.month
+    while samlingsdag(aar, maaned, udbetalingsdag) > idag:
+        aar, maaned = (aar - 1, 12) if maaned == 1 else (aar, maaned - 1)
+    return dt.date(aar, maaned, 1)
+
+
+def _skal_samles(konto: Debitorkonto, maaned: dt.date, koersel: dt.date) -> bool:
+    """Is this merged konto still merged monthly for the payment run of ``maaned``?"""
+    seneste = seneste_beslutning(konto)
+    if seneste is None or seneste.beslutning != SamlingBeslutningType.SAML:
+        return False
+    foerste = (
+        konto.samlingsbeslutninger.filter(beslutning=SamlingBeslutningType.SAML)
+        .order_by("tidspunkt", "pk")
+        .values_list("tidspunkt", flat=True)
+        .first()
+    )
+    if foerste is None or koersel < timezone.localdate(foerste):
+        return False  # merging began after this run; the next run's claim is the first
+    bevilling = konto.bevilling
+    if bevilling is None or (bevilling.periode_til is not None and bevilling.periode_til < maaned):
+        return False
+    if konto.sag is not None and konto.sag.status == SagStatus.LUKKET:
+        return False
+    return er_loebende_med_tilbagebetalingspligt(konto)
+
+
+@transaction.atomic
+def maanedlige_samlinger_opret(*, idag: dt.date | None = None) -> int:
+    """Create the "Månedlig samling" tasks that are due by ``idag``; returns how many were
+    new. Idempotent: run it any number of times a day."""
+    idag = idag or timezone.localdate()
+    konti = (
+        Debitorkonto.objects.filter(
+            kilde=Kilde.KMD_AKTIV,
+            samlet_i__isnull=False,
+            bevilling__loebende=True,
+            bevilling__tilbagebetalingspligt=True,
+        )
+        .exclude(frigivelsestype=Frigivelsestype.FRIGIVET)
+        .select_related("kommune", "bevilling", "sag__ydelsestype")
+        .order_by("pk")
+    )
+    nye = []
+    for konto in konti:
+        maaned = seneste_forfaldne_maaned(idag, konto.kommune.udbetalingsdag)
+        koersel = udbetalingskoersel(maaned.year, maaned.month, konto.kommune.udbetalingsdag)
+        if not _skal_samles(konto, maaned, koersel):
+            continue
+        nye.append(
+            MaanedligSamling(
+                kommune_id=konto.kommune_id,
+                konto=konto,
+                maaned=maaned,
+                udbetalingskoersel=koersel,
+                forfald=samlingsdag(maaned.year, maaned.month, konto.kommune.udbetalingsdag),
+            )
+        )
+    foer = MaanedligSamling.objects.count()
+    MaanedligSamling.objects.bulk_create(nye, ignore_conflicts=True)
+    return MaanedligSamling.objects.count() - foer
+
+
+@transaction.atomic
+def maanedlig_samling_afslut(*, user: Any, samling_id: int, note: str = "") -> MaanedligSamling:
+    """A caseworker marks a "Månedlig samling" done (audited on the konto)."""
+    try:
+        samling = (
+            MaanedligSamling.objects.for_user(user)
+            .select_for_update()
+            .select_related("konto")
+            .get(pk=samling_id)
+        )
+    except MaanedligSamling.DoesNotExist as exc:
+        raise ApplicationError("Opgaven findes ikke.") from exc
+    if samling.afsluttet is not None:
+        raise ConflictError("Opgaven er allerede markeret som udført, muligvis af en anden.")
+    samling.afsluttet = timezone.now()
+    samling.afsluttet_af = user
+    samling.note = note.strip()[:300]
+    samling.save(update_fields=["afsluttet", "afsluttet_af", "note"])
+    audit_log(
+        user=user,
+        kommune_id=samling.kommune_id,
+        handling="maanedlig_samling.afslut",
+        objekt=samling.konto,
+        beskrivelse=f"Månedlig samling efter udbetalingskørslen "
+        f"{samling.udbetalingskoersel:%d-%m-%Y} på debitorkonto {samling.konto.kontonummer} "
+        "markeret som udført.",
+        begrundelse=samling.note,
+        data={"maanedlig_samling_id": samling.pk, "maaned": samling.maaned.isoformat()},
+    )
+    return samling

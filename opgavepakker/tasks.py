@@ -1,0 +1,14 @@
+"""Celery tasks of the task packages: thin, each calls one service."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.db import OperationalError
+
+from .maanedlig_samling import maanedlige_samlinger_opret as _opret
+
+
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
+def maanedlige_samlinger_opret() -> int:
+    """Daily: create the "Månedlig samling" tasks that have fallen due (idempotent)."""
+    return _opret()
