@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet, Sum
+from django.db.models import QuerySet
 
 from ky_debitor.money import NUL
 
@@ -39,23 +39,19 @@ def konto_ydelsestype_id(konto: Debitorkonto) -> int | None:
     return typer.pop() if len(typer) == 1 else None
 
 
-def seneste_beslutning(konto: Debitorkonto) -> Samlingsbeslutning | None:
-    """The decision in force: the last one made on the konto. Decisions on a konto are made
-    under its row lock, so the id order is the order they were made, whatever the clock."""
+def beslutninger_for_konto(konto: Debitorkonto) -> QuerySet[Samlingsbeslutning]:
+    """The konto's decisions, the last made first. Decisions on a konto are made under its
+    row lock, so the id order is the order they were made, whatever the clock."""
     return (
         Samlingsbeslutning.objects.filter(konto=konto)
         .select_related("ky_konto", "frigivet_konto", "bruger")
         .order_by("-id")
-        .first()
     )
 
 
-def beslutninger_for_konto(konto: Debitorkonto) -> QuerySet[Samlingsbeslutning]:
-    return (
-        Samlingsbeslutning.objects.filter(konto=konto)
-        .select_related("ky_konto", "frigivet_konto", "bruger")
-        .order_by("-tidspunkt", "-id")
-    )
+def seneste_beslutning(konto: Debitorkonto) -> Samlingsbeslutning | None:
+    """The decision in force: the last one made on the konto."""
+    return beslutninger_for_konto(konto).first()
 
 
 def er_loebende_med_tilbagebetalingspligt(konto: Debitorkonto) -> bool:
@@ -124,12 +120,11 @@ class KontoVisning:
 
 def konto_visning(konto: Debitorkonto) -> KontoVisning:
     fordringer = list(konto.fordringer.select_related("ydelsestype").order_by("forfaldsdato", "pk"))
-    restance = konto.fordringer.aggregate(s=Sum("restance"))["s"]
     ydelsestype_id = konto_ydelsestype_id(konto)
     return KontoVisning(
         konto=konto,
         fordringer=fordringer,
-        restance=restance if restance is not None else NUL,
+        restance=sum((f.restance for f in fordringer), NUL),
         ydelsestype=Ydelsestype.objects.filter(pk=ydelsestype_id).first()
         if ydelsestype_id
         else None,

@@ -23,7 +23,12 @@ from ky_debitor.errors import ApplicationError, ConflictError
 from .forms_samling import SamlingForm
 from .models import Debitorkonto
 from .samling import samlingsbeslutning_opret
-from .selectors_samling import konto_til_vurdering, samlingsvurdering, seneste_beslutning
+from .selectors_samling import (
+    konto_til_vurdering,
+    ky_konti_for_samling,
+    samlingsvurdering,
+    seneste_beslutning,
+)
 
 KVITTERING = {
     "SAML": "Debitorkontoen er samlet i {ky}. Fordringerne står nu på KY-debitorkontoen.",
@@ -84,8 +89,8 @@ def samling_vurder(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def samling_beslut(request: HttpRequest, pk: int) -> HttpResponse:
     konto = _konto(request, pk)
-    vurdering_ky = samlingsvurdering(konto=konto, idag=timezone.localdate()).ky
-    form = SamlingForm(request.POST, ky_konti=[v.konto for v in vurdering_ky])
+    ky_konti = ky_konti_for_samling(konto)
+    form = SamlingForm(request.POST, ky_konti=ky_konti)
     if not form.is_valid():
         return _vis(request, konto, form, status=400)
     try:
@@ -103,7 +108,7 @@ def samling_beslut(request: HttpRequest, pk: int) -> HttpResponse:
             data = request.POST.copy()
             seneste = seneste_beslutning(konto)
             data["seneste"] = str(seneste.pk if seneste else 0)
-            form = SamlingForm(data, ky_konti=[v.konto for v in vurdering_ky])
+            form = SamlingForm(data, ky_konti=ky_konti)
             form.is_valid()
         form.add_error(fejl.felt if fejl.felt in form.fields else None, fejl.message)
         return _vis(request, konto, form, status=409 if isinstance(fejl, ConflictError) else 400)

@@ -25,9 +25,13 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from fordringer.choices import Frigivelsestype, Kilde, SagStatus, SamlingBeslutningType
+from fordringer.choices import Frigivelsestype, Kilde, SamlingBeslutningType
 from fordringer.models import Debitorkonto
-from fordringer.selectors_samling import er_loebende_med_tilbagebetalingspligt, seneste_beslutning
+from fordringer.selectors_samling import (
+    er_loebende_med_tilbagebetalingspligt,
+    sag_stoppet,
+    seneste_beslutning,
+)
 from ky_debitor.audit import audit_log
 from ky_debitor.errors import ApplicationError, ConflictError
 
@@ -83,10 +87,7 @@ def _skal_samles(konto: Debitorkonto, maaned: dt.date, koersel: dt.date) -> bool
     )
     if foerste is None or koersel < timezone.localdate(foerste):
         return False  # merging began after this run; the next run's claim is the first
-    bevilling = konto.bevilling
-    if bevilling is None or (bevilling.periode_til is not None and bevilling.periode_til < maaned):
-        return False
-    if konto.sag is not None and konto.sag.status == SagStatus.LUKKET:
+    if konto.bevilling is None or sag_stoppet(konto, maaned):
         return False
     return er_loebende_med_tilbagebetalingspligt(konto)
 
