@@ -171,9 +171,9 @@ def parkeringer_frigiv(
     return dict(frigivet)
 
 
-def _nye_sagsnumre(kommune_id: int, konti: Sequence[Debitorkonto]) -> dict[int, str]:
-    """``KY-<kontonummer>``, with ``-2``, ``-3`` … where that number is taken."""
-    oenskede = {k.pk: f"KY-{k.kontonummer}" for k in konti}
+def _nye_sagsnumre(kommune_id: int, kontonumre: Mapping[int, str]) -> dict[int, str]:
+    """Per konto id: ``KY-<kontonummer>``, with ``-2``, ``-3`` … where that number is taken."""
+    oenskede = {pk: f"KY-{nummer}" for pk, nummer in kontonumre.items()}
     optaget = set(
         Sag.objects.filter(
             blandt("sagsnummer", oenskede.values()), kommune_id=kommune_id
@@ -218,11 +218,13 @@ def debitorkonti_tilknyt(
     ids = [v.konto_id for v in valg]
     if len(set(ids)) != len(ids):
         raise ApplicationError("Samme debitorkonto er valgt flere gange.")
+    # Plain rows, not model instances: a linking chunk reads a few thousand of each.
     konti = {
         k.pk: k
         for k in Debitorkonto.objects.select_for_update()
         .filter(blandt("pk", ids), kommune_id=kommune_id)
         .order_by("pk")
+        .values_list("pk", "kontonummer", "borger_id", "tilknytning", named=True)
     }
     if len(konti) != len(ids):
         raise ApplicationError("En eller flere debitorkonti findes ikke i kommunen.")
@@ -245,9 +247,15 @@ def debitorkonti_tilknyt(
         for b in Bevilling.objects.select_for_update()
         .filter(blandt("pk", {v.bevilling_id for v in valg if v.bevilling_id}))
         .order_by("pk")
+        .values_list(
+            "pk", "kommune_id", "borger_id", "bevillingsnummer", "ydelseskode", "sag_id", named=True
+        )
     }
     sager = {
-        s.pk: s for s in Sag.objects.filter(blandt("pk", {v.sag_id for v in valg if v.sag_id}))
+        s.pk: s
+        for s in Sag.objects.filter(blandt("pk", {v.sag_id for v in valg if v.sag_id})).values_list(
+            "pk", "kommune_id", "borger_id", "sagsnummer", named=True
+        )
     }
     koder = ydelseskode_tabel()
     for v in valg:
@@ -285,9 +293,11 @@ def debitorkonti_tilknyt(
     # Sagsoprettelse: one new sag per bevilling (or per konto without a bevilling). A bevilling
     # that got a sag meanwhile (another chunk, another person) is linked to that sag instead.
     sag_for: dict[int, int] = {}
-    opret: dict[tuple[str, int], tuple[Bevilling | None, Sag]] = {}
+    opret: dict[tuple[str, int], Sag] = {}
     uden_sag = [v for v in valg if v.sag_id is None]
-    numre = _nye_sagsnumre(kommune_id, [konti[v.konto_id] for v in uden_sag])
+    numre = _nye_sagsnumre(
+        kommune_id, {v.konto_id: konti[v.konto_id].kontonummer for v in uden_sag}
+    )
     for v in uden_sag:
         bevilling = bevillinger.get(v.bevilling_id) if v.bevilling_id else None
         if bevilling is not None and bevilling.sag_id is not None:
@@ -295,34 +305,26 @@ def debitorkonti_tilknyt(
             continue
         noegle = ("bevilling", bevilling.pk) if bevilling else ("konto", v.konto_id)
         if noegle not in opret:
-            konto = konti[v.konto_id]
-            opret[noegle] = (
-                bevilling,
-                Sag(
-                    kommune_id=kommune_id,
-                    sagsnummer=numre[v.konto_id],
-                    borger_id=konto.borger_id,
-                    ydelseskode=bevilling.ydelseskode if bevilling else "",
-                    ydelsestype_id=ydelsestype_for(v),
-                    status=SagStatus.AABEN,
-                    oprettet_ved_tilknytning=True,
-                ),
+            opret[noegle] = Sag(
+                kommune_id=kommune_id,
+                sagsnummer=numre[v.konto_id],
+                borger_id=konti[v.konto_id].borger_id,
+                ydelseskode=bevilling.ydelseskode if bevilling else "",
+                ydelsestype_id=ydelsestype_for(v),
+                status=SagStatus.AABEN,
+                oprettet_ved_tilknytning=True,
             )
-    nye = Sag.objects.bulk_create([sag for _b, sag in opret.values()], batch_size=1000)
+    nye = Sag.objects.bulk_create(list(opret.values()), batch_size=1000)
     oprettede = {sag.pk for sag in nye}
-    for bevilling, sag in opret.values():
-        if bevilling is not None:
-            bevilling.sag_id = sag.pk
     rows_update(
         Bevilling,
         columns=["sag"],
-        rows=[(b.pk, b.sag_id) for b in bevillinger.values() if b.sag_id in oprettede],
+        rows=[(noegle[1], sag.pk) for noegle, sag in opret.items() if noegle[0] == "bevilling"],
     )
     for v in uden_sag:
         if v.konto_id not in sag_for:
-            bevilling = bevillinger.get(v.bevilling_id) if v.bevilling_id else None
-            noegle = ("bevilling", bevilling.pk) if bevilling else ("konto", v.konto_id)
-            sag_for[v.konto_id] = opret[noegle][1].pk
+            noegle = ("bevilling", v.bevilling_id) if v.bevilling_id else ("konto", v.konto_id)
+            sag_for[v.konto_id] = opret[noegle].pk
     for v in valg:
         if v.sag_id is not None:
             sag_for[v.konto_id] = v.sag_id
@@ -330,19 +332,19 @@ def debitorkonti_tilknyt(
     # The konti.
     maade = Tilknytning.MANUEL if manual else Tilknytning.AUTOMATISK
     nu = timezone.now()
-    for v in valg:
-        konto = konti[v.konto_id]
-        konto.bevilling_id = v.bevilling_id
-        konto.sag_id = sag_for[v.konto_id]
-        konto.tilknytning = maade
-        konto.tilknyttet_af = user if manual else None
-        konto.tilknyttet_tid = nu
     rows_update(
         Debitorkonto,
         columns=["bevilling", "sag", "tilknytning", "tilknyttet_af", "tilknyttet_tid"],
         rows=[
-            (k.pk, k.bevilling_id, k.sag_id, k.tilknytning, k.tilknyttet_af_id, k.tilknyttet_tid)
-            for k in konti.values()
+            (
+                v.konto_id,
+                v.bevilling_id,
+                sag_for[v.konto_id],
+                maade.value,
+                getattr(user, "pk", None) if manual else None,
+                nu,
+            )
+            for v in valg
         ],
     )
 

@@ -2,6 +2,8 @@
 
 * ``rows_update``: on PostgreSQL ``UPDATE t SET … FROM unnest(%s::type[], …) AS v(…) WHERE
   t.key = v.key`` with one array parameter per column — one round trip whatever the row count.
+  Each array goes as one array literal built here (``array_literal``): the driver's own quoting
+  of a list, value by value, cost more than the update (40 ms for 10,000 timestamps).
   Never used on append-only tables.
 * ``rows_copy``: on PostgreSQL ``COPY … FROM STDIN`` of plain value tuples, the fastest way in,
   for rows whose primary keys the caller does not need; ``rows_insert`` is the same for model
@@ -18,9 +20,11 @@ Elsewhere (SQLite, the embedded demo) they fall back to Django's ``bulk_update``
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from decimal import Decimal
 from typing import Any
 
 from django.db import connection, models
@@ -57,6 +61,8 @@ class _Blandt(Lookup):
         lhs, params = self.process_lhs(compiler, connection)
         values = list(self.rhs)
         if connection.vendor == "postgresql":
+            if values and all(type(v) is int for v in values):
+                return f"{lhs} = ANY(%s::bigint[])", [*params, array_literal(values)]
             return f"{lhs} = ANY(%s)", [*params, values]
         if not values:
             return "1 = 0", []
@@ -137,8 +143,29 @@ def rows_update(
         + f') WHERE t."{names[0]}" = v."{names[0]}"'
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [list(column) for column in zip(*rows, strict=True)])
+        cursor.execute(sql, [array_literal(column) for column in zip(*rows, strict=True)])
         return cursor.rowcount
+
+
+def _element(value: Any) -> str:
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, int | Decimal):
+        return str(value)
+    if isinstance(value, dt.date):  # dates and datetimes (aware: the offset is kept)
+        return value.isoformat()
+    tekst = str(value)
+    return '"' + tekst.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def array_literal(values: Sequence[Any]) -> str:
+    """A PostgreSQL array literal (``{1,2,NULL,"a \\"b\\""}``) of ints, decimals, booleans,
+    dates, datetimes, strings and None, to be cast to the array type in the SQL."""
+    if all(type(v) is int for v in values):
+        return "{" + ",".join(map(str, values)) + "}"
+    return "{" + ",".join(map(_element, values)) + "}"
 
 
 def rows_copy(

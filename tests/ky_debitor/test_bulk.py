@@ -1,0 +1,82 @@
+"""The set-based writes keep every value exactly, whatever characters or types it holds."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from fordringer.models import Debitorkonto, Fordring
+from ky_debitor.bulk import blandt, rows_update
+from tests.factories import DebitorkontoFactory, FordringFactory
+
+pytestmark = pytest.mark.django_db
+
+AWKWARD = [
+    'Citat "med" anførselstegn',
+    "Skråstreg \\ og \\\\ dobbelt",
+    "Komma, {krøllede} og (parenteser)",
+    "NULL",
+    "",
+    "  mellemrum  ",
+    "Æøå ÆØÅ, tabulator\tog emoji 🙂",
+    "Apostrof ' og ; semikolon",
+]
+
+
+def test_rows_update_keeps_awkward_text_exactly() -> None:
+    fordringer = FordringFactory.create_batch(len(AWKWARD))
+    rows_update(
+        Fordring,
+        columns=["tekst", "hovedstol", "periode_fra"],
+        rows=[
+            (f.pk, tekst, Decimal("1234.56") + n, dt.date(2020, 1, 1) + dt.timedelta(days=n))
+            for n, (f, tekst) in enumerate(zip(fordringer, AWKWARD, strict=True))
+        ],
+    )
+    for n, f in enumerate(fordringer):
+        f.refresh_from_db()
+        assert f.tekst == AWKWARD[n]
+        assert f.hovedstol == Decimal("1234.56") + n
+        assert f.periode_fra == dt.date(2020, 1, 1) + dt.timedelta(days=n)
+
+
+def test_rows_update_sets_nulls_and_aware_timestamps() -> None:
+    konti = DebitorkontoFactory.create_batch(3)
+    tid = timezone.now().replace(microsecond=123456)
+    rows_update(
+        Debitorkonto,
+        columns=["tilknyttet_tid", "sag"],
+        rows=[(konti[0].pk, tid, None), (konti[1].pk, None, None), (konti[2].pk, tid, None)],
+    )
+    efter = {
+        k.pk: k.tilknyttet_tid for k in Debitorkonto.objects.filter(pk__in=[k.pk for k in konti])
+    }
+    assert efter == {konti[0].pk: tid, konti[1].pk: None, konti[2].pk: tid}
+
+
+def test_rows_update_by_another_key_updates_every_matching_row() -> None:
+    konto = DebitorkontoFactory.create()
+    FordringFactory.create_batch(3, konto=konto)
+    andre = FordringFactory.create()
+    rows_update(Fordring, key="konto", columns=["kmd_aktiv_reference"], rows=[(konto.pk, 'B"1')])
+    assert set(
+        Fordring.objects.filter(konto=konto).values_list("kmd_aktiv_reference", flat=True)
+    ) == {'B"1'}
+    andre.refresh_from_db()
+    assert andre.kmd_aktiv_reference == ""
+
+
+def test_blandt_finds_exactly_the_listed_rows() -> None:
+    konti = DebitorkontoFactory.create_batch(5)
+    valgte = [konti[0].pk, konti[3].pk]
+    assert set(
+        Debitorkonto.objects.filter(blandt("pk", valgte)).values_list("pk", flat=True)
+    ) == set(valgte)
+    numre = [konti[1].kontonummer, 'K"x']
+    assert list(
+        Debitorkonto.objects.filter(blandt("kontonummer", numre)).values_list("pk", flat=True)
+    ) == [konti[1].pk]
+    assert not Debitorkonto.objects.filter(blandt("pk", [])).exists()
