@@ -9,6 +9,7 @@
   for rows whose primary keys the caller does not need; ``rows_insert`` is the same for model
   instances.
 
+* ``foreign_keys_check``: the deferred foreign-key checks run now rather than at commit.
 * ``gc_pause``: no cyclic garbage collection while a batch builds its many small objects.
 * ``blandt``: a filter ``field = ANY(%s)`` with all values as one array parameter, where
   ``field__in=`` would send one parameter per value (slow to build and to plan for thousands),
@@ -82,6 +83,15 @@ def blandt(field: str, values: Iterable[Any]) -> Lookup | Q:
     if not liste or not all(type(v) is int for v in liste):
         return lookup
     return Q(lookup, **{f"{field}__gte": min(liste), f"{field}__lte": max(liste)})
+
+
+def foreign_keys_check() -> None:
+    """Run the transaction's queued foreign-key checks now, on PostgreSQL, instead of at commit
+    (Django's keys are deferred); later checks are deferred again."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 def _concrete(model: type[models.Model], name: str) -> models.Field[Any, Any]:

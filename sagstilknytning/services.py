@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from fordringer.services import KontoValg, debitorkonti_tilknyt
 from ky_debitor.audit import audit_log
-from ky_debitor.bulk import gc_pause, rows_copy
+from ky_debitor.bulk import foreign_keys_check, gc_pause, rows_copy
 from ky_debitor.errors import ApplicationError, ConflictError
 from ky_debitor.models import Kommune
 from opgavepakker.services import OensketOpgave, opgaver_synkroniser
@@ -249,6 +249,10 @@ def chunk_behandl(*, koersel_id: int, nummer: int) -> ChunkResultat:
         )
         chunk.faerdig = timezone.now()
         chunk.save(update_fields=["faerdig"])
+        # The run's row is shared by every worker and stays locked from the update below until
+        # the commit. Check the chunk's deferred foreign keys (≈ 0.1 s) before taking it, not
+        # inside the commit, so the other workers wait for nothing but the commit itself.
+        foreign_keys_check()
         Sagstilknytningskoersel.objects.filter(pk=koersel_id).update(
             behandlet=F("behandlet") + len(par),
             antal_sagstilknyttet=F("antal_sagstilknyttet") + antal[Resultat.SAGSTILKNYTTET],
