@@ -10,6 +10,7 @@ template database once, then for each measurement clones a fresh database from i
 wall time, konti/s, fordringer/s and the workers' peak RSS, and — on a clone of the same data —
 the time of a set-based SQL pass doing the core of the work (match each claim's reference to
 the borger's bevilling, decide per konto, write the links and references): a lower bound.
+With ``--gentag N`` every measurement is repeated N times, interleaved, and medians compared.
 
 The machine may be shared, so beside wall time it reports CPU seconds: the workers', the
 command's and those of the PostgreSQL processes serving the database — what the run costs
@@ -21,6 +22,7 @@ from __future__ import annotations
 import argparse
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import threading
@@ -263,34 +265,55 @@ def main() -> None:
         default="1,2",
         help="comma-separated worker counts to measure (default 1,2)",
     )
+    parser.add_argument(
+        "--gentag",
+        type=int,
+        default=1,
+        help="measure each worker count and the SQL bound this many times, each on a fresh "
+        "clone, and compare medians (the machine may be shared: wall times vary by ±15 %%)",
+    )
     args = parser.parse_args()
     template = args.skabelon
     counts = [int(n) for n in args.workers.split(",")]
     if not args.genbrug:
         print(f"Genererer {args.konti} konti … {generate(template, args.konti):.1f} s")
-    results = {}
-    for workers in counts:
-        db = f"{template}_{workers}"
-        clone(template, db)
-        results[workers] = run_with_workers(db, workers)
-        admin(f"DROP DATABASE IF EXISTS {db}")
-    clone(template, f"{template}_sql")
-    bound = sql_bound(f"{template}_sql")
-    admin(f"DROP DATABASE IF EXISTS {template}_sql")
+    results: dict[int, list[dict[str, float]]] = {workers: [] for workers in counts}
+    bounds: list[dict[str, float]] = []
+    for _ in range(args.gentag):  # interleaved, so a slow spell of the machine hits all alike
+        for workers in counts:
+            db = f"{template}_{workers}"
+            clone(template, db)
+            results[workers].append(run_with_workers(db, workers))
+            admin(f"DROP DATABASE IF EXISTS {db}")
+        clone(template, f"{template}_sql")
+        bounds.append(sql_bound(f"{template}_sql"))
+        admin(f"DROP DATABASE IF EXISTS {template}_sql")
 
     print("\nworkers  wall (s)  CPU (s)  konti/s  fordringer/s  peak RSS pr. worker (MB)")
-    for workers, r in results.items():
+    for workers, runs in results.items():
+        for r in runs:
+            print(
+                f"{workers:>7}  {r['wall']:>8.1f}  {r['cpu']:>7.1f}  "
+                f"{r['konti'] / r['wall']:>7.0f}  {r['fordringer'] / r['wall']:>12.0f}  "
+                f"{r['rss']:>8.0f}"
+            )
+    for b in bounds:
         print(
-            f"{workers:>7}  {r['wall']:>8.1f}  {r['cpu']:>7.1f}  {r['konti'] / r['wall']:>7.0f}  "
-            f"{r['fordringer'] / r['wall']:>12.0f}  {r['rss']:>8.0f}"
+            f"SQL-grænse (mængdebaseret pas over samme rækker): {b['wall']:.1f} s, "
+            f"CPU {b['cpu']:.1f} s"
         )
+    bound = {k: statistics.median(b[k] for b in bounds) for k in ("wall", "cpu")}
+    median = {
+        workers: {k: statistics.median(r[k] for r in runs) for k in ("wall", "cpu")}
+        for workers, runs in results.items()
+    }
     print(
-        f"SQL-grænse (mængdebaseret pas over samme rækker): {bound['wall']:.1f} s, "
-        f"CPU {bound['cpu']:.1f} s; "
+        f"Medianer over {args.gentag} måling{'er' if args.gentag > 1 else ''}: SQL-grænsen "
+        f"{bound['wall']:.1f} s (CPU {bound['cpu']:.1f} s); "
         + " og ".join(
-            f"{workers} worker{'s' if workers > 1 else ''} = {r['wall'] / bound['wall']:.1f}x "
-            f"(CPU {r['cpu'] / bound['cpu']:.1f}x)"
-            for workers, r in results.items()
+            f"{workers} worker{'s' if workers > 1 else ''} {m['wall']:.1f} s = "
+            f"{m['wall'] / bound['wall']:.1f}x (CPU {m['cpu'] / bound['cpu']:.1f}x)"
+            for workers, m in median.items()
         )
         + f" grænsen; belastning {os.getloadavg()[0]:.1f}"
     )

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from decimal import Decimal
+from typing import NamedTuple
 
 import pytest
 from django.utils import timezone
 
 from fordringer.models import Debitorkonto, Fordring
+from ky_debitor.audit import audit_rows_create
 from ky_debitor.bulk import blandt, rows_update
+from ky_debitor.models import AuditEvent
 from tests.factories import DebitorkontoFactory, FordringFactory
 
 pytestmark = pytest.mark.django_db
@@ -80,3 +84,34 @@ def test_blandt_finds_exactly_the_listed_rows() -> None:
         Debitorkonto.objects.filter(blandt("kontonummer", numre)).values_list("pk", flat=True)
     ) == [konti[1].pk]
     assert not Debitorkonto.objects.filter(blandt("pk", [])).exists()
+
+
+class Kandidat(NamedTuple):
+    bevillingsnummer: str
+    afvist: str
+
+
+def test_json_written_by_copy_reads_back_as_the_standard_library_writes_it() -> None:
+    data = {
+        "tekst": AWKWARD,
+        "kandidater": [Kandidat("B-1", ""), Kandidat('B"2', "referencen passer ikke")],
+        "par": (1, None, True),
+        7: "heltal som nøgle",
+        "beloeb": 12.5,
+    }
+    audit_rows_create(
+        [
+            dict(
+                user=None,
+                kommune_id=None,
+                handling="test.json",
+                objekt_type="test",
+                objekt_id="1",
+                beskrivelse="JSON gennem COPY",
+                data=data,
+                system="test",
+            )
+        ]
+    )
+    gemt = AuditEvent.objects.get(handling="test.json").data
+    assert gemt == json.loads(json.dumps(data))
