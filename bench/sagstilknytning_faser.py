@@ -29,6 +29,8 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ky_debitor.settings")
 
+from bench.sagstilknytning import cpu_seconds
+
 KOMMUNE = "751"
 
 
@@ -61,13 +63,12 @@ class Maaler:
 
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_backend_pid()")
-            self.backend = cursor.fetchone()[0]  # type: ignore[index]
+            (self.backend,) = cursor.fetchall()[0]
         self.tid: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
         self.stak: list[str] = []
 
     def backend_cpu(self) -> float:
-        felter = Path(f"/proc/{self.backend}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(felter[11]) + int(felter[12])) / os.sysconf("SC_CLK_TCK")
+        return cpu_seconds(self.backend)
 
     def pak_ind(self, modul: Any, navn: str, etiket: str) -> None:
         funktion: Callable[..., Any] = getattr(modul, navn)
