@@ -73,6 +73,11 @@ class OmposteringInd(serializers.Serializer):
         help_text="De dækninger (posteringer), der rulles helt tilbage.",
     )
     aarsag = serializers.IntegerField(min_value=1, help_text="En af de foruddefinerede årsager.")
+    borger = serializers.IntegerField(
+        min_value=1, required=False, allow_null=True, default=None,
+        help_text="Den borger, der omposteres fra; angives den, skal alle dækninger være "
+        "borgerens, ellers afvises omposteringen (400), og intet ændres.",
+    )  # fmt: skip
     til_borger = serializers.IntegerField(
         min_value=1, required=False, allow_null=True, default=None,
         help_text="Fordel til en anden borgers fordringer (ellers samme borger).",
@@ -96,6 +101,7 @@ class OmposteringInd(serializers.Serializer):
             "daekning_ids": data["daekninger"],
             "aarsag_id": data["aarsag"],
             "til_borger_id": data["til_borger"],
+            "fra_borger_id": data["borger"],
             "fordeling": [NyDaekning(d["fordring"], d["beloeb"]) for d in data["fordeling"]],
             "udbetaling": None
             if udbetaling is None

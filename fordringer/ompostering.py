@@ -60,6 +60,7 @@ from .models import (
 )
 from .rente import Bevaegelse
 from .rentebogfoering import rente_aendring, renter_bogfoer
+from .selectors_ompostering import daekninger_valgte
 from .udgaaende import udgaaende_besked_opret
 
 NOTE_MAKS = 255
@@ -148,19 +149,15 @@ def _aarsag(aarsag_id: int | None) -> OmposteringAarsag:
     return aarsag
 
 
-def _daekninger_hent(*, user: Any, daekning_ids: Sequence[int]) -> list[Postering]:
-    if not daekning_ids:
-        raise ApplicationError("Vælg mindst én dækning at ompostere.", felt="daekninger")
-    if len(set(daekning_ids)) != len(daekning_ids):
-        raise ApplicationError("Samme dækning er valgt flere gange.", felt="daekninger")
-    daekninger = list(
-        Postering.objects.for_user(user)
-        .filter(pk__in=daekning_ids, art=PosteringArt.DAEKNING)
-        .select_related("fordring__konto__borger", "indbetaling")
-        .order_by("valoerdato", "id")
-    )
-    if len(daekninger) != len(daekning_ids):
-        raise ApplicationError("En eller flere af de valgte dækninger findes ikke.")
+def _daekninger_hent(
+    *, user: Any, daekning_ids: Sequence[int], fra_borger_id: int | None
+) -> list[Postering]:
+    fra_borger = None
+    if fra_borger_id is not None:
+        fra_borger = Borger.objects.for_user(user).filter(pk=fra_borger_id).first()
+        if fra_borger is None:
+            raise ApplicationError("Borgeren findes ikke.", felt="borger")
+    daekninger = daekninger_valgte(user=user, ids=daekning_ids, borger=fra_borger)
     if len({d.fordring.konto.borger_id for d in daekninger}) != 1:
         raise ApplicationError("De valgte dækninger skal tilhøre samme borger.")
     return daekninger
@@ -397,13 +394,17 @@ def ompostering_opret(
     daekning_ids: Sequence[int],
     aarsag_id: int | None,
     til_borger_id: int | None = None,
+    fra_borger_id: int | None = None,
     fordeling: Sequence[NyDaekning] = (),
     udbetaling: UdbetalingValg | None = None,
     note: str = "",
     automatisk: bool = False,
     idag: dt.date | None = None,
 ) -> Ompostering:
-    """Roll back the chosen dækninger and reallocate their amount (seed 004, module doc)."""
+    """Roll back the chosen dækninger and reallocate their amount (seed 004, module doc).
+
+    ``fra_borger_id`` is the borger the person is acting for (the page the dækninger were
+    chosen on): every dækning must be his (``selectors_ompostering.daekninger_valgte``)."""
     idag = idag or timezone.localdate()
     note = _valider_tekst(note)
     aarsag = _aarsag(aarsag_id)
@@ -414,7 +415,7 @@ def ompostering_opret(
         til_borger = Borger.objects.for_user(user).filter(pk=til_borger_id).first()
         if til_borger is None:
             raise ApplicationError("Den valgte borger findes ikke.", felt="til_borger")
-    daekninger = _daekninger_hent(user=user, daekning_ids=daekning_ids)
+    daekninger = _daekninger_hent(user=user, daekning_ids=daekning_ids, fra_borger_id=fra_borger_id)
     fra_borger = daekninger[0].fordring.konto.borger
     til_borger = til_borger or fra_borger
     konto_ids = {d.fordring.konto_id for d in daekninger} | set(
@@ -582,6 +583,7 @@ def ompostering_automatisk(
     daekning_ids: Sequence[int],
     aarsag_id: int | None,
     til_borger_id: int | None = None,
+    fra_borger_id: int | None = None,
     note: str = "",
     idag: dt.date | None = None,
 ) -> Ompostering:
@@ -592,6 +594,7 @@ def ompostering_automatisk(
         daekning_ids=daekning_ids,
         aarsag_id=aarsag_id,
         til_borger_id=til_borger_id,
+        fra_borger_id=fra_borger_id,
         note=note,
         automatisk=True,
         idag=idag,

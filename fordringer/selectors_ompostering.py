@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from ky_debitor.errors import ApplicationError
 from ky_debitor.money import NUL
 
 from .choices import PosteringArt, UdbetalingStatus
@@ -69,13 +70,36 @@ def daekninger_soeg(
     return qs
 
 
-def daekninger_valgte(*, user: Any, ids: Sequence[int]) -> list[Postering]:
-    return list(
+def daekninger_valgte(
+    *, user: Any, ids: Sequence[int], borger: Borger | None = None
+) -> list[Postering]:
+    """The chosen dækninger, oldest first; ``ApplicationError`` with a Danish message when
+    one is missing, chosen twice or (with ``borger``) not one of that borger's.
+
+    ``borger`` is the borger whose page the choice was made on: the search step offers only
+    his dækninger, so an id of another borger's dækning (even in the same kommune) is refused
+    rather than moved without the step where that borger is chosen (DESIGN §8). The screens
+    and the API reach this through ``ompostering.ompostering_opret(fra_borger_id=...)``.
+    """
+    if not ids:
+        raise ApplicationError("Vælg mindst én dækning at ompostere.", felt="daekninger")
+    if len(set(ids)) != len(ids):
+        raise ApplicationError("Samme dækning er valgt flere gange.", felt="daekninger")
+    daekninger = list(
         Postering.objects.for_user(user)
         .filter(pk__in=ids, art=PosteringArt.DAEKNING)
         .select_related("fordring__konto__borger", "indbetaling")
         .order_by("valoerdato", "id")
     )
+    if len(daekninger) != len(ids):
+        raise ApplicationError("En eller flere af de valgte dækninger findes ikke.")
+    if borger is not None and any(d.fordring.konto.borger_id != borger.pk for d in daekninger):
+        raise ApplicationError(
+            f"En valgt dækning tilhører ikke {borger.navn}. Vælg blandt de dækninger, der er "
+            "vist for borgeren; en anden borgers dækning omposteres fra den borgers side.",
+            felt="daekninger",
+        )
+    return daekninger
 
 
 @dataclass(frozen=True)

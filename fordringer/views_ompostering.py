@@ -87,8 +87,10 @@ def ompostering_soeg(request: HttpRequest, pk: int) -> HttpResponse:
                 )
         except forms.ValidationError as fejl:
             valgfejl = " ".join(fejl.messages)
-        if not valgte:
-            valgfejl = "Vælg mindst én dækning at ompostere."
+        try:
+            selectors_ompostering.daekninger_valgte(user=request.user, ids=valgte, borger=borger)
+        except ApplicationError as fejl:
+            valgfejl = fejl.message
         if not valgfejl:
             request.session[SESSION] = {
                 "borger": borger.pk,
@@ -110,12 +112,14 @@ def ompostering_soeg(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _valgte(request: HttpRequest, tilstand: dict[str, Any]) -> list[Any]:
-    daekninger = selectors_ompostering.daekninger_valgte(
-        user=request.user, ids=tilstand["daekninger"]
-    )
-    if len(daekninger) != len(tilstand["daekninger"]):
-        raise Http404("En valgt dækning findes ikke.")
-    return daekninger
+    try:
+        return selectors_ompostering.daekninger_valgte(
+            user=request.user,
+            ids=tilstand["daekninger"],
+            borger=_borger(request, tilstand["borger"]),
+        )
+    except ApplicationError as fejl:
+        raise Http404(fejl.message) from fejl
 
 
 @require_http_methods(["GET", "POST"])
@@ -190,6 +194,7 @@ def ompostering_fordeling(request: HttpRequest) -> HttpResponse:
                     daekning_ids=tilstand["daekninger"],
                     aarsag_id=form.cleaned_data["aarsag"].pk,
                     til_borger_id=tilstand["til_borger"],
+                    fra_borger_id=tilstand["borger"],
                     note=form.cleaned_data["note"],
                 )
             except ApplicationError as fejl:
@@ -231,6 +236,7 @@ def ompostering_godkend(request: HttpRequest) -> HttpResponse:
                 daekning_ids=tilstand["daekninger"],
                 aarsag_id=form.cleaned_data["aarsag"].pk,
                 til_borger_id=tilstand["til_borger"],
+                fra_borger_id=tilstand["borger"],
                 fordeling=form.fordeling(),
                 udbetaling=udbetaling,
                 note=form.cleaned_data["note"],

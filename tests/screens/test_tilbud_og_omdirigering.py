@@ -1,0 +1,106 @@
+"""Every id a form posts is one the screen offered (DESIGN §8), and every ``tilbage`` address
+stays on this site."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from fordringer.choices import PosteringArt
+from fordringer.ledger import postering_bogfoer
+from fordringer.models import Postering
+from fordringer.ompostering import ompostering_opret
+from ky_debitor.errors import ApplicationError
+
+from ..api.conftest import api_som
+from ..factories import IndbetalingFactory
+from ..fordringer.ompostering_data import BETALT, opret, tilstand
+from .html import tekst
+
+
+def klient(user) -> Client:
+    c = Client()
+    c.force_login(user)
+    return c
+
+
+@pytest.fixture
+def sag(bent):
+    return opret(bent)
+
+
+@pytest.fixture
+def bos_daekning(sag, bent) -> Postering:
+    """Bo's own dækning of 100,00 on his claim FB: it belongs in Bo's flow, not Anna's."""
+    indbetaling = IndbetalingFactory.create(
+        borger=sag.bo, beloeb=Decimal("100.00"), valoerdato=BETALT + dt.timedelta(days=1)
+    )
+    return postering_bogfoer(
+        fordring=sag.fb,
+        art=PosteringArt.DAEKNING,
+        beloeb=Decimal("100.00"),
+        valoerdato=indbetaling.valoerdato,
+        user=bent,
+        indbetaling=indbetaling,
+        tekst="Indbetaling",
+    )
+
+
+@pytest.mark.django_db
+def test_anna_s_screen_refuses_bo_s_daekning_and_starts_nothing(sag, bent, bos_daekning):
+    c = klient(bent)
+    svar = c.post(
+        reverse("ompostering_soeg", args=[sag.anna.pk]),
+        {"handling": "vaelg", "daekning": [bos_daekning.pk]},
+    )
+    assert svar.status_code == 200
+    assert "En valgt dækning tilhører ikke Anna Andersen" in tekst(svar, "//*[@id='valg-fejl']")
+    assert "ompostering" not in c.session
+    assert c.get(reverse("ompostering_bekraeft")).status_code == 404
+
+
+@pytest.mark.django_db
+def test_anna_s_screen_refuses_her_own_daekning_mixed_with_bo_s(sag, bent, bos_daekning):
+    c = klient(bent)
+    foer = tilstand()
+    svar = c.post(
+        reverse("ompostering_soeg", args=[sag.anna.pk]),
+        {"handling": "vaelg", "daekning": [sag.daekning.pk, bos_daekning.pk]},
+    )
+    assert svar.status_code == 200
+    assert "tilhører ikke Anna Andersen" in tekst(svar, "//*[@id='valg-fejl']")
+    assert "ompostering" not in c.session
+    assert tilstand() == foer
+
+
+@pytest.mark.django_db
+def test_the_service_refuses_a_daekning_of_another_borger_than_the_one_acted_for(
+    sag, bent, bos_daekning
+):
+    foer = tilstand()
+    with pytest.raises(ApplicationError, match="tilhører ikke Anna Andersen"):
+        ompostering_opret(
+            user=bent,
+            daekning_ids=[bos_daekning.pk],
+            aarsag_id=sag.aarsag.pk,
+            fra_borger_id=sag.anna.pk,
+        )
+    assert tilstand() == foer
+
+
+@pytest.mark.django_db
+def test_the_api_refuses_a_daekning_of_another_borger_than_the_one_named(sag, bent, bos_daekning):
+    foer = tilstand()
+    svar = api_som(bent).post(
+        "/api/v1/omposteringer/",
+        {"daekninger": [bos_daekning.pk], "aarsag": sag.aarsag.pk, "borger": sag.anna.pk},
+        format="json",
+        HTTP_IDEMPOTENCY_KEY="fremmed-daekning",
+    )
+    assert svar.status_code == 400
+    assert "tilhører ikke Anna Andersen" in str(svar.json())
+    assert tilstand() == foer
