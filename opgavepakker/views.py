@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ky_debitor.adgang import adgang_tilladt
 from ky_debitor.audit import opslag_log
 from ky_debitor.errors import ApplicationError, ConflictError
+from ky_debitor.omdirigering import sikker_tilbage
 
 from . import opgave_services, selectors
 from .filters import CprFilterForm, OpgaveFilter, cpr_filter
@@ -105,7 +106,9 @@ def opgave_tag(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("Opgaven findes ikke.") from exc
     except ApplicationError as fejl:
         messages.error(request, fejl.message)
-        return redirect(request.POST.get("tilbage") or reverse("opgave_liste"))
+        return redirect(
+            sikker_tilbage(request, request.POST.get("tilbage"), reverse("opgave_liste"))
+        )
     return redirect("opgave", pk=pk)
 
 
@@ -146,9 +149,7 @@ def opgaver_tildel(request: HttpRequest) -> HttpResponse:
         opgave_ids=ider,
         brugere=list(opgave_services.tildelbare_brugere(user=request.user)),
     )
-    tilbage = request.POST.get("tilbage", "")
-    if not tilbage.startswith("/"):
-        tilbage = reverse("opgave_liste")
+    tilbage = sikker_tilbage(request, request.POST.get("tilbage"), reverse("opgave_liste"))
     if not form.is_valid():
         for fejl in form.errors.values():
             messages.error(request, " ".join(str(f) for f in fejl))

@@ -15,11 +15,16 @@ from fordringer.ledger import postering_bogfoer
 from fordringer.models import Postering
 from fordringer.ompostering import ompostering_opret
 from ky_debitor.errors import ApplicationError
+from opgavepakker.models import OpgaveType
 
 from ..api.conftest import api_som
 from ..factories import IndbetalingFactory
 from ..fordringer.ompostering_data import BETALT, opret, tilstand
+from ..opgavepakker import conftest as opgavefixturer
 from .html import tekst
+
+opgaver = opgavefixturer.opgaver
+pia = opgavefixturer.pia
 
 
 def klient(user) -> Client:
@@ -104,3 +109,37 @@ def test_the_api_refuses_a_daekning_of_another_borger_than_the_one_named(sag, be
     assert svar.status_code == 400
     assert "tilhører ikke Anna Andersen" in str(svar.json())
     assert tilstand() == foer
+
+
+# --- Return addresses -------------------------------------------------------------------------
+
+UDENFOR = [
+    "https://evil.example/opgaver/",
+    "//evil.example/opgaver/",
+    "/\\evil.example/opgaver/",
+    "javascript:alert(1)",
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("tilbage", UDENFOR)
+def test_a_task_that_cannot_be_taken_never_sends_the_person_off_site(opgaver, alice, tilbage):
+    venter = opgavefixturer.opgave_for(opgaver["flere"], OpgaveType.DAEKNINGER)
+    svar = klient(alice).post(reverse("opgave_tag", args=[venter.pk]), {"tilbage": tilbage})
+    assert svar.status_code == 302
+    assert svar["Location"] == reverse("opgave_liste")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("tilbage", UDENFOR)
+def test_the_bulk_assignment_never_sends_the_person_off_site(opgaver, pia, tilbage):
+    svar = klient(pia).post(reverse("opgaver_tildel"), {"tilbage": tilbage})
+    assert svar.status_code == 302
+    assert svar["Location"] == reverse("opgave_liste")
+
+
+@pytest.mark.django_db
+def test_a_return_address_on_the_site_is_kept(opgaver, pia):
+    tilbage = f"{reverse('opgave_liste')}?pakke=3&side=2"
+    svar = klient(pia).post(reverse("opgaver_tildel"), {"tilbage": tilbage})
+    assert svar["Location"] == tilbage
