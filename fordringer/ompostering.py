@@ -59,7 +59,7 @@ from .models import (
     Udbetaling,
 )
 from .rente import Bevaegelse
-from .rentebogfoering import rente_aendring, renter_bogfoer
+from .rentebogfoering import rente_aendring, renter_afstem, renter_bogfoer
 from .selectors_ompostering import daekninger_valgte
 from .udgaaende import udgaaende_besked_opret
 
@@ -194,10 +194,12 @@ def renter_genberegn(
     begrundelse: str,
 ) -> None:
     """Recompute the interest on these claims from their ledger as it now stands (DESIGN §7)
-    and link the entries to the ompostering."""
+    and link the entries to the ompostering. A claim that turns out overpaid gives the
+    excess to the customer's sagsbehandlerfordeling list (``renter_afstem``)."""
     for fordring in Fordring.objects.filter(pk__in=fordring_ids).order_by("pk"):
-        aendring = rente_aendring(fordring=fordring, til_dato=idag)
-        nye = renter_bogfoer(aendring=aendring, user=user, begrundelse=begrundelse, system=SYSTEM)
+        nye = renter_afstem(
+            fordring=fordring, til_dato=idag, user=user, begrundelse=begrundelse, system=SYSTEM
+        )
         posteringer_link(ompostering, nye, OmposteringRolle.RENTE)
 
 

@@ -4,6 +4,12 @@ from its other entries (DESIGN §7: each figure reproducible from the ledger).
 ``renter_afstem`` recomputes a claim's interest from its non-interest entries (plus movements
 about to be booked), reverses the RENTE entries that no longer hold and books the ones that
 now do, each with its own value date, in one set-based write per claim (``renter_bogfoer``).
+
+A payment dated back pays what the screen showed that day, but recomputed from its value date
+less interest was due: the claim is overpaid. That never blocks the ledger. The excess is
+taken off the claim and placed on the customer (seed 004, "placeres på kunden"): it waits on
+the sagsbehandlerfordeling list with its payment and value date, to be allocated or paid out
+from there (``overbetaling_flyt``). So money in = on claims + on the list + paid out.
 """
 
 from __future__ import annotations
@@ -22,8 +28,8 @@ from ky_debitor.errors import ApplicationError, ConflictError
 from ky_debitor.money import NUL, format_beloeb
 
 from .choices import PosteringArt, Renteregime
-from .ledger import aktoer_navn
-from .models import Debitorkonto, Fordring, Postering, Rentesats
+from .ledger import aktoer_navn, postering_bogfoer
+from .models import Debitorkonto, Fordring, Postering, Rentesats, Sagsbehandlerfordeling
 from .rente import Bevaegelse, Rentebogning, Sats, rente_beregn
 
 
@@ -178,9 +184,117 @@ def renter_bogfoer(
     return nye
 
 
+# Credits that can cover more than a claim turns out to owe; only a dækning is money.
+OVERBETALBARE_ARTER = (PosteringArt.DAEKNING, PosteringArt.AFSKRIVNING, PosteringArt.NEDREGULERING)
+
+
+def overbetaling_flyt(
+    *, fordring: Fordring, overskud: Decimal, user: Any, begrundelse: str, system: str
+) -> Decimal:
+    """Take ``overskud`` off an overpaid claim, the credits booked last first (the payment
+    that paid what the screen showed). Each is reversed whole and booked again, same kind,
+    payment, value date and text, with the part the claim owed; a part of 0,00 is not booked
+    (an operation never fails half-way on a zero amount). The part of a dækning taken off is
+    the customer's money: it goes on the sagsbehandlerfordeling list with its payment and
+    value date (seed 004), audited. A write-off taken off was simply not needed.
+    Returns the amount taken off (0,00 when no credit stands to take it from)."""
+    kreditter = sorted(
+        (
+            p
+            for p in aktive_posteringer(fordring.posteringer.select_related("indbetaling"))
+            if p.art in OVERBETALBARE_ARTER
+        ),
+        key=lambda p: p.pk,
+        reverse=True,
+    )
+    taget = NUL
+    for kredit in kreditter:
+        if taget >= overskud:
+            break
+        del_ = min(overskud - taget, -kredit.beloeb)
+        behold = -kredit.beloeb - del_
+        postering_bogfoer(
+            fordring=fordring,
+            art=PosteringArt.TILBAGEFOERSEL,
+            beloeb=kredit.beloeb,
+            valoerdato=kredit.valoerdato,
+            user=user,
+            tekst=f"Overbetaling: {kredit.get_art_display().lower()} nedsat",
+            begrundelse=begrundelse,
+            tilbagefoerer=kredit,
+            system=system,
+        )
+        if behold > 0:
+            postering_bogfoer(
+                fordring=fordring,
+                art=kredit.art,
+                beloeb=behold,
+                valoerdato=kredit.valoerdato,
+                user=user,
+                tekst=kredit.tekst,
+                begrundelse=begrundelse,
+                indbetaling=kredit.indbetaling,
+                system=system,
+            )
+        if kredit.art == PosteringArt.DAEKNING:
+            _overskud_til_kunden(
+                fordring=fordring, kredit=kredit, beloeb=del_, user=user, system=system
+            )
+        taget += del_
+    return taget
+
+
+def _overskud_til_kunden(
+    *, fordring: Fordring, kredit: Postering, beloeb: Decimal, user: Any, system: str
+) -> Sagsbehandlerfordeling:
+    borger_id = Debitorkonto.objects.values_list("borger_id", flat=True).get(pk=fordring.konto_id)
+    post = Sagsbehandlerfordeling.objects.create(
+        kommune_id=fordring.kommune_id,
+        borger_id=borger_id,
+        indbetaling=kredit.indbetaling,
+        beloeb=beloeb,
+        valoerdato=kredit.valoerdato,
+        tekst=f"Overbetaling på fordring {fordring.fordringsid}",
+    )
+    audit_log(
+        user=user,
+        kommune_id=fordring.kommune_id,
+        handling="sagsbehandlerfordeling.overbetaling",
+        objekt=post,
+        beskrivelse=(
+            f"Fordring {fordring.fordringsid} er overbetalt med {format_beloeb(beloeb)} kr., "
+            f"når renterne genberegnes fra valørdatoen {kredit.valoerdato:%d-%m-%Y}; beløbet "
+            "er placeret på kunden til sagsbehandlerfordeling."
+        ),
+        data={"postering_id": kredit.pk, "beloeb": str(beloeb), "fordring_id": fordring.pk},
+        system=system,
+    )
+    return post
+
+
+@transaction.atomic
 def renter_afstem(
     *, fordring: Fordring, til_dato: dt.date, user: Any, begrundelse: str, system: str = "rente"
 ) -> list[Postering]:
-    """Bring the claim's interest in line with its ledger up to ``til_dato``."""
+    """Bring the claim's interest in line with its ledger up to ``til_dato``; an overpaid
+    claim first gives its excess to the customer (``overbetaling_flyt``). Returns the
+    interest entries booked and reversed."""
+    Debitorkonto.objects.select_for_update().get(pk=fordring.konto_id)
+    Fordring.objects.select_for_update().get(pk=fordring.pk)
     aendring = rente_aendring(fordring=fordring, til_dato=til_dato)
+    # Taking a credit off can only add interest, so one round normally settles it; the bound
+    # keeps a ledger that cannot be settled (no credit left) to the refusal below.
+    for _ in range(5):
+        if aendring.restance_efter >= 0:
+            break
+        taget = overbetaling_flyt(
+            fordring=fordring,
+            overskud=-aendring.restance_efter,
+            user=user,
+            begrundelse=begrundelse,
+            system=system,
+        )
+        if taget <= 0:
+            break
+        aendring = rente_aendring(fordring=fordring, til_dato=til_dato)
     return renter_bogfoer(aendring=aendring, user=user, begrundelse=begrundelse, system=system)
