@@ -4,6 +4,14 @@
 The writers take any iterable of rows, so a report streams from the database cursor straight
 into the file. ``max_raekker`` is a parameter so the sheet-continuation is tested with a
 small limit instead of writing 1,048,576 rows.
+
+Formula injection (OWASP "CSV injection"): text that came in through an import (a name, a
+claim text, a reference) can start with ``=``, ``+``, ``-``, ``@``, a tab or a line break, and
+a spreadsheet would run it as a formula. This module is the one writer of every file people
+open, so the rule lives here once: such text goes to a CSV field with a leading ``'`` and to an
+xlsx cell as a text cell marked "quote prefix" (Excel's own ``'``), never as a formula. Only
+text is touched; numbers and dates the code produced (a negative amount ``-1.234,56``, too)
+are written as typed values.
 """
 
 from __future__ import annotations
@@ -15,14 +23,14 @@ from decimal import Decimal
 from typing import IO, Any
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from ky_debitor.money import format_beloeb
 
-from .definitioner import BELOEB, DATO, HELTAL, Kolonne
+from .definitioner import BELOEB, DATO, HELTAL, TEKST, Kolonne
 
 XLSX_MAX_RAEKKER = 1_048_576  # Excel's rows per sheet, header row included
 # Excel stores the format once; a Danish Excel shows "#,##0.00" as 1.234,56.
@@ -30,6 +38,11 @@ BELOEBSFORMAT = "#,##0.00"
 DATOFORMAT = "dd-mm-yyyy"
 FREMSKRIDT_HVER = 5000
 _UGYLDIGE_ARKTEGN = str.maketrans({c: " " for c in "[]:*?/\\"})
+# The first characters that make Excel, LibreOffice or Google Sheets read text as a formula:
+# OWASP's list, a line feed, and the fullwidth forms an East Asian input method produces.
+FORMELTEGN = frozenset("=+-@\t\r\n\uff1d\uff0b\uff0d\uff20")
+# Values written as what they are (numbers and dates); everything else is text.
+_TYPEDE = (Decimal, int, float, dt.date)
 
 Fremskridt = Callable[[int], None]
 
@@ -45,6 +58,21 @@ def csv_vaerdi(value: Any, type_: str) -> str:
     return str(value)
 
 
+def er_formel(tekst: str) -> bool:
+    """Whether a spreadsheet would read ``tekst`` as a formula (it starts with one of
+    ``FORMELTEGN``)."""
+    return tekst[:1] in FORMELTEGN
+
+
+def csv_felt(value: Any, type_: str) -> str:
+    """A value as written to a CSV file: ``csv_vaerdi``, and text that a spreadsheet would
+    read as a formula is given a leading ``'``. Numbers and dates are never prefixed."""
+    tekst = csv_vaerdi(value, type_)
+    if not isinstance(value, _TYPEDE) and tekst[:1] in FORMELTEGN:
+        return "'" + tekst
+    return tekst
+
+
 class _Linje:
     """A write-only "file" that hands back what ``csv.writer`` writes (one line at a time)."""
 
@@ -56,12 +84,10 @@ def csv_linjer(kolonner: Sequence[Kolonne], raekker: Iterable[Sequence[Any]]) ->
     """The CSV file as UTF-8 byte chunks, BOM first: the body of a streaming response."""
     writer = csv.writer(_Linje(), delimiter=";", lineterminator="\r\n")
     typer = [k.type for k in kolonner]
-    yield ("\ufeff" + writer.writerow([k.navn for k in kolonner])).encode()
+    yield ("\ufeff" + writer.writerow([csv_felt(k.navn, TEKST) for k in kolonner])).encode()
     buffer: list[str] = []
     for raekke in raekker:
-        buffer.append(
-            writer.writerow([csv_vaerdi(v, t) for v, t in zip(raekke, typer, strict=True)])
-        )
+        buffer.append(writer.writerow([csv_felt(v, t) for v, t in zip(raekke, typer, strict=True)]))
         if len(buffer) >= 500:
             yield "".join(buffer).encode()
             buffer.clear()
@@ -78,11 +104,11 @@ def skriv_csv(
 ) -> int:
     """Write to a text file opened with ``encoding="utf-8-sig", newline=""``; returns rows."""
     writer = csv.writer(fil, delimiter=";", lineterminator="\r\n")
-    writer.writerow([k.navn for k in kolonner])
+    writer.writerow([csv_felt(k.navn, TEKST) for k in kolonner])
     typer = [k.type for k in kolonner]
     n = 0
     for raekke in raekker:
-        writer.writerow([csv_vaerdi(v, t) for v, t in zip(raekke, typer, strict=True)])
+        writer.writerow([csv_felt(v, t) for v, t in zip(raekke, typer, strict=True)])
         n += 1
         if fremskridt and n % FREMSKRIDT_HVER == 0:
             fremskridt(n)
@@ -92,6 +118,17 @@ def skriv_csv(
 def arknavn(navn: str) -> str:
     """A valid Excel sheet name: at most 31 characters, none of ``[]:*?/\\``."""
     return navn.translate(_UGYLDIGE_ARKTEGN).strip()[:31] or "Ark"
+
+
+def tekstcelle(ark: WriteOnlyWorksheet, tekst: str) -> Cell:
+    """An xlsx cell holding ``tekst`` as text. Text a spreadsheet would read as a formula is
+    written as a text cell with Excel's quote prefix: it shows as typed and stays text when
+    someone edits the cell (openpyxl alone would store ``=…`` as a formula)."""
+    celle = WriteOnlyCell(ark, value=tekst)
+    if er_formel(tekst):
+        celle.data_type = "s"
+        celle.quotePrefix = True
+    return celle
 
 
 def _kolonnebredde(k: Kolonne) -> float:
@@ -126,9 +163,9 @@ def skriv_xlsx(
     om.column_dimensions["B"].width = 80
     fed = Font(bold=True)
     for label, value in forside:
-        celle = WriteOnlyCell(om, value=label)
+        celle = tekstcelle(om, label)
         celle.font = fed
-        om.append([celle, value])
+        om.append([celle, tekstcelle(om, value)])
 
     basis = arknavn(arktitel)
     sidste_kolonne = get_column_letter(len(kolonner))
@@ -141,7 +178,7 @@ def skriv_xlsx(
             ark.column_dimensions[get_column_letter(i)].width = _kolonnebredde(k)
         header = []
         for k in kolonner:
-            celle = WriteOnlyCell(ark, value=k.overskrift)
+            celle = tekstcelle(ark, k.overskrift)
             celle.font = fed
             header.append(celle)
         ark.append(header)
@@ -166,7 +203,6 @@ def skriv_xlsx(
     arknr = 1
     ark = nyt_ark(arknr)
     celler = typede_celler(ark)
-    typede = [i for i, c in enumerate(celler) if c is not None]
     i_ark, n = 1, 0
     for raekke in raekker:
         if i_ark >= max_raekker:
@@ -175,10 +211,13 @@ def skriv_xlsx(
             ark, i_ark = nyt_ark(arknr), 1
             celler = typede_celler(ark)
         vaerdier = list(raekke)
-        for i in typede:
-            if vaerdier[i] is not None:
+        for i, v in enumerate(vaerdier):
+            if isinstance(v, str):
+                if v[:1] in FORMELTEGN:
+                    vaerdier[i] = tekstcelle(ark, v)
+            elif v is not None and celler[i] is not None:
                 celle = celler[i]
-                celle.value = vaerdier[i]
+                celle.value = v
                 vaerdier[i] = celle
         ark.append(vaerdier)
         i_ark += 1

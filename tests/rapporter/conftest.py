@@ -19,6 +19,7 @@ from fordringer.models import Ydelsestype
 from ky_debitor.roles import Rolle
 
 from ..factories import BorgerFactory, BrugerFactory, FordringFactory, SagFactory, kommune
+from .formler import formeldata_opret
 
 
 def laes_csv(sti: Path | str) -> list[dict[str, str]]:
@@ -139,3 +140,9 @@ def rapportdata(db, bent) -> dict[str, Any]:
         ydelseskode="XXX",
     )
     return d
+
+
+@pytest.fixture
+def formeldata(db, bent) -> Any:
+    """København data whose every text starts like a formula (``formler.formeldata_opret``)."""
+    return formeldata_opret(bent)
