@@ -22,6 +22,7 @@ from django.utils import timezone
 from .audit import audit_log, audit_rows_create
 from .logmaskering import cpr_masker
 from .models import Bruger
+from .omdirigering import sikker_tilbage
 from .views import LoginForm
 
 
@@ -38,7 +39,7 @@ def spaerret_svar(
         "registration/login.html",
         {
             "form": LoginForm(request),
-            "next": request.POST.get("next", ""),
+            "next": sikker_tilbage(request, request.POST.get("next"), ""),
             "spaerret": True,
             "forsoeg": settings.AXES_FAILURE_LIMIT,
             "minutter": spaerring_minutter(),

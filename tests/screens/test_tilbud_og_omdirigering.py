@@ -7,6 +7,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
@@ -21,7 +22,7 @@ from ..api.conftest import api_som
 from ..factories import IndbetalingFactory
 from ..fordringer.ompostering_data import BETALT, opret, tilstand
 from ..opgavepakker import conftest as opgavefixturer
-from .html import tekst
+from .html import side, tekst
 
 opgaver = opgavefixturer.opgaver
 pia = opgavefixturer.pia
@@ -143,3 +144,14 @@ def test_a_return_address_on_the_site_is_kept(opgaver, pia):
     tilbage = f"{reverse('opgave_liste')}?pakke=3&side=2"
     svar = klient(pia).post(reverse("opgaver_tildel"), {"tilbage": tilbage})
     assert svar["Location"] == tilbage
+
+
+@pytest.mark.django_db
+def test_the_locked_login_page_does_not_carry_an_off_site_next_on(client, alice):
+    naeste = "//evil.example/opgaver/"
+    for _ in range(settings.AXES_FAILURE_LIMIT + 1):
+        svar = client.post(
+            reverse("login"), {"username": "alice", "password": "forkert", "next": naeste}
+        )
+    assert svar.status_code == 429
+    assert side(svar).xpath("//input[@name='next']/@value") in ([], [""])
