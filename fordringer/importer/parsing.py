@@ -1,10 +1,11 @@
 """Reading Danish CSV files and parsing their fields, fast (DESIGN §6).
 
 Files are semicolon-separated, UTF-8 with or without BOM, or Windows-1252 when the bytes are not
-UTF-8. A line without a quote character is split with ``str.split`` (the same result the
-``csv`` module gives for such a line, several times faster); a line with quotes goes through
-``csv.reader`` in strict mode, which also joins a quoted field that spans several lines. Row
-numbers are physical line numbers (the header is line 1).
+UTF-8 and plausibly Windows-1252 (``kodning.py`` decides, strictly). A line without a quote
+character is split with ``str.split`` (the same result the ``csv`` module gives for such a
+line, several times faster); a line with quotes goes through ``csv.reader`` in strict mode,
+which also joins a quoted field that spans several lines. Row numbers are physical line numbers
+(the header is line 1).
 
 Field parsers keep the happy path free of exceptions: each keeps a cache of raw text → parsed
 value (dates and amounts repeat a lot) and only a miss calls the slow parser, which raises
@@ -14,7 +15,6 @@ value (dates and amounts repeat a lot) and only a miss calls the slow parser, wh
 
 from __future__ import annotations
 
-import codecs
 import csv
 import datetime as dt
 from collections.abc import Callable, Iterator, Sequence
@@ -26,13 +26,11 @@ from ky_debitor.errors import ApplicationError
 from ky_debitor.money import parse_beloeb
 
 from ..cpr import cpr_normaliser
+from .kodning import UTF16, KodningsFejl, find_kodning
 
 # Stands for SQL NULL in staging rows. A NUL character can never be data: rows holding one are
 # rejected while reading.
 NULL = "\x00"
-UTF8 = "utf-8-sig"
-WINDOWS_1252 = "cp1252"
-UTF16 = "utf-16"
 
 _CHUNK = 1 << 20
 _MAKS_LINJER_I_FELT = 50  # physical lines one quoted record may span
@@ -49,25 +47,6 @@ class RaekkeFejl(Exception):
     def __init__(self, aarsag: str) -> None:
         super().__init__(aarsag)
         self.aarsag = aarsag
-
-
-def find_kodning(sti: Path) -> str:
-    """``utf-8-sig`` when the whole file is valid UTF-8, else Windows-1252 (``utf-16`` only to
-    report that Excel's "Unicode text" is not the agreed format)."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    with sti.open("rb") as fh:
-        if fh.read(2) in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
-            return UTF16
-        fh.seek(0)
-        try:
-            while chunk := fh.read(1 << 22):
-                if chunk.isascii() and not decoder.getstate()[0]:
-                    continue
-                decoder.decode(chunk)
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            return WINDOWS_1252
-    return UTF8
 
 
 def laes_overskrift(fh: TextIO) -> list[str] | None:
@@ -302,7 +281,11 @@ def laes_csv(
     and the file then yields nothing; a row with the wrong number of fields is reported and
     skipped.
     """
-    kodning = find_kodning(sti)
+    try:
+        kodning = find_kodning(sti)
+    except KodningsFejl as exc:
+        fejl(exc.linje, exc.aarsag, ())
+        return
     if kodning == UTF16:
         fejl(1, "filen er gemt som UTF-16; gem den som CSV (UTF-8 eller Windows-1252)", ())
         return

@@ -57,13 +57,19 @@ def import_kmd_aktiv(mappe: Path, *, user: Any = None) -> ImportResultat:
             load_postgres.forbered(cursor)
         staging.opret(cursor, connection.vendor, FILER)
         fejl: list[tuple[int, int, str]] = []
+        ulaeselig = False
         for nr, spec in enumerate(FILER):
             if spec in filer:
-                resultat.laest[spec.fil] = _indlaes(cursor, mappe, spec, felter, fejl, nr)
+                foer = len(fejl)
+                resultat.laest[spec.fil], laest = _indlaes(cursor, mappe, spec, felter, fejl, nr)
+                # Not one row of the file could be read (its encoding or header is bad).
+                ulaeselig |= len(fejl) > foer and not laest
         staging.klargoer(cursor, connection.vendor, FILER)
         ur.stop("læsning")
-        filnr = {spec.fil: nr for nr, spec in enumerate(FILER)}
-        fejl += [(filnr[fil], linje, aarsag) for fil, linje, aarsag in kontrol.kontroller(cursor)]
+        if not ulaeselig:
+            # Checks across files would report every reference to an unreadable file.
+            filnr = {spec.fil: nr for nr, spec in enumerate(FILER)}
+            fejl += [(filnr[f], linje, aarsag) for f, linje, aarsag in kontrol.kontroller(cursor)]
         ur.stop("kontrol")
         if fejl:
             fejl = sorted(dict.fromkeys(fejl), key=lambda f: f[:2])
@@ -112,8 +118,9 @@ def _indlaes(
     felter: Felter,
     fejl: list[tuple[int, int, str]],
     nr: int,
-) -> int:
-    """Read, check and stage one file; returns the number of data rows in it."""
+) -> tuple[int, int]:
+    """Read, check and stage one file; returns the number of data rows in it and how many of
+    them could be read as rows (valid or not)."""
     daarlige_linjer = 0
     afviste: list[tuple[str, int, str, str]] = []
 
@@ -137,7 +144,7 @@ def _indlaes(
         antal = valider(raekker, spec.omformer(felter), rapporter, ud)
     staging.gem_afviste(cursor, afviste)
     logger.debug("%.2f s: %s læst (%d rækker)", time.perf_counter() - start, spec.fil, antal)
-    return antal + daarlige_linjer
+    return antal + daarlige_linjer, antal
 
 
 def _skriver(
