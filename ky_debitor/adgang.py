@@ -40,6 +40,10 @@ OMPOSTERING = frozenset({SB, BH})  # Omposter fordeling (seed 004): caseworker a
 DEBITORSYSTEM = frozenset({DR})
 # Vurder, saml og frigiv debitorkonto (seed 000): the caseworker decides, others may look.
 SAMLING_LAESERE = frozenset({SB, BH, PL})
+# Granting: making an API key and giving a person a role. Each grants only roles they hold
+# themselves and a key acts as the person who made it (``rolletildeling``, ``api_noegler``);
+# platform operators grant any role.
+TILDELING = frozenset({DR})
 
 ADGANG: dict[str, frozenset[Rolle]] = {
     # Screens: fordringer
@@ -87,6 +91,8 @@ ADGANG: dict[str, frozenset[Rolle]] = {
     "admin:sagstilknytning_sagstilknytningskoersel_annuller": frozenset({DR}),
     "admin:sagstilknytning_sagstilknytningskoersel_genoptag": frozenset({DR}),
     "admin:sagstilknytning_sagstilknytningskoersel_fremdrift": KOERSEL_LAESERE,
+    # Granting: an API key is made only by the TILDELING roles, with a role its maker holds.
+    "admin:ky_debitor_apinoegle_add": TILDELING,
     # A run is started through "_start" (the service), never added as a bare row.
     "admin:sagstilknytning_sagstilknytningskoersel_add": INGEN,
     # Setting another person's password: no role holds ``change_bruger``.

@@ -26,11 +26,13 @@ from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 
-from .api_noegler import api_noegle_opret, api_noegle_tilbagekald
+from .api_noegler import api_noegle_opret, api_noegle_tilbagekald, api_noegle_valider
 from .audit import audit_log
+from .errors import ApplicationError
 from .login_spaerring import bruger_login_spaerring_ophaev, spaerringer
 from .models import ApiNoegle, AuditEvent, Bruger, Kommune, Opslag
 from .roles import Rolle, has_role
+from .rolletildeling import rolle_tildeling_tjek, tildeler
 
 # Never written to the audit trail, whatever their value.
 HEMMELIGE_FELTER = ("password", "password1", "password2")
@@ -244,6 +246,36 @@ class BrugerAdmin(KommuneAdmin, UserAdmin):
         ),
     )
 
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        """The user form refuses to give a role the person at the screen does not hold."""
+        formular = super().get_form(request, obj, change=change, **kwargs)
+        giver = request.user
+
+        class RolleFormular(formular):  # type: ignore[valid-type,misc]
+            def clean(self) -> Any:
+                data = super().clean()
+                grupper = data.get("groups")
+                if grupper is not None:
+                    foer = (
+                        set(self.instance.groups.values_list("name", flat=True))
+                        if self.instance.pk
+                        else set()
+                    )
+                    try:
+                        rolle_tildeling_tjek(giver, {g.name for g in grupper} - foer)
+                    except ApplicationError as fejl:
+                        self.add_error("groups", fejl.message)
+                return data
+
+        return RolleFormular
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        # The roles given and taken away are this person's grants (checked and audited).
+        with tildeler(request.user):
+            super().save_related(request, form, formsets, change)
+
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         felter = (*super().get_readonly_fields(request, obj), "last_login", "date_joined")
         if not getattr(request.user, "is_superuser", False):
@@ -325,7 +357,8 @@ class OpslagAdmin(SkrivebeskyttetAdmin):
 @admin.register(ApiNoegle)
 class ApiNoegleAdmin(KommuneAdmin):
     """Drift makes and revokes the API tokens of systems. The token is shown once, on the
-    page after it is made; only its hash is stored (``api_noegler``)."""
+    page after it is made; only its hash is stored (``api_noegler``). A key acts as the person
+    who makes it, with a role they hold; a platform operator names the person it acts for."""
 
     list_display = ["navn", "rolle", "kommune", "praefiks", "oprettet", "sidst_brugt", "aktiv"]
     list_filter = ["rolle", ("kommune", admin.RelatedOnlyFieldListFilter)]
@@ -336,6 +369,7 @@ class ApiNoegleAdmin(KommuneAdmin):
         "navn",
         "kommune",
         "rolle",
+        "indehaver",
         "bruger",
         "praefiks",
         "oprettet",
@@ -350,7 +384,45 @@ class ApiNoegleAdmin(KommuneAdmin):
         return noegle.aktiv
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
-        return self.visningsfelter if obj is not None else self.fields
+        if obj is not None:
+            return self.visningsfelter
+        if getattr(request.user, "is_superuser", False):
+            return [*self.fields, "indehaver"]
+        return self.fields
+
+    def formfield_for_foreignkey(
+        self, db_field: models.ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> Any:
+        felt = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "indehaver" and felt is not None:
+            felt.queryset = felt.queryset.filter(
+                is_active=True, is_superuser=False, api_noegle__isnull=True
+            )
+        return felt
+
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        """The add form refuses, before anything is made, what ``api_noegle_opret`` would."""
+        formular = super().get_form(request, obj, change=change, **kwargs)
+        opretter = request.user
+
+        class NoegleFormular(formular):  # type: ignore[valid-type,misc]
+            def clean(self) -> Any:
+                data = super().clean()
+                if self.instance.pk is None and data.get("kommune") and data.get("rolle"):
+                    try:
+                        api_noegle_valider(
+                            user=opretter,
+                            kommune=data["kommune"],
+                            rolle=data["rolle"],
+                            indehaver=data.get("indehaver"),
+                        )
+                    except ApplicationError as fejl:
+                        self.add_error(None, fejl.message)
+                return data
+
+        return NoegleFormular
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         return self.visningsfelter if obj is not None else ()
@@ -366,6 +438,7 @@ class ApiNoegleAdmin(KommuneAdmin):
             kommune=form.cleaned_data["kommune"],
             rolle=form.cleaned_data["rolle"],
             navn=form.cleaned_data["navn"],
+            indehaver=form.cleaned_data.get("indehaver"),
         )
         for felt in ApiNoegle._meta.concrete_fields:
             setattr(obj, felt.attname, getattr(noegle, felt.attname))

@@ -12,6 +12,11 @@ from .models import AuditEvent, Opslag
 
 def _aktoer(user: Any, system: str) -> tuple[Any, str]:
     if user is not None and getattr(user, "is_authenticated", False):
+        # A request with an API key acts as its holder; the line names the key as well.
+        noegle = getattr(user, "ky_api_noegle", None)
+        if noegle is not None:
+            navn = f"{user.get_username()} via API-nøgle {noegle.praefiks} ({noegle.navn})"
+            return user, navn[:150]
         return user, user.get_username()
     return None, system
 

@@ -51,6 +51,10 @@ class Bruger(AbstractUser):
     kommune = models.ForeignKey(
         Kommune, on_delete=models.PROTECT, null=True, blank=True, related_name="brugere"
     )
+    # On the user of a request with an API key (``api_noegler``): the roles it has there
+    # (read by ``roles.has_role``) and the key, which the audit trail names too.
+    _ky_roller: set[str]
+    ky_api_noegle: ApiNoegle
 
     class Meta:
         verbose_name = "bruger"
@@ -118,17 +122,32 @@ class ApiNoegle(models.Model):
     """A token for a system that calls the API, for one kommune and one role (issue #8).
 
     The secret is shown once when the token is made; only its SHA-256 is stored (the secret is
-    32 random bytes, so a fast hash is enough and the look-up stays cheap). The token acts
-    through its own user (``bruger``: no password, the role's group, the kommune), so tenancy,
-    roles and the audit trail treat a system like a person. Revoked tokens are kept for the
-    audit trail; they authenticate nothing.
+    32 random bytes, so a fast hash is enough and the look-up stays cheap). A request with the
+    token acts as its holder (``indehaver``, a person of the kommune) with the roles the key's
+    role and the holder's own roles have in common, so a key never exceeds its holder and four
+    eyes are two persons whatever the channel. Revoked tokens are kept for the audit trail;
+    they authenticate nothing.
+
+    ``bruger`` is the token's own user of keys made before keys had holders: kept for the audit
+    trail and for what it did, it authenticates nothing and holds no role.
     """
 
     navn = models.CharField(max_length=100, help_text="Hvilket system bruger nøglen?")
     kommune = models.ForeignKey(Kommune, on_delete=models.PROTECT, related_name="+")
-    rolle = models.CharField(max_length=20, choices=[(r.value, r.value) for r in Rolle])
+    rolle = models.CharField(max_length=30, choices=[(r.value, r.value) for r in Rolle])
+    indehaver = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="api_noegler",
+        help_text="Personen, som nøglen handler på vegne af.",
+    )
     bruger = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="api_noegle"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="api_noegle",
     )
     praefiks = models.CharField("præfiks", max_length=12, unique=True)
     hash = models.CharField(max_length=64)

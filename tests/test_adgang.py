@@ -24,10 +24,12 @@ from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from ky_debitor.adgang import ADGANG, adgang_tilladt, er_offentlig, roller_for
+from ky_debitor.adgang import ADGANG, TILDELING, adgang_tilladt, er_offentlig, roller_for
 from ky_debitor.api_noegler import api_noegle_opret
-from ky_debitor.models import Kommune
+from ky_debitor.errors import ApplicationError
+from ky_debitor.models import ApiNoegle, Bruger, Kommune
 from ky_debitor.roles import Rolle
+from ky_debitor.rolletildeling import rolle_tildeling_tjek
 
 from .factories import BrugerFactory
 from .test_kommuneadskillelse import (
@@ -57,9 +59,15 @@ def _person(rolle: Rolle, kode: int) -> Client:
     return client
 
 
-def _system(rolle: Rolle, kode: int, opretter: object) -> APIClient:
+def _system(rolle: Rolle, indehaver: Bruger, opretter: object) -> APIClient:
+    """A token with ``rolle`` acting as ``indehaver`` (who holds that role), made by a
+    platform operator."""
     _, token = api_noegle_opret(
-        user=opretter, kommune=Kommune.objects.get(kode=kode), rolle=rolle, navn=f"{rolle} {kode}"
+        user=opretter,
+        kommune=indehaver.kommune,
+        rolle=rolle,
+        navn=f"{rolle} {indehaver.kommune}",
+        indehaver=indehaver,
     )
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
@@ -110,13 +118,13 @@ def test_the_table_says_what_the_issue_requires(db):
 
 @pytest.mark.parametrize("rolle", list(Rolle), ids=lambda r: r.value)
 def test_each_role_gets_exactly_what_the_table_says_and_nothing_of_another_kommune(
-    rolle, koebenhavns_data, dina_opretter
+    rolle, koebenhavns_data, operatoer
 ):
     urls = {name: concrete for name, concrete in koebenhavns_urls().items() if concrete}
     koebenhavn = Kommune.objects.get(kode=101)
     egen, fremmed = _person(rolle, 101), _person(rolle, 461)
-    egen_system = _system(rolle, 101, dina_opretter)
-    fremmed_system = _system(rolle, 461, dina_opretter)
+    egen_system = _system(rolle, egen.user, operatoer)  # type: ignore[attr-defined]
+    fremmed_system = _system(rolle, fremmed.user, operatoer)  # type: ignore[attr-defined]
 
     # Own kommune: the table decides, for people and for systems alike.
     for name, concrete in urls.items():
@@ -169,8 +177,29 @@ def koebenhavns_data(db, bent):
 
 
 @pytest.fixture
-def dina_opretter(db):
-    """Drift in København, who makes the walk's API tokens."""
-    return BrugerFactory.create(
-        username="dinaopretter", kommune=Kommune.objects.get(kode=101), roller=[Rolle.DRIFT]
-    )
+def operatoer(db):
+    """A platform operator, who makes the walk's API tokens for the walk's people."""
+    return BrugerFactory.create(username="operatoer", kommune=None, is_superuser=True)
+
+
+@pytest.mark.parametrize("rolle", list(Rolle), ids=lambda r: r.value)
+def test_granting_follows_its_row_in_the_table(rolle, db):
+    """Only the TILDELING roles make API keys and give roles, and only roles they hold."""
+    assert roller_for("admin:ky_debitor_apinoegle_add") == TILDELING
+    person = BrugerFactory.create(kommune=Kommune.objects.get(kode=101), roller=[rolle])
+    for anden in Rolle:
+        maa = rolle in TILDELING and anden == rolle
+        try:
+            api_noegle_opret(
+                user=person, kommune=person.kommune, rolle=anden, navn=f"{rolle} giver {anden}"
+            )
+            fik_noegle = True
+        except ApplicationError:
+            fik_noegle = False
+        try:
+            rolle_tildeling_tjek(person, [anden.value])
+            maa_give = True
+        except ApplicationError:
+            maa_give = False
+        assert (fik_noegle, maa_give) == (maa, maa), f"{rolle} gav {anden}"
+    assert ApiNoegle.objects.filter(indehaver=person).count() == (rolle in TILDELING)

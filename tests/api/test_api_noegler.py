@@ -59,9 +59,11 @@ def test_a_wrong_or_altered_token_is_refused(drift_noegle):
         assert api_med_noegle(forkert).get("/api/v1/koersler/").status_code == 401
 
 
-def test_the_token_has_its_role_only(dina):
+def test_the_token_has_its_role_only(db):
+    """Its holder is both Drift and Sagsbehandler; the Sagsbehandler key is not Drift."""
+    holder = BrugerFactory.create(kommune=kommune(101), roller=[Rolle.DRIFT, Rolle.SAGSBEHANDLER])
     _, token = api_noegle_opret(
-        user=dina, kommune=kommune(101), rolle=Rolle.SAGSBEHANDLER, navn="Sagssystem"
+        user=holder, kommune=kommune(101), rolle=Rolle.SAGSBEHANDLER, navn="Sagssystem"
     )
     client = api_med_noegle(token)
     assert client.get("/api/v1/opgaver/").status_code == 200
@@ -70,8 +72,15 @@ def test_the_token_has_its_role_only(dina):
     assert svar.json()["detail"] == "Din rolle giver ikke adgang til denne side."
 
 
-def test_a_token_user_cannot_log_in_with_a_password(drift_noegle, client):
-    assert not drift_noegle[0].bruger.has_usable_password()
+def test_a_token_acts_as_its_holder_and_has_no_login_of_its_own(dina, drift_noegle):
+    noegle, token = drift_noegle
+    assert noegle.indehaver == dina and noegle.bruger is None
+    svar = api_med_noegle(token).post(
+        "/api/v1/koersler/start/", {"proeve": True}, format="json", HTTP_IDEMPOTENCY_KEY="1"
+    )
+    assert svar.status_code == 201, svar.json()
+    linje = AuditEvent.objects.get(handling="sagstilknytning.start")
+    assert linje.bruger == dina and noegle.praefiks in linje.aktoer
 
 
 @pytest.fixture
@@ -89,7 +98,7 @@ def dina_admin(db):
 def test_drift_makes_a_token_in_the_admin_sees_it_once_and_revokes_it(dina_admin):
     side = dina_admin.post(
         reverse("admin:ky_debitor_apinoegle_add"),
-        {"navn": "Økonomisystem", "kommune": kommune(101).pk, "rolle": "Bogholder"},
+        {"navn": "Økonomisystem", "kommune": kommune(101).pk, "rolle": "Drift"},
     )
     assert side.status_code == 200
     noegle = ApiNoegle.objects.get(navn="Økonomisystem")
@@ -107,6 +116,16 @@ def test_drift_makes_a_token_in_the_admin_sees_it_once_and_revokes_it(dina_admin
     noegle.refresh_from_db()
     assert noegle.tilbagekaldt is not None
     assert api_med_noegle(token).get("/api/v1/fordringer/").status_code == 401
+
+
+def test_drift_cannot_make_a_bogholder_token_in_the_admin(dina_admin):
+    side = dina_admin.post(
+        reverse("admin:ky_debitor_apinoegle_add"),
+        {"navn": "Økonomisystem", "kommune": kommune(101).pk, "rolle": "Bogholder"},
+    )
+    assert side.status_code == 200
+    assert "Du kan kun give roller, du selv har" in side.content.decode()
+    assert not ApiNoegle.objects.exists()
 
 
 def test_odense_cannot_revoke_koebenhavns_token(drift_noegle):

@@ -23,7 +23,7 @@ from ky_debitor.api_noegler import api_noegle_opret
 from ky_debitor.models import AuditEvent
 from ky_debitor.roles import Rolle
 
-from ..factories import FordringFactory, IndbetalingFactory, SagFactory, kommune
+from ..factories import BrugerFactory, FordringFactory, IndbetalingFactory, SagFactory, kommune
 from .conftest import api_med_noegle, api_som
 
 DAEKNING = reverse("api:debitorsystem_daekning")
@@ -40,9 +40,10 @@ def debitorsystem(dina):
 
 
 @pytest.fixture
-def odenses_debitorsystem(dina):
+def odenses_debitorsystem(db):
+    ole = BrugerFactory.create(kommune=kommune(461), roller=[Rolle.DRIFT])
     _, token = api_noegle_opret(
-        user=dina, kommune=kommune(461), rolle=Rolle.DRIFT, navn="Debitorsystem (Prisme)"
+        user=ole, kommune=kommune(461), rolle=Rolle.DRIFT, navn="Debitorsystem (Prisme)"
     )
     return api_med_noegle(token)
 
@@ -171,7 +172,7 @@ def test_daekning_on_an_unlinked_konto_is_parked(debitorsystem, uden_tilknytning
     assert parkering.postering_id == svar.json()["postering"]
     assert not EIndkomstIndberetning.objects.exists()
     event = AuditEvent.objects.get(handling="postering.daekning")
-    assert event.aktoer.startswith("api-101-")
+    assert event.aktoer.startswith("dina via API-nøgle ")
 
 
 def test_daekning_on_a_linked_konto_is_booked_with_its_eindkomst_row(debitorsystem, tilknyttet):
@@ -237,9 +238,10 @@ def test_a_person_cannot_send_as_the_debitorsystem(dina, uden_tilknytning):
     assert not IndgaaendeBesked.objects.exists()
 
 
-def test_other_roles_keys_are_refused(dina, uden_tilknytning):
+def test_other_roles_keys_are_refused(uden_tilknytning):
+    bodil = BrugerFactory.create(kommune=kommune(101), roller=[Rolle.DRIFT, Rolle.BOGHOLDER])
     _, token = api_noegle_opret(
-        user=dina, kommune=kommune(101), rolle=Rolle.BOGHOLDER, navn="Forkert rolle"
+        user=bodil, kommune=kommune(101), rolle=Rolle.BOGHOLDER, navn="Forkert rolle"
     )
     svar = api_med_noegle(token).post(DAEKNING, _daekning(uden_tilknytning), format="json")
     assert svar.status_code == 403
