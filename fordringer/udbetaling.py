@@ -1,9 +1,10 @@
 """Udbetalinger til godkendelse and the sagsbehandlerfordeling list (seed 004).
 
 A payout from an ompostering waits for a Bogholder other than the person who created it
-(four-eyes). Approved, it goes to the outbox for its channel; rejected, its amount goes to the
-sagsbehandlerfordeling list, so no money is ever lost: for every ompostering
-``beloeb = fordelt + udbetalt + venter`` still holds.
+(four-eyes): the persons behind the two requests are compared (``api_noegler.samme_person``),
+so one person's screen and API keys are one person. Approved, it goes to the outbox for its
+channel; rejected, its amount goes to the sagsbehandlerfordeling list, so no money is ever
+lost: for every ompostering ``beloeb = fordelt + udbetalt + venter`` still holds.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from ky_debitor.api_noegler import samme_person
 from ky_debitor.audit import audit_log
 from ky_debitor.errors import ApplicationError, ConflictError
 from ky_debitor.money import NUL, format_beloeb
@@ -40,7 +42,7 @@ def _udbetaling_laas(*, user: Any, udbetaling_id: int) -> Udbetaling:
         Udbetaling.objects.for_user(user)
         .select_for_update(of=("self",))
         .filter(pk=udbetaling_id)
-        .select_related("borger", "modtager_borger", "modtager_alternativ")
+        .select_related("borger", "modtager_borger", "modtager_alternativ", "oprettet_af")
         .first()
     )
     if udbetaling is None:
@@ -49,7 +51,8 @@ def _udbetaling_laas(*, user: Any, udbetaling_id: int) -> Udbetaling:
         raise ConflictError(
             f"Udbetalingen er allerede {udbetaling.get_status_display().lower()} af en anden."
         )
-    if udbetaling.oprettet_af_id == user.pk:
+    # Four eyes are two natural persons, whichever screen, API key or admin each one used.
+    if samme_person(udbetaling.oprettet_af, user):
         raise ApplicationError(
             "Du har selv oprettet udbetalingen. Den skal godkendes af en anden bogholder "
             "(fire øjne)."
