@@ -5,6 +5,8 @@ from __future__ import annotations
 from celery import shared_task
 from django.db import OperationalError
 
+from ky_debitor import koe
+
 from . import udgaaende
 from .choices import BeskedStatus
 
@@ -20,7 +22,8 @@ def udgaaende_send(besked_id: int) -> str:
         and besked.naeste_forsoeg is not None
         and not udgaaende_send.app.conf.task_always_eager
     ):
-        udgaaende_send.apply_async((besked_id,), eta=besked.naeste_forsoeg)
+        # Should the queue be away, the sweep below still finds the message when it is due.
+        koe.send(udgaaende_send, besked_id, eta=besked.naeste_forsoeg)
     return str(besked.status)
 
 

@@ -1,7 +1,8 @@
 """The outbox: outgoing messages written with the business write, delivered by Celery.
 
 A service calls ``udgaaende_besked_opret`` inside its own transaction, so a message exists
-exactly when the write it reports does. After commit a thin task (``tasks.py``) calls
+exactly when the write it reports does. After commit (``ky_debitor.koe.efter_commit``; a
+message the queue did not take waits for the scheduled sweep) a thin task (``tasks.py``) calls
 ``udgaaende_besked_lever``, which hands the message to the transport named in
 ``settings.KY_UDGAAENDE_TRANSPORT``. A failed delivery is tried again after 1, 2, 4, …
 minutes; after ``KY_UDGAAENDE_MAKS_FORSOEG`` attempts it is ``FEJLET`` for operations to look
@@ -30,6 +31,7 @@ from django.utils.module_loading import import_string
 
 from ky_debitor.audit import audit_log
 from ky_debitor.errors import ApplicationError, ConflictError
+from ky_debitor.koe import efter_commit
 
 from .choices import BeskedStatus, BeskedType
 from .models import UdgaaendeBesked
@@ -155,7 +157,7 @@ def udgaaende_besked_opret(
     if oprettet:
         from .tasks import udgaaende_send
 
-        transaction.on_commit(lambda: udgaaende_send.delay(besked.pk))
+        efter_commit(udgaaende_send, besked.pk)
     return besked
 
 
@@ -236,7 +238,7 @@ def udgaaende_besked_proev_igen(*, user: Any, besked_id: int) -> UdgaaendeBesked
     )
     from .tasks import udgaaende_send
 
-    transaction.on_commit(lambda: udgaaende_send.delay(besked.pk))
+    efter_commit(udgaaende_send, besked.pk)
     return besked
 
 

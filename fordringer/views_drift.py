@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from ky_debitor.errors import ApplicationError
+from ky_debitor.koe import afsendelser
 
 from .models import UdgaaendeBesked
 from .selectors_debitorsystem import debitorsystem_parathed, udgaaende_til_opfoelgning
@@ -46,13 +47,16 @@ def drift_udbakke(request: HttpRequest) -> HttpResponse:
 @login_required
 def drift_udbakke_proev_igen(request: HttpRequest, pk: int) -> HttpResponse:
     try:
-        besked = udgaaende_besked_proev_igen(user=request.user, besked_id=pk)
+        with afsendelser() as afsendelse:
+            besked = udgaaende_besked_proev_igen(user=request.user, besked_id=pk)
     except UdgaaendeBesked.DoesNotExist as exc:
         raise Http404("Beskeden findes ikke.") from exc
     except ApplicationError as fejl:
         messages.error(request, fejl.message)
     else:
-        messages.success(
-            request, f"{besked.get_type_display()} {besked.noegle} er sat til afsendelse igen."
-        )
+        tekst = f"{besked.get_type_display()} {besked.noegle} er sat til afsendelse igen"
+        if afsendelse.udskudt:
+            messages.warning(request, f"{tekst}; den sendes, når køen er tilgængelig igen.")
+        else:
+            messages.success(request, f"{tekst}.")
     return redirect("drift_udbakke")

@@ -24,6 +24,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ky_debitor.errors import ApplicationError
+from ky_debitor.koe import afsendelser
 from ky_debitor.money import NUL
 
 from . import selectors, selectors_ompostering
@@ -335,8 +336,15 @@ def udbetaling_behandl(request: HttpRequest, pk: int) -> HttpResponse:
             udbetaling_afvis(user=request.user, udbetaling_id=pk, begrundelse=begrundelse)
             messages.success(request, "Udbetalingen er afvist; beløbet er sat til fordeling.")
         else:
-            udbetaling_godkend(user=request.user, udbetaling_id=pk, begrundelse=begrundelse)
-            messages.success(request, "Udbetalingen er godkendt og sendt til udbetaling.")
+            with afsendelser() as afsendelse:
+                udbetaling_godkend(user=request.user, udbetaling_id=pk, begrundelse=begrundelse)
+            if afsendelse.udskudt:
+                messages.warning(
+                    request,
+                    "Udbetalingen er godkendt; afsendelse sker, når køen er tilgængelig igen.",
+                )
+            else:
+                messages.success(request, "Udbetalingen er godkendt og sendt til udbetaling.")
     except ApplicationError as fejl:
         messages.error(request, fejl.message)
     return redirect("udbetalinger")

@@ -137,11 +137,19 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
+# A request that hands work to the queue must not hang when the broker is away: connecting
+# gives up after KY_CELERY_BROKER_TIMEOUT seconds (ky_debitor/koe.py then leaves the work to
+# the sweeps below and says so).
+KY_CELERY_BROKER_TIMEOUT = float(os.environ.get("KY_CELERY_BROKER_TIMEOUT", "2"))
+CELERY_BROKER_CONNECTION_TIMEOUT = KY_CELERY_BROKER_TIMEOUT
 # A message a worker took but never acknowledged (the worker was killed) goes back to the queue
 # after this many seconds; the chunk it carried then runs again from its last checkpoint.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": int(os.environ.get("KY_CELERY_VISIBILITY_TIMEOUT", "3600"))
+    "visibility_timeout": int(os.environ.get("KY_CELERY_VISIBILITY_TIMEOUT", "3600")),
+    "socket_connect_timeout": KY_CELERY_BROKER_TIMEOUT,
+    "socket_timeout": 5 * KY_CELERY_BROKER_TIMEOUT,
 }
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = KY_CELERY_BROKER_TIMEOUT
 CELERY_TIMEZONE = "Europe/Copenhagen"
 CELERY_BEAT_SCHEDULE = {
     "ryd-gamle-udtraek": {
@@ -150,7 +158,16 @@ CELERY_BEAT_SCHEDULE = {
     },
     "send-udgaaende-beskeder": {
         "task": "fordringer.tasks.udgaaende_send_forfaldne",
-        "schedule": 60,  # picks up messages whose retry time has come
+        # picks up messages whose retry time has come, and those the queue never got
+        "schedule": 60,
+    },
+    "send-ventende-udtraek": {
+        "task": "rapporter.tasks.eksport_send_ventende",
+        "schedule": 60,  # exports ordered while the queue was away
+    },
+    "start-ventende-koersler": {
+        "task": "sagstilknytning.tasks.koersler_send_ventende",
+        "schedule": 60,  # linking runs started or resumed while the queue was away
     },
     # "Månedlig samling" (seed 000): creates what has fallen due, so it runs daily; early, so
     # the task is there when the caseworkers arrive on the first working day after the run.
@@ -163,6 +180,8 @@ CELERY_BEAT_SCHEDULE = {
 # --- Reports --------------------------------------------------------------------------------
 KY_EKSPORT_DAGE = int(os.environ.get("KY_EKSPORT_DAGE", "7"))  # stored exports kept this long
 KY_EKSPORT_GRAENSE = int(os.environ.get("KY_EKSPORT_GRAENSE", "20000"))  # rows: above → Celery
+# An export still waiting for a worker this long after it was ordered is sent to the queue again.
+KY_EKSPORT_GENSEND_SEKUNDER = int(os.environ.get("KY_EKSPORT_GENSEND_SEKUNDER", "60"))
 # Extracts of this many rows or more are imported in bulk mode on PostgreSQL (checks foreign keys
 # per set, locks the debt tables until commit; fordringer/importer/masseindlaesning.py).
 KY_IMPORT_MASSE_GRAENSE = int(os.environ.get("KY_IMPORT_MASSE_GRAENSE", "100000"))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
@@ -17,10 +18,11 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from ky_debitor.audit import audit_log
+from ky_debitor.koe import efter_commit
 from ky_debitor.models import Kommune
 
 from .definitioner import FRA_DATO, MAANED, TIL_DATO, VALG, Rapport, rapport_hent
@@ -242,7 +244,7 @@ def eksport_bestil(
             format=format,
             objekt=eksport,
         )
-        transaction.on_commit(lambda: tasks.eksport_koer.delay(eksport.pk))
+        efter_commit(tasks.eksport_koer, eksport.pk)
     return eksport
 
 
@@ -253,7 +255,57 @@ def _filnavn(eksport: Eksport) -> str:
     return default_storage.get_available_name(navn)
 
 
+# Key space of the advisory locks held while an export is written (an arbitrary, fixed number).
+_EKSPORT_LAAS = 7_310_001
+
+
+@contextmanager
+def _eksport_laas(eksport_id: int) -> Iterator[bool]:
+    """Hold a lock on one export while it is written; False when another worker holds it.
+
+    A session-level PostgreSQL advisory lock: it is not tied to a transaction (the export writes
+    its progress in many), and dies with the worker's connection, so an export whose worker was
+    killed can be written again by the redelivered message. Embedded (SQLite) runs in-process.
+    """
+    if connection.vendor != "postgresql":
+        yield True
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", (_EKSPORT_LAAS, eksport_id))
+        faaet = bool(cursor.fetchone()[0])
+    try:
+        yield faaet
+    finally:
+        if faaet:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", (_EKSPORT_LAAS, eksport_id))
+
+
 def eksport_koer(*, eksport_id: int, max_raekker: int = XLSX_MAX_RAEKKER) -> Eksport:
+    """Write a stored export once, however many messages ask for it.
+
+    The sweep (``eksporter_ventende``) re-sends an export the queue never took; should the
+    first message arrive after all, it finds the export being written (locked) or done.
+    """
+    with _eksport_laas(eksport_id) as faaet:
+        if not faaet:
+            return Eksport.objects.get(pk=eksport_id)
+        return _eksport_skriv(eksport_id=eksport_id, max_raekker=max_raekker)
+
+
+def eksporter_ventende(*, nu: dt.datetime | None = None, limit: int = 500) -> list[int]:
+    """Ids of exports ordered at least ``KY_EKSPORT_GENSEND_SEKUNDER`` ago that no worker has
+    started: the queue was away when they were ordered, or lost their message."""
+    nu = nu or timezone.now()
+    graense = nu - dt.timedelta(seconds=settings.KY_EKSPORT_GENSEND_SEKUNDER)
+    return list(
+        Eksport.objects.filter(status=EksportStatus.VENTER, oprettet__lte=graense)
+        .order_by("oprettet", "id")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+def _eksport_skriv(*, eksport_id: int, max_raekker: int) -> Eksport:
     """Write a stored export to MEDIA_ROOT, reporting progress on the row as it goes.
 
     A failure marks the export FEJLET with a Danish message and removes the partial file.

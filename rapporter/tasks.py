@@ -7,6 +7,8 @@ import logging
 from celery import shared_task
 from django.db import OperationalError
 
+from ky_debitor import koe
+
 from . import services
 
 logger = logging.getLogger(__name__)
@@ -25,6 +27,16 @@ def eksport_koer(eksport_id: int) -> None:
             logger.exception("Udtræk %s fejlede", eksport_id)
         return
     services.eksport_koer(eksport_id=eksport_id)
+
+
+@shared_task(**RETRY)
+def eksport_send_ventende() -> int:
+    """Scheduled sweep: put exports still waiting for a worker back on the queue (the queue
+    was away when they were ordered); one written meanwhile is not written twice."""
+    ider = services.eksporter_ventende()
+    for eksport_id in ider:
+        koe.send(eksport_koer, eksport_id)
+    return len(ider)
 
 
 @shared_task(**RETRY)

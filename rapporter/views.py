@@ -12,6 +12,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import (
@@ -26,6 +27,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
+
+from ky_debitor.koe import afsendelser
 
 from . import selectors, services
 from .definitioner import BELOEB, HELTAL, RAPPORTER
@@ -126,9 +129,14 @@ def udtraek_hent(request: HttpRequest) -> HttpResponseBase:
     format = form.cleaned_data.get("format") or EksportFormat.XLSX
     antal = rapport.antal(_kommune_id(request), filtre)
     if antal > services.direkte_graense():
-        eksport = services.eksport_bestil(
-            user=request.user, rapport=rapport, filtre=filtre, format=format, antal=antal
-        )
+        with afsendelser() as afsendelse:
+            eksport = services.eksport_bestil(
+                user=request.user, rapport=rapport, filtre=filtre, format=format, antal=antal
+            )
+        if afsendelse.udskudt:
+            messages.warning(
+                request, "Udtrækket er bestilt; det dannes, når køen er tilgængelig igen."
+            )
         return redirect("eksport", pk=eksport.pk)
     filnavn = _filnavn(rapport.navn, format)
     if format == EksportFormat.CSV:

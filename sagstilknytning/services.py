@@ -9,6 +9,7 @@ chunk's transaction rolls back and the chunk runs again; a finished chunk is nev
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +22,7 @@ from fordringer.services import KontoValg, debitorkonti_tilknyt
 from ky_debitor.audit import audit_log
 from ky_debitor.bulk import foreign_keys_check, gc_pause, rows_copy
 from ky_debitor.errors import ApplicationError, ConflictError
+from ky_debitor.koe import efter_commit
 from ky_debitor.models import Kommune
 from opgavepakker.services import OensketOpgave, opgaver_synkroniser
 
@@ -93,8 +95,21 @@ def koersel_start(
     koersel = koersel_opret(
         kommune=kommune, user=user, proeve=proeve, chunk_stoerrelse=chunk_stoerrelse
     )
-    transaction.on_commit(lambda: koersel_koer.delay(koersel.pk))
+    efter_commit(koersel_koer, koersel.pk)
     return koersel
+
+
+def koersler_ventende(*, nu: dt.datetime | None = None) -> list[int]:
+    """Ids of runs started (or resumed) at least a minute ago that no worker has taken up: the
+    queue was away. Sending one twice is harmless: a done chunk is skipped under its lock."""
+    nu = nu or timezone.now()
+    return list(
+        Sagstilknytningskoersel.objects.filter(
+            status=KoerselStatus.PENDING, oprettet__lte=nu - dt.timedelta(minutes=1)
+        )
+        .order_by("oprettet", "id")
+        .values_list("pk", flat=True)
+    )
 
 
 def koersel_markér_koerer(koersel_id: int) -> list[int]:
@@ -422,7 +437,7 @@ def koersel_genoptag(*, koersel: Sagstilknytningskoersel, user: Any) -> Sagstilk
         beskrivelse=f"Kørsel {koersel.pk} genoptaget fra del "
         f"{koersel.chunks.filter(faerdig__isnull=False).count()}.",
     )
-    transaction.on_commit(lambda: koersel_koer.delay(koersel.pk))
+    efter_commit(koersel_koer, koersel.pk)
     return koersel
 
 

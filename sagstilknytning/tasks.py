@@ -12,9 +12,13 @@ import logging
 from celery import chord, shared_task
 from django.db import OperationalError
 
+from ky_debitor import koe
+
 from . import services
 
 logger = logging.getLogger(__name__)
+
+KOEEN_VAEK = "Køen var ikke tilgængelig; genoptag kørslen, når den er tilgængelig igen."
 
 RETRY = {"autoretry_for": (OperationalError,), "retry_backoff": True, "max_retries": 5}
 
@@ -34,7 +38,22 @@ def koersel_koer(koersel_id: int) -> None:
         services.koersel_afslut(koersel_id=koersel_id)
         return
     afslut = koersel_afslut.si(koersel_id).on_error(koersel_fejlet.si(koersel_id))
-    chord((chunk_koer.si(koersel_id, n) for n in numre), afslut).apply_async()
+    try:
+        chord((chunk_koer.si(koersel_id, n) for n in numre), afslut).apply_async()
+    except koe.BROKERFEJL:
+        # The queue went away between this task and its chunks: the run is left FAILED, so
+        # Drift can resume it from its last chunk once the queue is back.
+        logger.warning("Kørsel %s: delene kunne ikke sendes til køen", koersel_id, exc_info=True)
+        services.koersel_fejlet(koersel_id=koersel_id, fejl=KOEEN_VAEK)
+
+
+@shared_task(**RETRY)
+def koersler_send_ventende() -> int:
+    """Scheduled sweep: start the runs the queue was away for when they were started."""
+    ider = services.koersler_ventende()
+    for koersel_id in ider:
+        koe.send(koersel_koer, koersel_id)
+    return len(ider)
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, **RETRY)

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from ky_debitor.adgang import adgang_tilladt
 from ky_debitor.admin import kommune_afgraens
 from ky_debitor.errors import ApplicationError
+from ky_debitor.koe import afsendelser
 from ky_debitor.models import Kommune
 
 from .models import KoerselStatus, Sagstilknytningskoersel
@@ -114,16 +115,24 @@ def koersel_start_view(request: HttpRequest, model_admin: admin.ModelAdmin[Any])
     form = StartForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            koersel = koersel_start(
-                kommune=form.cleaned_data["kommune"],
-                user=request.user,
-                proeve=form.cleaned_data["proeve"],
-            )
+            with afsendelser() as afsendelse:
+                koersel = koersel_start(
+                    kommune=form.cleaned_data["kommune"],
+                    user=request.user,
+                    proeve=form.cleaned_data["proeve"],
+                )
         except ApplicationError as exc:
             messages.error(request, exc.message)
         else:
             art = "Prøvekørsel" if koersel.proeve else "Sagstilknytning"
-            messages.success(request, f"{art} for {koersel.kommune.navn} er startet.")
+            if afsendelse.udskudt:
+                messages.warning(
+                    request,
+                    f"{art} for {koersel.kommune.navn} er oprettet; den starter, når køen er "
+                    "tilgængelig igen.",
+                )
+            else:
+                messages.success(request, f"{art} for {koersel.kommune.navn} er startet.")
             return HttpResponseRedirect(_detalje_url(koersel))
     context = {
         **model_admin.admin_site.each_context(request),
@@ -159,9 +168,16 @@ def koersel_genoptag_view(
     _kraev_drift(request)
     koersel = _koersel(request, model_admin, object_id)
     try:
-        koersel_genoptag(koersel=koersel, user=request.user)
+        with afsendelser() as afsendelse:
+            koersel_genoptag(koersel=koersel, user=request.user)
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "Kørslen er genoptaget fra sin sidste færdige del.")
+        if afsendelse.udskudt:
+            messages.warning(
+                request,
+                "Kørslen er genoptaget; den fortsætter, når køen er tilgængelig igen.",
+            )
+        else:
+            messages.success(request, "Kørslen er genoptaget fra sin sidste færdige del.")
     return HttpResponseRedirect(_detalje_url(koersel))

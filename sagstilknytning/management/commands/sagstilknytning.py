@@ -12,12 +12,13 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from ky_debitor import koe
 from ky_debitor.errors import ApplicationError
 from ky_debitor.models import Kommune
 from sagstilknytning.models import AKTIVE, KoerselStatus, Sagstilknytningskoersel
 from sagstilknytning.selectors import antal_pr_aarsag, kommuner_med_kmd_aktiv
-from sagstilknytning.services import koer_synkront, koersel_opret
-from sagstilknytning.tasks import koersel_koer
+from sagstilknytning.services import koer_synkront, koersel_fejlet, koersel_opret
+from sagstilknytning.tasks import KOEEN_VAEK, koersel_koer
 
 
 class Command(BaseCommand):
@@ -46,7 +47,9 @@ class Command(BaseCommand):
             if settings.CELERY_TASK_ALWAYS_EAGER:
                 koersel = koer_synkront(koersel_id=koersel.pk)
             else:
-                koersel_koer.delay(koersel.pk)
+                if not koe.send(koersel_koer, koersel.pk):
+                    koersel_fejlet(koersel_id=koersel.pk, fejl=KOEEN_VAEK)
+                    raise CommandError(f"Kørsel {koersel.pk} for {kommune}: {KOEEN_VAEK}")
                 koersel = self._vent(koersel.pk)
             self._udskriv(koersel, time.monotonic() - started)
             fejlet |= koersel.status != KoerselStatus.DONE

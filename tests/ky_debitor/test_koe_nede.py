@@ -1,0 +1,162 @@
+"""The queue is down: a write is saved, the person is told the truth, and the scheduled sweep
+delivers the follow-up once the queue is back.
+
+The app's broker is pointed at a closed local port for the request; afterwards a real worker on
+the test Redis (``tests/arbejdere.py``) runs the sweep exactly as Celery beat would send it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from decimal import Decimal as D
+
+import pytest
+import redis
+from celery import current_app
+from django.urls import reverse
+
+from fordringer.choices import BeskedStatus, BeskedType, Overfoersel, Udbetalingskanal
+from fordringer.models import Udbetaling, UdgaaendeBesked
+from fordringer.ompostering import NyDaekning, NyModtager, UdbetalingValg, ompostering_opret
+from fordringer.tasks import udgaaende_send_forfaldne
+from ky_debitor.celery import app
+from ky_debitor.roles import Rolle
+from rapporter.models import Eksport, EksportStatus
+from rapporter.tasks import eksport_send_ventende
+
+from ..arbejdere import KRAEVER_ARBEJDERE, REDIS_TEST_URL, start_worker, stop
+from ..factories import BrugerFactory, FordringFactory, kommune
+from ..fordringer.ompostering_data import IDAG, opret
+
+pytestmark = KRAEVER_ARBEJDERE
+
+LUKKET_PORT = "redis://127.0.0.1:1/0"  # nothing listens there: the queue is down
+
+
+@contextmanager
+def koeen_nede() -> Iterator[None]:
+    """The web process's broker is unreachable for the block (the test worker's is not)."""
+    foer = {"broker_url": app.conf.broker_url, "task_always_eager": app.conf.task_always_eager}
+    foer_app = current_app._get_current_object()  # the ``broker`` fixture's client
+    app.conf.update(broker_url=LUKKET_PORT, task_always_eager=False)
+    app.close()  # no pooled connection to the old broker survives
+    app.set_current()  # tasks are sent through the project's app, as in production
+    try:
+        yield
+    finally:
+        app.conf.update(foer)
+        app.close()
+        foer_app.set_current()
+
+
+def _vent(betingelse, beskrivelse: str, timeout: float = 90) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if betingelse():
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"nåede ikke frem: {beskrivelse}")
+
+
+def _beskeder(response) -> list[str]:
+    return [str(m) for m in response.context["messages"]]
+
+
+@pytest.fixture
+def birgit(db):
+    """Birgit is the second Bogholder in København: she approves what Bent creates."""
+    return BrugerFactory.create(username="birgit", kommune=kommune(101), roller=[Rolle.BOGHOLDER])
+
+
+def test_a_payout_approved_while_the_queue_is_down_is_saved_said_so_and_sent_later(
+    bent, birgit, client, broker, tmp_path
+):
+    s = opret(bent)
+    ompostering = ompostering_opret(
+        user=bent,
+        daekning_ids=[s.daekning.pk],
+        aarsag_id=s.aarsag.pk,
+        til_borger_id=s.bo.pk,
+        fordeling=[NyDaekning(s.fb.pk, D("200.00"))],
+        udbetaling=UdbetalingValg(
+            beloeb=D("300.00"),
+            kanal=Udbetalingskanal.NEMKONTO,
+            overfoersel=Overfoersel.SAP38,
+            ny_modtager=NyModtager(navn="Advokat Hansen", identifikation="12345678"),
+        ),
+        idag=IDAG,
+    )
+    udbetaling = Udbetaling.objects.get(ompostering=ompostering)
+    client.force_login(birgit)
+
+    with koeen_nede():
+        svar = client.post(
+            reverse("udbetaling_behandl", args=[udbetaling.pk]),
+            {"handling": "godkend", "begrundelse": "Kontrolleret"},
+            follow=True,
+        )
+
+    assert svar.status_code == 200
+    assert _beskeder(svar) == [
+        "Udbetalingen er godkendt; afsendelse sker, når køen er tilgængelig igen."
+    ]
+    assert Udbetaling.objects.get(pk=udbetaling.pk).status == "GODKENDT"
+    besked = UdgaaendeBesked.objects.get(type=BeskedType.UDBETALING)
+    assert (besked.status, besked.forsoeg) == (BeskedStatus.AFVENTER, 0)
+
+    worker = start_worker("efter-udfald", miljoe={"KY_VAR_DIR": str(tmp_path)})
+    try:
+        broker.send_task(udgaaende_send_forfaldne.name)  # as beat sends it
+        _vent(
+            lambda: UdgaaendeBesked.objects.get(pk=besked.pk).status == BeskedStatus.SENDT,
+            "udbetalingen sendt af opsamlingen",
+        )
+    finally:
+        stop(worker)
+    leveret = tmp_path / "udgaaende" / "udbetaling" / f"udbetaling_{udbetaling.pk}.json"
+    assert leveret.exists(), list((tmp_path / "udgaaende").rglob("*"))
+
+
+def test_an_export_ordered_while_the_queue_is_down_waits_and_the_sweep_writes_it_once(
+    client, broker, settings, tmp_path
+):
+    pia = BrugerFactory.create(username="pia", kommune=kommune(101), roller=[Rolle.PROJEKTLEDER])
+    for _ in range(3):
+        FordringFactory.create()
+    settings.KY_EKSPORT_GRAENSE = 1
+    client.force_login(pia)
+
+    with koeen_nede():
+        svar = client.post(
+            reverse("udtraek_hent"),
+            {"rapport": "detaljer_debitor", "format": "csv"},
+            follow=True,
+        )
+
+    assert svar.status_code == 200
+    assert _beskeder(svar) == ["Udtrækket er bestilt; det dannes, når køen er tilgængelig igen."]
+    eksport = Eksport.objects.get()
+    assert eksport.status == EksportStatus.VENTER
+
+    media = tmp_path / "media"
+    worker = start_worker(
+        "efter-udfald",
+        miljoe={"KY_VAR_DIR": str(tmp_path), "KY_EKSPORT_GENSEND_SEKUNDER": "0"},
+    )
+    try:
+        # Beat sends the sweep every minute; twice here, and the export is written once.
+        broker.send_task(eksport_send_ventende.name)
+        broker.send_task(eksport_send_ventende.name)
+        _vent(
+            lambda: Eksport.objects.get(pk=eksport.pk).status == EksportStatus.FAERDIG,
+            "udtrækket dannet af opsamlingen",
+        )
+        koe = redis.Redis.from_url(REDIS_TEST_URL)
+        _vent(lambda: koe.llen("celery") == 0, "den anden besked hentet af arbejderen")
+    finally:  # a warm stop lets the worker finish what it holds
+        stop(worker)
+    eksport.refresh_from_db()
+    assert (eksport.status, eksport.antal) == (EksportStatus.FAERDIG, 3)
+    assert len(list(media.rglob("*.csv"))) == 1, list(media.rglob("*"))
