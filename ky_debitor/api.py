@@ -7,12 +7,14 @@ they call the same selectors and services as the screens. What is here applies t
   authentication), and ``api_adgang.Markoerside`` — cursor pagination (stable under inserts,
   no page counting); both apart, since DRF reads them while ``rest_framework.views`` loads;
 * ``fejlhaandtering`` — every error as ``{"detail": "…"}`` in Danish, a service's
-  ``ApplicationError`` as 400 with its message, field errors under ``felter``;
+  ``ApplicationError`` as 400 with its message, field errors under ``felter`` by field path,
+  an unexpected exception as 500 in the same shape (its traceback only in the log);
 * ``KySchema`` — documents the error answers of every endpoint in the OpenAPI schema.
 """
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import django_filters
@@ -23,7 +25,7 @@ from django.http import Http404
 from drf_spectacular.openapi import AutoSchema
 from rest_framework import exceptions, generics, serializers, status
 from rest_framework.response import Response
-from rest_framework.views import exception_handler
+from rest_framework.views import exception_handler, set_rollback
 
 from .errors import ApplicationError
 
@@ -40,16 +42,34 @@ class FejlSerializer(serializers.Serializer):
     )
 
 
+logger = logging.getLogger(__name__)
+
 UGYLDIG = "Forespørgslen er ugyldig. Se fejlene pr. felt."
 
 
-def _felter(data: Any) -> dict[str, list[str]]:
+UVENTET = (
+    "Der opstod en uventet fejl på serveren. Prøv igen om lidt, eller kontakt driften, "
+    "hvis fejlen bliver ved."
+)
+
+
+def _felter(data: Any, sti: str = "") -> dict[str, list[str]]:
+    """Field errors by path: a nested field as ``udbetaling.ny_modtager.navn``, an item of a
+    list as ``fordeling.0.beloeb``; the texts themselves, never their Python repr."""
     if isinstance(data, dict):
-        return {
-            str(k): [str(v) for v in (vs if isinstance(vs, list) else [vs])]
-            for k, vs in data.items()
-        }
-    return {"non_field_errors": [str(v) for v in (data if isinstance(data, list) else [data])]}
+        felter: dict[str, list[str]] = {}
+        for noegle, vaerdi in data.items():
+            for felt, tekster in _felter(vaerdi, f"{sti}.{noegle}" if sti else str(noegle)).items():
+                felter.setdefault(felt, []).extend(tekster)
+        return felter
+    if isinstance(data, list) and any(isinstance(v, dict | list) for v in data):
+        felter = {}
+        for nummer, vaerdi in enumerate(data):
+            for felt, tekster in _felter(vaerdi, f"{sti}.{nummer}" if sti else str(nummer)).items():
+                felter.setdefault(felt, []).extend(tekster)
+        return felter
+    tekster = [str(v) for v in (data if isinstance(data, list) else [data])]
+    return {sti or "non_field_errors": tekster} if tekster else {}
 
 
 def fejlhaandtering(exc: Exception, context: dict[str, Any]) -> Response | None:
@@ -62,7 +82,11 @@ def fejlhaandtering(exc: Exception, context: dict[str, Any]) -> Response | None:
         exc = exceptions.NotFound("Findes ikke.")
     response = exception_handler(exc, context)
     if response is None:
-        return None
+        # Anything else is a fault of ours: the client gets the same shape in Danish, never a
+        # traceback; the traceback goes to the log, and the request's transaction is undone.
+        logger.error("Uventet fejl i API'et", exc_info=exc)
+        set_rollback()
+        return Response({"detail": UVENTET}, status=status.HTTP_500_INTERNAL_SERVER_ERROR)
     if isinstance(exc, exceptions.ValidationError):
         response.data = {"detail": UGYLDIG, "felter": _felter(exc.detail)}
     elif not (isinstance(response.data, dict) and "detail" in response.data):
@@ -76,7 +100,7 @@ class KySchema(AutoSchema):
     """Every operation documents its error answers: the shape of ``FejlSerializer``."""
 
     # 422: an Idempotency-Key used before with another body.
-    FEJLKODER = ("400", "401", "403", "404")
+    FEJLKODER = ("400", "401", "403", "404", "500")
     SKRIV_FEJLKODER = ("422",)
 
     def _get_response_bodies(self, direction: Any = "response") -> dict[str, Any]:
