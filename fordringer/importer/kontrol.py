@@ -18,7 +18,8 @@ from django.db.backends.utils import CursorWrapper
 
 from ky_debitor.money import format_beloeb
 
-from ..models import Bevilling, Borger, Debitorkonto, Fordring, Postering, Sag
+from ..choices import Tilknytning
+from ..models import Bevilling, Borger, Debitorkonto, Fordring, Indbetaling, Postering, Sag
 
 logger = logging.getLogger(__name__)
 
@@ -28,6 +29,7 @@ BEVILLING = Bevilling._meta.db_table
 KONTO = Debitorkonto._meta.db_table
 FORDRING = Fordring._meta.db_table
 POSTERING = Postering._meta.db_table
+INDBETALING = Indbetaling._meta.db_table
 
 # The dækninger of the files that are not yet booked (re-imports skip the booked ones). The
 # condition on ``ekstern_id`` is written exactly as the partial unique index's predicate, or
@@ -46,7 +48,8 @@ NYE_DAEKNINGER = f"""
 class Kontrol:
     fil: str
     sql: str
-    besked: Callable[[Sequence[Any]], str]
+    # One reason, or several for one row.
+    besked: Callable[[Sequence[Any]], str | list[str]]
 
 
 def _kr(oere: Any) -> str:
@@ -57,6 +60,56 @@ def _dato(value: Any) -> str:
     if isinstance(value, str):
         value = dt.date.fromisoformat(value)
     return f"{value:%d-%m-%Y}"
+
+
+def _vis(value: Any, *, dato: bool) -> str:
+    if value is None or value == "":
+        return "tom"
+    return _dato(value) if dato else f"'{value}'"
+
+
+@dataclass(frozen=True)
+class Laast:
+    """A column the import writes when it creates a row and never updates: ``gemt`` is the
+    stored value (table alias ``m``), ``fil`` the file's (alias ``s``)."""
+
+    felt: str
+    gemt: str
+    fil: str
+    dato: bool = False
+
+
+def _laaste_felter(
+    fil: str, staging: str, model_tabel: str, paa: str, noegle: str, hvad: str, *felter: Laast
+) -> Kontrol:
+    """A row of the file that is already stored may not change a column the import does not
+    update: otherwise a re-import would silently ignore it. One reason per changed column."""
+    kolonner = ", ".join(f"{f.gemt}, {f.fil}" for f in felter)
+    forskel = " OR ".join(f"({f.gemt}) IS DISTINCT FROM ({f.fil})" for f in felter)
+
+    def besked(r: Sequence[Any]) -> list[str]:
+        navn, *vaerdier = r
+        # Compared as shown: SQLite hands back a stored date as a date, a staged one as text.
+        par = [
+            (f, _vis(gemt, dato=f.dato), _vis(ny, dato=f.dato))
+            for f, gemt, ny in zip(felter, vaerdier[::2], vaerdier[1::2], strict=True)
+        ]
+        return [
+            f"{hvad} {navn}: {f.felt} er allerede indlæst som {gemt} og kan ikke ændres "
+            f"(i filen {ny})"
+            for f, gemt, ny in par
+            if gemt != ny
+        ]
+
+    return Kontrol(
+        fil,
+        f"""
+        SELECT s.linje, s.{noegle}, {kolonner} FROM {staging} s
+        JOIN {model_tabel} m ON m.kommune_id = s.kommune_id AND {paa}
+        WHERE {forskel}
+        """,
+        besked,
+    )
 
 
 def _ikke_afvist(tabel: str, kommune: str, noegle: str) -> str:
@@ -260,21 +313,68 @@ def _overdaekning() -> Kontrol:
     )
 
 
+def _laast(felt: str, *, dato: bool = False) -> Laast:
+    return Laast(felt, f"m.{felt}", f"s.{felt}", dato)
+
+
+# What a re-import may not change (it updates only status fields, names and the ledger).
+_SAG_LAAST = _laaste_felter(
+    "sager.csv", "imp_sager", SAG, "m.sagsnummer = s.sagsnummer", "sagsnummer", "sag",
+    _laast("ydelseskode"),
+)  # fmt: skip
+_BEVILLING_LAAST = _laaste_felter(
+    "bevillinger.csv", "imp_bevillinger", BEVILLING, "m.bevillingsnummer = s.bevillingsnummer",
+    "bevillingsnummer", "bevilling", _laast("ydelseskode"), _laast("periode_fra", dato=True),
+)  # fmt: skip
+_KONTO_LAAST = _laaste_felter(
+    "debitorkonti.csv", "imp_debitorkonti", KONTO, "m.kontonummer = s.kontonummer",
+    "kontonummer", "debitorkonto", _laast("kilde"),
+)  # fmt: skip
+# The linking (or a person) may since have set the reference; only the import's own is compared.
+_FORDRING_LAAST = _laaste_felter(
+    "fordringer.csv", "imp_fordringer", FORDRING, "m.fordringsid = s.fordringsid",
+    "fordringsid", "fordring",
+    Laast(
+        "kmd_aktiv_reference",
+        f"CASE WHEN m.reference_kilde = '{Tilknytning.IMPORT.value}' "
+        "THEN m.kmd_aktiv_reference ELSE s.kmd_aktiv_reference END",
+        "s.kmd_aktiv_reference",
+    ),
+    _laast("ydelseskode"),
+    _laast("tekst"),
+    _laast("periode_fra", dato=True),
+    _laast("periode_til", dato=True),
+    _laast("forfaldsdato", dato=True),
+)  # fmt: skip
+_DAEKNING_LAAST = _laaste_felter(
+    "daekninger.csv", "imp_daekninger", POSTERING,
+    f"m.ekstern_id = s.daekningsid AND NOT (m.ekstern_id = '') "
+    f"LEFT JOIN {INDBETALING} i ON i.id = m.indbetaling_id",
+    "daekningsid", "dækning",
+    _laast("valoerdato", dato=True),
+    Laast("indbetalingsid", "COALESCE(i.indbetalingsid, '')", "s.indbetalingsid"),
+)  # fmt: skip
+
 KONTROLLER: tuple[Kontrol, ...] = (
     _dubletter("sager.csv", "imp_sager", "sagsnummer"),
     _anden_borger("sager.csv", "imp_sager", SAG, "sagsnummer", "sag"),
+    _SAG_LAAST,
     _dubletter("bevillinger.csv", "imp_bevillinger", "bevillingsnummer"),
     _anden_borger("bevillinger.csv", "imp_bevillinger", BEVILLING, "bevillingsnummer", "bevilling"),
+    _BEVILLING_LAAST,
     _bevilling_periode(),
     _bevilling_sag(),
     _dubletter("debitorkonti.csv", "imp_debitorkonti", "kontonummer"),
     _anden_borger("debitorkonti.csv", "imp_debitorkonti", KONTO, "kontonummer", "debitorkonto"),
+    _KONTO_LAAST,
     _dubletter("fordringer.csv", "imp_fordringer", "fordringsid"),
     _fordring_konto(),
     _fordring_findes(),
+    _FORDRING_LAAST,
     _dubletter("daekninger.csv", "imp_daekninger", "daekningsid"),
     _daekning_fordring(),
     _daekning_bogfoert(),
+    _DAEKNING_LAAST,
     _overdaekning(),
 )
 
@@ -287,6 +387,8 @@ def kontroller(cursor: CursorWrapper) -> list[tuple[str, int, str]]:
         start = time.perf_counter()
         cursor.execute(kontrol.sql)
         for linje, *fakta in cursor.fetchall():
-            fejl.add((kontrol.fil, int(linje), kontrol.besked(fakta)))
+            besked = kontrol.besked(fakta)
+            for aarsag in [besked] if isinstance(besked, str) else besked:
+                fejl.add((kontrol.fil, int(linje), aarsag))
         logger.debug("%.2f s: kontrol %s", time.perf_counter() - start, kontrol.sql.split()[:4])
     return sorted(fejl)

@@ -141,6 +141,14 @@ def _parse_citeret(linjer: list[str]) -> list[str] | str | None:
 # --- Field parsers ------------------------------------------------------------------------------
 
 JA_NEJ = {"J": "1", "N": "0", "j": "1", "n": "0", "": "0"}
+# The contract's bounds (README "Importing a KMD Aktiv extract"): every date of the extract lies
+# in these years, and every amount fits a ``MoneyField``.
+FOERSTE_AAR, SIDSTE_AAR = 1990, 2100
+MAKS_KRONER = 10**12
+# An identifier never starts with a sign; a field starting with one of these (or "0") takes the
+# slow path through ``noegle``, which tells which.
+FORTEGN = "-+\u2212"
+IKKE_FOERST_I_ID = FORTEGN + "0"
 
 
 class Felter:
@@ -178,6 +186,11 @@ class Felter:
             value = dt.date(int(aar), int(maaned), int(dag)).isoformat()
         except ValueError:
             raise RaekkeFejl(f"{felt}: ugyldig dato '{raw}' (brug dd-mm-åååå)") from None
+        if not FOERSTE_AAR <= int(aar) <= SIDSTE_AAR:
+            raise RaekkeFejl(
+                f"{felt}: datoen {raw} ligger uden for det tilladte interval "
+                f"01-01-{FOERSTE_AAR} til 31-12-{SIDSTE_AAR}"
+            )
         self._gem(self.dato, tekst, value)
         return value
 
@@ -187,6 +200,8 @@ class Felter:
             beloeb = parse_beloeb(tekst)
         except ApplicationError as exc:
             raise RaekkeFejl(f"{felt}: {exc.message}") from None
+        if abs(beloeb) >= MAKS_KRONER:
+            raise RaekkeFejl(f"{felt}: beløbet {tekst.strip()} er for stort")
         value = str(int(beloeb * 100))
         self._gem(self.oere, tekst, value)
         return value
@@ -237,13 +252,24 @@ def _cpr_dato(ddmmyy: str) -> bool:
 
 
 def noegle(tekst: str, felt: str, *, maks: int = 40) -> str:
-    """A required identifier (trimmed, at most ``maks`` characters)."""
+    """A required identifier (trimmed, at most ``maks`` characters, positive: no sign and not
+    all zeros)."""
     raw = tekst.strip()
     if not raw:
         raise RaekkeFejl(f"{felt} mangler")
     if len(raw) > maks:
         raise RaekkeFejl(f"{felt} er længere end {maks} tegn")
+    if raw[0] in FORTEGN or not raw.strip("0"):
+        raise RaekkeFejl(
+            f"{felt}: '{raw}' er ikke et gyldigt id (et id skal være positivt: uden fortegn og "
+            "ikke 0)"
+        )
     return raw
+
+
+def valgfri_noegle(tekst: str, felt: str) -> str:
+    """An identifier that may be empty; when given, ``noegle``'s rules hold."""
+    return noegle(tekst, felt) if tekst.strip() else ""
 
 
 def valg(tekst: str, felt: str, tilladte: dict[str, str]) -> str:

@@ -29,14 +29,22 @@ from ..choices import (
     Renteregime,
     Tilknytning,
 )
-from ..models import Fordring, Indbetaling, Parkering
+from ..models import Fordring, Parkering
 from ..renteregime import renteregime_stempl
-from .kontrol import BEVILLING, BORGER, FORDRING, KONTO, NYE_DAEKNINGER, POSTERING, SAG
+from .kontrol import (
+    BEVILLING,
+    BORGER,
+    FORDRING,
+    INDBETALING,
+    KONTO,
+    NYE_DAEKNINGER,
+    POSTERING,
+    SAG,
+)
 from .resultat import ImportResultat
 
 logger = logging.getLogger(__name__)
 
-INDBETALING = Indbetaling._meta.db_table
 PARKERING = Parkering._meta.db_table
 
 

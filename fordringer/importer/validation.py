@@ -19,7 +19,18 @@ from ..choices import (
     Opkraevningstilstand,
     SagStatus,
 )
-from .parsing import JA_NEJ, NULL, Felter, RaekkeFejl, fri_tekst, ja_nej, noegle, valg
+from .parsing import (
+    IKKE_FOERST_I_ID,
+    JA_NEJ,
+    NULL,
+    Felter,
+    RaekkeFejl,
+    fri_tekst,
+    ja_nej,
+    noegle,
+    valg,
+    valgfri_noegle,
+)
 
 Raekke = tuple[str, ...]
 Omformer = Callable[[str, Sequence[str]], Raekke]
@@ -129,7 +140,7 @@ def _bevillinger(f: Felter) -> Omformer:
             til,
             ja_nej(pligt, "tilbagebetalingspligt"),
             ja_nej(loebende, "loebende"),
-            fri_tekst(sagsnummer, "sagsnummer", 40),
+            valgfri_noegle(sagsnummer, "sagsnummer"),
             fri_tekst(navn, "navn", 200),
         )
 
@@ -165,11 +176,14 @@ def _fordringer(f: Felter) -> Omformer:
         )
         kid = kommune.get(k) or f.kommune_ny(k)
         fid = fid.strip()
-        if not fid or len(fid) > 40:
+        if not fid or len(fid) > 40 or fid[0] in IKKE_FOERST_I_ID:
             fid = noegle(fid, "fordringsid")
         konto = konto.strip()
-        if not konto or len(konto) > 40:
+        if not konto or len(konto) > 40 or konto[0] in IKKE_FOERST_I_ID:
             konto = noegle(konto, "kontonummer")
+        ref = ref.strip()
+        if ref and ref[0] in IKKE_FOERST_I_ID:
+            ref = valgfri_noegle(ref, "kmd_aktiv_reference")
         if len(ref) > 40 or len(kode) > 20 or len(tekst) > 500:
             ref = fri_tekst(ref, "kmd_aktiv_reference", 40)
             kode = fri_tekst(kode, "ydelseskode", 20)
@@ -182,7 +196,7 @@ def _fordringer(f: Felter) -> Omformer:
             kid,
             fid,
             konto,
-            ref.strip(),
+            ref,
             kode.strip(),
             ydelse.get(kode) or f.ydelsestype_ny(kode),
             tekst.strip(),
@@ -206,10 +220,10 @@ def _daekninger(f: Felter) -> Omformer:
         k, did, fid, art, beloeb, valoer, indbetaling = felter
         kid = kommune.get(k) or f.kommune_ny(k)
         did = did.strip()
-        if not did or len(did) > 40:
+        if not did or len(did) > 40 or did[0] in IKKE_FOERST_I_ID:
             did = noegle(did, "daekningsid")
         fid = fid.strip()
-        if not fid or len(fid) > 40:
+        if not fid or len(fid) > 40 or fid[0] in IKKE_FOERST_I_ID:
             fid = noegle(fid, "fordringsid")
         art = arter.get(art) or valg(art, "art", arter)
         # Exports differ in the sign of a credit; it is always the absolute amount.
@@ -222,8 +236,8 @@ def _daekninger(f: Felter) -> Omformer:
         if valoer is NULL:
             raise RaekkeFejl("valoerdato mangler")
         indbetaling = indbetaling.strip()
-        if len(indbetaling) > 40:
-            indbetaling = fri_tekst(indbetaling, "indbetalingsid", 40)
+        if len(indbetaling) > 40 or indbetaling[:1] in tuple(IKKE_FOERST_I_ID):
+            indbetaling = valgfri_noegle(indbetaling, "indbetalingsid")
         return (linje, kid, did, fid, art, beloeb, valoer, indbetaling)
 
     return raekke
