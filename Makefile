@@ -15,13 +15,18 @@ $(BIN)/.installed: pyproject.toml
 
 venv: $(BIN)/.installed
 
+# The demo shows what a user sees: debug off (Danish error pages, no settings on a page), over
+# plain http on 127.0.0.1 (no HTTPS redirect, HSTS or secure-only cookies); static files are
+# served by WhiteNoise straight from the apps.
+DEMO_MILJOE := DJANGO_DEBUG=0 DJANGO_HTTPS=0
+
 ## Set everything up and serve the demo on http://127.0.0.1:8000 (SQLite, in-process tasks).
 demo: venv
-	$(BIN)/python manage.py migrate --no-input
-	$(BIN)/python manage.py opret_demobrugere --kommune $(KOMMUNE)
-	$(BIN)/python manage.py generer_demodata --kommune $(KOMMUNE) --konti $(KONTI) --seed 1 --hvis-tom
-	$(BIN)/python manage.py sagstilknytning --kommune $(KOMMUNE)
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(DEMO_MILJOE) $(BIN)/python manage.py migrate --no-input
+	$(DEMO_MILJOE) $(BIN)/python manage.py opret_demobrugere --kommune $(KOMMUNE)
+	$(DEMO_MILJOE) $(BIN)/python manage.py generer_demodata --kommune $(KOMMUNE) --konti $(KONTI) --seed 1 --hvis-tom
+	$(DEMO_MILJOE) $(BIN)/python manage.py sagstilknytning --kommune $(KOMMUNE)
+	$(DEMO_MILJOE) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 ## Run the whole test suite (PostgreSQL when DATABASE_URL is set, SQLite otherwise).
 test: venv

@@ -5,7 +5,8 @@ in-process, so ``make demo`` needs no other service. Production sets:
 
 * ``DATABASE_URL`` (``postgresql://…``) — PostgreSQL through psycopg 3;
 * ``REDIS_URL`` — Celery broker and result backend; tasks then run on real workers;
-* ``DJANGO_SECRET_KEY``, ``DJANGO_DEBUG=0``, ``DJANGO_ALLOWED_HOSTS`` (comma separated).
+* ``DJANGO_SECRET_KEY``, ``DJANGO_ALLOWED_HOSTS`` (comma separated); HTTPS then follows
+  (``DJANGO_HTTPS=0`` turns it off). Debug is off unless ``DJANGO_DEBUG=1``.
 """
 
 from __future__ import annotations
@@ -34,8 +35,12 @@ def _list(name: str, default: str) -> list[str]:
 
 
 _SECRET_FROM_ENV = os.environ.get("DJANGO_SECRET_KEY", "")
-# Without a secret from the environment we are the embedded demo: debug on, a fixed dev key.
-DEBUG = _flag("DJANGO_DEBUG", default=not _SECRET_FROM_ENV)
+# Debug (technical error pages) only when asked for: the demo, too, shows the Danish pages.
+# Without a secret from the environment we are the embedded setup: a fixed dev key, plain http.
+DEBUG = _flag("DJANGO_DEBUG", default=False)
+# Served over HTTPS: secure cookies, HSTS and the redirect to https. Production (a secret from
+# the environment) by default; the embedded demo on http://127.0.0.1 is not.
+HTTPS = _flag("DJANGO_HTTPS", default=bool(_SECRET_FROM_ENV))
 SECRET_KEY = _SECRET_FROM_ENV or "ky-debitor-udvikling-ikke-til-produktion-" + "x" * 24
 ALLOWED_HOSTS = _list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = _list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
@@ -223,6 +228,9 @@ STORAGES = {
         )
     },
 }
+# The embedded setup serves static files straight from the apps (no collectstatic needed for
+# the demo); production serves the collected, compressed copies in STATIC_ROOT.
+WHITENOISE_USE_FINDERS = DEBUG or not _SECRET_FROM_ENV
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", VAR_DIR / "media"))
 
 # --- Sessions and security ------------------------------------------------------------------
@@ -240,7 +248,7 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
-if not DEBUG:
+if HTTPS:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = _flag("DJANGO_SECURE_SSL_REDIRECT", default=True)
@@ -325,6 +333,10 @@ SPECTACULAR_SETTINGS = {
         "KontoStatusEnum": "fordringer.choices.KontoStatus",
     },
 }
+
+# A technical error page (debug on) or error report hides connection strings and any password
+# written into a URL, not only the names Django hides (ky_debitor/fejlrapport.py).
+DEFAULT_EXCEPTION_REPORTER_FILTER = "ky_debitor.fejlrapport.Fejlrapportfilter"
 
 # Every log record passes the one console handler, whose filter masks CPR numbers; Django's
 # own loggers are pointed at it too, and the Celery worker keeps this configuration.
