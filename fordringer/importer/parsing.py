@@ -142,9 +142,8 @@ def _parse_citeret(linjer: list[str]) -> list[str] | str | None:
 
 JA_NEJ = {"J": "1", "N": "0", "j": "1", "n": "0", "": "0"}
 # The contract's bounds (README "Importing a KMD Aktiv extract"): every date of the extract lies
-# in these years, and every amount fits a ``MoneyField``.
+# in these years.
 FOERSTE_AAR, SIDSTE_AAR = 1990, 2100
-MAKS_KRONER = 10**12
 # An identifier never starts with a sign; a field starting with one of these (or "0") takes the
 # slow path through ``noegle``, which tells which.
 FORTEGN = "-+\u2212"
@@ -200,8 +199,6 @@ class Felter:
             beloeb = parse_beloeb(tekst)
         except ApplicationError as exc:
             raise RaekkeFejl(f"{felt}: {exc.message}") from None
-        if abs(beloeb) >= MAKS_KRONER:
-            raise RaekkeFejl(f"{felt}: beløbet {tekst.strip()} er for stort")
         value = str(int(beloeb * 100))
         self._gem(self.oere, tekst, value)
         return value
