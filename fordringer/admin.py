@@ -47,18 +47,31 @@ from .models import (
 
 KOMMUNE_FILTER = ("kommune", admin.RelatedOnlyFieldListFilter)
 
-# --- Reference tables: the same for every kommune, editable ---------------------------------
+# --- National reference tables: the same for every kommune, added to, never edited ----------
+
+
+class NationalTabelAdmin(KommuneAdmin):
+    """A national table (``roles.NATIONALE_TABELLER``): only the national administrator's group
+    may add a row; a row is never changed or deleted, by anyone (read-only change form; the
+    model and a database trigger refuse it too). A change is a new row with its valid-from
+    date, audited without a kommune so every kommune's audit trail shows it."""
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(Ydelsestype)
-class YdelsestypeAdmin(KommuneAdmin):
+class YdelsestypeAdmin(NationalTabelAdmin):
     list_display = ["kode", "navn", "forsoergelsesydelse"]
     list_filter = ["forsoergelsesydelse"]
     search_fields = ["kode", "navn"]
 
 
 @admin.register(Ydelseskode)
-class YdelseskodeAdmin(KommuneAdmin):
+class YdelseskodeAdmin(NationalTabelAdmin):
     list_display = ["kode", "ydelsestype", "beskrivelse"]
     list_filter = ["ydelsestype"]
     list_select_related = ["ydelsestype"]
@@ -66,9 +79,9 @@ class YdelseskodeAdmin(KommuneAdmin):
 
 
 @admin.register(LL8ODaekning)
-class LL8ODaekningAdmin(KommuneAdmin):
-    list_display = ["ydelsestype", "fra_indkomstaar", "til_indkomstaar", "kilde"]
-    list_filter = ["ydelsestype", "fra_indkomstaar"]
+class LL8ODaekningAdmin(NationalTabelAdmin):
+    list_display = ["ydelsestype", "fra_indkomstaar", "til_indkomstaar", "omfattet", "kilde"]
+    list_filter = ["ydelsestype", "fra_indkomstaar", "omfattet"]
     list_select_related = ["ydelsestype"]
     search_fields = ["ydelsestype__navn", "kilde"]
 
@@ -296,33 +309,48 @@ class DemoForventningAdmin(SkrivebeskyttetAdmin):
     search_fields = ["konto__kontonummer", "scenarie"]
 
 
-# --- Ompostering: reasons and rates are editable; the rest is written by the services ------
+# --- Ompostering: national reasons and rates; the rest is written by the services ----------
 
 
 @admin.register(OmposteringAarsag)
 class OmposteringAarsagAdmin(KommuneAdmin):
+    """National reason texts: the national administrator adds a reason and may retire it
+    (``aktiv``) or reorder it; its text is never reworded and it is never deleted."""
+
     list_display = ["tekst", "aktiv", "raekkefoelge"]
     list_editable = ["aktiv", "raekkefoelge"]
     search_fields = ["tekst"]
+    laast_ved_rettelse = ("tekst",)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(Rentesats)
-class RentesatsAdmin(KommuneAdmin):
+class RentesatsAdmin(NationalTabelAdmin):
     list_display = ["renteregime", "gyldig_fra", "basisrente", "tillaeg", "kilde"]
     list_filter = ["renteregime"]
 
 
 @admin.register(Renteregimeregel)
-class RenteregimeregelAdmin(KommuneAdmin):
+class RenteregimeregelAdmin(NationalTabelAdmin):
     list_display = ["ydelsestype", "renteregime", "gyldig_fra", "kilde"]
     list_filter = ["renteregime", "ydelsestype"]
 
 
 @admin.register(Ompostering)
 class OmposteringAdmin(SkrivebeskyttetAdmin):
-    list_display = ["pk", "fra_borger", "til_borger", "beloeb", "aarsag", "oprettet_af", "oprettet"]
+    list_display = [
+        "pk",
+        "fra_borger",
+        "til_borger",
+        "beloeb",
+        "aarsag_tekst",
+        "oprettet_af",
+        "oprettet",
+    ]
     list_filter = [KOMMUNE_FILTER, "automatisk"]
-    list_select_related = ["fra_borger", "til_borger", "aarsag", "oprettet_af"]
+    list_select_related = ["fra_borger", "til_borger", "oprettet_af"]
 
 
 @admin.register(Udbetaling)

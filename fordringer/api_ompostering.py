@@ -121,7 +121,7 @@ class OmposteringInd(serializers.Serializer):
 
 
 class OmposteringUd(serializers.ModelSerializer[Ompostering]):
-    aarsag = serializers.CharField(source="aarsag.tekst")
+    aarsag = serializers.CharField(source="aarsag_tekst")
     udbetalinger: serializers.PrimaryKeyRelatedField[Udbetaling] = (
         serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     )

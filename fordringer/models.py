@@ -14,7 +14,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower, Trim
 
-from ky_debitor.append_only import AppendOnlyModel, AppendOnlyQuerySetMixin
+from ky_debitor.append_only import AppendOnlyModel, AppendOnlyQuerySet, AppendOnlyQuerySetMixin
 from ky_debitor.models import Kommune
 from ky_debitor.money import MoneyField
 from ky_debitor.tenancy import TenantManager, TenantQuerySet
@@ -52,11 +52,15 @@ def kommune_uden_eget_indeks() -> models.ForeignKey:
     return models.ForeignKey(Kommune, on_delete=models.PROTECT, related_name="+", db_index=False)
 
 
-# --- Reference data (shared by all kommuner, editable in the admin) ---------------------------
+# --- National reference data (the same for every kommune) ----------------------------------
+#
+# Kept by the national administrator alone (``ky_debitor.roles.NATIONALE_TABELLER``) and
+# append-only like the ledger: a change is a new row, never an edit; a database trigger
+# (migration 0012) refuses UPDATE and DELETE.
 
 
-class Ydelsestype(models.Model):
-    """A KY benefit type (kontanthjælp, uddannelseshjælp, …)."""
+class Ydelsestype(AppendOnlyModel):
+    """A KY benefit type (kontanthjælp, uddannelseshjælp, …). National and append-only."""
 
     kode = models.CharField(max_length=40, unique=True)
     navn = models.CharField(max_length=120)
@@ -65,6 +69,8 @@ class Ydelsestype(models.Model):
         default=True,
         help_text="Enkeltydelser (aktivloven §§ 81-85) og særlig støtte (§ 34) er det ikke.",
     )
+
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         ordering = ["navn"]
@@ -75,12 +81,15 @@ class Ydelsestype(models.Model):
         return self.navn
 
 
-class Ydelseskode(models.Model):
-    """KMD Aktiv benefit code → ydelsestype (DESIGN §6). Unknown codes map to nothing."""
+class Ydelseskode(AppendOnlyModel):
+    """KMD Aktiv benefit code → ydelsestype (DESIGN §6). Unknown codes map to nothing.
+    National and append-only: a new code is a new row; a mapping is never edited."""
 
     kode = models.CharField(max_length=20, unique=True)
     ydelsestype = models.ForeignKey(Ydelsestype, on_delete=models.PROTECT, related_name="koder")
     beskrivelse = models.CharField(max_length=200, blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         ordering = ["kode"]
@@ -91,11 +100,13 @@ class Ydelseskode(models.Model):
         return f"{self.kode} → {self.ydelsestype}"
 
 
-class LL8ODaekning(models.Model):
-    """Ligningslovens § 8 O covers this ydelsestype from ``fra_indkomstaar`` (DESIGN §7).
+class LL8ODaekning(AppendOnlyModel):
+    """Whether Ligningslovens § 8 O covers this ydelsestype from ``fra_indkomstaar`` (DESIGN §7).
 
-    One row per ydelsestype and period of validity, with the legal source, so a change in the
-    law is a new row, not a code change.
+    National and append-only: the row of a ydelsestype with the latest ``fra_indkomstaar`` on
+    or before an income year decides that year (``selectors.LL8OTabel``). A change in the law
+    is a new row with its legal source, never an edit; coverage ends with a row that is not
+    ``omfattet``.
     """
 
     ydelsestype = models.ForeignKey(Ydelsestype, on_delete=models.PROTECT, related_name="ll8o")
@@ -103,7 +114,13 @@ class LL8ODaekning(models.Model):
     til_indkomstaar = models.PositiveSmallIntegerField(
         "til og med indkomstår", null=True, blank=True
     )
+    omfattet = models.BooleanField(
+        default=True,
+        help_text="Uden markering ophører § 8 O-dækningen fra indkomståret.",
+    )
     kilde = models.CharField(max_length=200)
+
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         ordering = ["ydelsestype__navn", "fra_indkomstaar"]
@@ -114,10 +131,15 @@ class LL8ODaekning(models.Model):
                 condition=Q(til_indkomstaar__isnull=True)
                 | Q(til_indkomstaar__gte=F("fra_indkomstaar")),
                 name="ll8o_periode_gyldig",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["ydelsestype", "fra_indkomstaar"], name="ll8o_en_pr_aar"
+            ),
         ]
 
     def __str__(self) -> str:
+        if not self.omfattet:
+            return f"{self.ydelsestype}: ikke omfattet fra {self.fra_indkomstaar}"
         til = self.til_indkomstaar or "…"
         return f"{self.ydelsestype}: {self.fra_indkomstaar}-{til}"
 

@@ -8,6 +8,7 @@ stays untouched (append-only, DESIGN §4.2).
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any, NoReturn
 
 from django.conf import settings
 from django.db import models
@@ -15,7 +16,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Round
 from django.db.models.lookups import Exact
 
-from ky_debitor.append_only import AppendOnlyModel
+from ky_debitor.append_only import AppendOnlyError, AppendOnlyModel, AppendOnlyQuerySet
 from ky_debitor.money import MoneyField
 
 from .choices import (
@@ -30,9 +31,12 @@ from .choices import (
 from .models import Borger, Indbetaling, Postering, TenantModel
 
 
-class Rentesats(models.Model):
+class Rentesats(AppendOnlyModel):
     """A monthly interest rate of a regime, valid from ``gyldig_fra`` until the next row
-    (DESIGN §7): the rate is ``basisrente + tillaeg`` percent per month."""
+    (DESIGN §7): the rate is ``basisrente + tillaeg`` percent per month.
+
+    National and append-only (``models.py``): a new rate is a new row from its date, so
+    interest booked under an older rate stays reproducible."""
 
     renteregime = models.CharField(
         max_length=20,
@@ -42,6 +46,8 @@ class Rentesats(models.Model):
     basisrente = models.DecimalField("basisrente (pct.)", max_digits=6, decimal_places=3)
     tillaeg = models.DecimalField("tillæg (procentpoint)", max_digits=6, decimal_places=3)
     kilde = models.CharField(max_length=250)
+
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         ordering = ["renteregime", "gyldig_fra"]
@@ -64,7 +70,7 @@ class Rentesats(models.Model):
         return Decimal(self.basisrente) + Decimal(self.tillaeg)
 
 
-class Renteregimeregel(models.Model):
+class Renteregimeregel(AppendOnlyModel):
     """Which interest regime claims of a ydelsestype carry, from a date (DESIGN §7).
 
     The regime is data per claim type, not a constant in code: a claim gets the regime of the
@@ -82,6 +88,8 @@ class Renteregimeregel(models.Model):
     gyldig_fra = models.DateField("gyldig fra")
     kilde = models.CharField(max_length=250, help_text="Lov, bekendtgørelse eller afgørelse.")
 
+    objects = AppendOnlyQuerySet.as_manager()
+
     class Meta:
         ordering = ["ydelsestype__navn", "gyldig_fra"]
         verbose_name = "renteregime for ydelsestype"
@@ -98,12 +106,40 @@ class Renteregimeregel(models.Model):
         )
 
 
+AARSAG_TEKST_FAST = (
+    "En omposteringsårsags tekst kan ikke ændres, og årsagen kan ikke slettes; "
+    "opret en ny årsag og marker den gamle som ikke aktiv."
+)
+
+
+def _aarsag_tekst_fast() -> NoReturn:
+    raise AppendOnlyError(AARSAG_TEKST_FAST)
+
+
+class OmposteringAarsagQuerySet(models.QuerySet["OmposteringAarsag"]):
+    def update(self, **kwargs: Any) -> int:
+        if "tekst" in kwargs:
+            _aarsag_tekst_fast()
+        return super().update(**kwargs)
+
+    def delete(self) -> NoReturn:  # type: ignore[override]
+        _aarsag_tekst_fast()
+
+
 class OmposteringAarsag(models.Model):
-    """A predefined reason for an ompostering (seed 004 trin 5: 5-10 texts)."""
+    """A predefined reason for an ompostering (seed 004 trin 5: 5-10 texts). National.
+
+    The text is written once: it can be retired (``aktiv`` off: no longer offered for a new
+    ompostering) but never reworded or deleted; a new wording is a new reason. The model and,
+    on PostgreSQL, a trigger (migration 0012) refuse both. A booked ompostering keeps its own
+    copy of the text (``Ompostering.aarsag_tekst``).
+    """
 
     tekst = models.CharField(max_length=200, unique=True)
     aktiv = models.BooleanField(default=True)
     raekkefoelge = models.PositiveSmallIntegerField("rækkefølge", default=0)
+
+    objects = OmposteringAarsagQuerySet.as_manager()
 
     class Meta:
         ordering = ["raekkefoelge", "tekst"]
@@ -112,6 +148,16 @@ class OmposteringAarsag(models.Model):
 
     def __str__(self) -> str:
         return self.tekst
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            foer = type(self).objects.filter(pk=self.pk).values_list("tekst", flat=True).first()
+            if foer is not None and foer != self.tekst:
+                _aarsag_tekst_fast()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:  # type: ignore[override]
+        _aarsag_tekst_fast()
 
 
 class AlternativModtager(TenantModel):
@@ -146,6 +192,8 @@ class Ompostering(TenantModel):
     venter = MoneyField()
     valoerdato = models.DateField("oprindelig indbetalingsdato")
     aarsag = models.ForeignKey(OmposteringAarsag, on_delete=models.PROTECT, related_name="+")
+    # The reason's text as it was when the ompostering was booked, shown wherever it is shown.
+    aarsag_tekst = models.CharField("årsag", max_length=200)
     note = models.CharField(max_length=255, blank=True)
     automatisk = models.BooleanField("lad system ompostere", default=False)
     oprettet = models.DateTimeField(auto_now_add=True)

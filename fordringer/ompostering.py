@@ -447,6 +447,7 @@ def ompostering_opret(
         venter=total,
         valoerdato=daekninger[0].valoerdato,
         aarsag=aarsag,
+        aarsag_tekst=aarsag.tekst,
         note=note,
         automatisk=automatisk,
         oprettet_af=user,

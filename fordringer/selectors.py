@@ -48,15 +48,18 @@ class LL8OTabel:
 
     def __init__(self) -> None:
         self.rows = list(
-            LL8ODaekning.objects.values_list("ydelsestype_id", "fra_indkomstaar", "til_indkomstaar")
+            LL8ODaekning.objects.order_by("-fra_indkomstaar").values_list(
+                "ydelsestype_id", "fra_indkomstaar", "til_indkomstaar", "omfattet"
+            )
         )
 
     def omfatter(self, ydelsestype_id: int, indkomstaar: int) -> bool:
-        """Does § 8 O cover a repayment of this ydelsestype in this income year?"""
-        return any(
-            yt == ydelsestype_id and fra <= indkomstaar and (til is None or indkomstaar <= til)
-            for yt, fra, til in self.rows
-        )
+        """Does § 8 O cover a repayment of this ydelsestype in this income year? The type's
+        row with the latest ``fra_indkomstaar`` up to the year decides (rows are append-only)."""
+        for yt, fra, til, omfattet in self.rows:
+            if yt == ydelsestype_id and fra <= indkomstaar:
+                return omfattet and (til is None or indkomstaar <= til)
+        return False
 
 
 def borger_soeg(*, user: Any, q: str, limit: int = 50) -> QuerySet[Borger]:

@@ -26,7 +26,9 @@ from django.http import HttpRequest, HttpResponse
 
 from .roles import GRUPPE_RETTIGHEDER, Rolle, has_role, rettighed_matcher
 
-ALLE = frozenset(Rolle)
+# Every role of a kommune. The national administrator (``Rolle.NATIONAL``) has no kommune and
+# no citizen: the start page and the admin (the national tables, the national audit trail).
+ALLE = frozenset(Rolle) - {Rolle.NATIONAL}
 INGEN: frozenset[Rolle] = frozenset()  # platform operators (superusers) only
 # No login needed: logging on and off. Every other URL needs a person or a token with a role.
 OFFENTLIGE = frozenset({"login", "logout", "admin:login", "admin:logout"})
@@ -47,7 +49,7 @@ TILDELING = frozenset({DR})
 
 ADGANG: dict[str, frozenset[Rolle]] = {
     # Screens: fordringer
-    "start": ALLE,
+    "start": ALLE | {Rolle.NATIONAL},
     "borger_soeg": ALLE,
     "borger": ALLE,
     "debitorkonto": ALLE,
@@ -137,7 +139,7 @@ ADGANG: dict[str, frozenset[Rolle]] = {
 
 # Admin screens that are no model's own: the front page, the app lists, password change,
 # look-ups. What they show is limited by the person's model permissions.
-ADMIN_OEVRIGE = ALLE
+ADMIN_OEVRIGE = frozenset(Rolle)
 
 # The model permission each admin handling needs; any listed permission is enough.
 ADMIN_HANDLINGER: dict[str, tuple[str, ...]] = {

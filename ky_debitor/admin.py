@@ -27,7 +27,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 
 from .api_noegler import api_noegle_opret, api_noegle_tilbagekald, api_noegle_valider
-from .audit import audit_log
+from .audit import audit_log, nationale_haendelser
 from .errors import ApplicationError
 from .login_spaerring import bruger_login_spaerring_ophaev, spaerringer
 from .models import ApiNoegle, AuditEvent, Bruger, Kommune, Opslag
@@ -343,6 +343,14 @@ class AuditEventAdmin(SkrivebeskyttetAdmin):
     search_fields = ["aktoer", "handling", "=objekt_id", "beskrivelse"]
     list_select_related = ["bruger", "kommune"]
     date_hierarchy = "tidspunkt"
+
+    def get_queryset(self, request: HttpRequest) -> models.QuerySet[Any]:
+        """The own kommune's events and the national changes every kommune shares."""
+        egne = super().get_queryset(request)
+        if not getattr(request.user, "is_authenticated", False):
+            return egne
+        alle = admin.ModelAdmin.get_queryset(self, request)
+        return egne | alle.filter(nationale_haendelser())
 
 
 @admin.register(Opslag)

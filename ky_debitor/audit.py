@@ -8,6 +8,7 @@ from django.db import models
 
 from .bulk import rows_copy
 from .models import AuditEvent, Opslag
+from .roles import NATIONALE_TABELLER
 
 
 def _aktoer(user: Any, system: str) -> tuple[Any, str]:
@@ -95,6 +96,12 @@ def opslag_log(*, user: Any, kommune_id: int | None, objekt: models.Model, forma
         objekt_id=str(objekt.pk),
         formaal=formaal[:200],
     )
+
+
+def nationale_haendelser() -> models.Q:
+    """The audit events of national changes: a row of a national table, written without a
+    kommune. Every kommune's audit trail shows them; every other event stays in its kommune."""
+    return models.Q(kommune__isnull=True, objekt_type__in=NATIONALE_TABELLER)
 
 
 def audit_for(objekt: models.Model) -> models.QuerySet[AuditEvent]:

@@ -1,9 +1,13 @@
-"""The four roles of KY Debitor, as Django groups created by a migration.
+"""The roles of KY Debitor, as Django groups (synced after every migrate).
 
 * Sagsbehandler — works the "Opret fordringssag" tasks, assesses and merges konti.
 * Bogholder — reallocates dækninger and approves payouts.
 * Projektleder — follows the packages and downloads reports.
 * Drift — operations: starts linking runs, watches integrations.
+* Landsadministrator (national administrator) — keeps the reference tables every kommune
+  uses (``NATIONALE_TABELLER``). A person without a kommune (the national operator): they see
+  no kommune's citizens, only the national tables and the national audit trail. A kommune's
+  own roles may view these tables but never change them.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ class Rolle(StrEnum):
     BOGHOLDER = "Bogholder"
     PROJEKTLEDER = "Projektleder"
     DRIFT = "Drift"
+    NATIONAL = "Landsadministrator"  # at most 20 characters: ApiNoegle.rolle
 
 
 def has_role(user: Any, *roller: Rolle) -> bool:
@@ -29,6 +34,28 @@ def has_role(user: Any, *roller: Rolle) -> bool:
         names = set(user.groups.values_list("name", flat=True))
         user._ky_roller = names
     return any(r.value in names for r in roller)
+
+
+# The reference tables that are the same for every kommune ("app_label.model"). Rates and lists
+# are append-only (a change is a new row with its valid-from date); a reason text is never
+# rewritten, only retired. Their changes are audited without a kommune, and every kommune's
+# audit trail shows them (``audit.nationale_haendelser``).
+NATIONALE_TABELLER: tuple[str, ...] = (
+    "fordringer.ydelsestype",
+    "fordringer.ydelseskode",
+    "fordringer.ll8odaekning",
+    "fordringer.rentesats",
+    "fordringer.renteregimeregel",
+    "fordringer.omposteringaarsag",
+)
+
+
+def _nationale(*handlinger: str) -> tuple[str, ...]:
+    return tuple(
+        f"{app}.{handling}_{model}"
+        for app, model in (t.split(".") for t in NATIONALE_TABELLER)
+        for handling in handlinger
+    )
 
 
 # Model permissions each role's group holds, as "app_label.codename" with "*" for any model.
@@ -44,15 +71,6 @@ GRUPPE_RETTIGHEDER: dict[Rolle, tuple[str, ...]] = {
         "opgavepakker.view_*",
         "sagstilknytning.add_sagstilknytningskoersel",
         "sagstilknytning.change_sagstilknytningskoersel",
-        "fordringer.change_ydelsestype",
-        "fordringer.add_ydelseskode",
-        "fordringer.change_ydelseskode",
-        "fordringer.add_ll8odaekning",
-        "fordringer.change_ll8odaekning",
-        "fordringer.add_rentesats",
-        "fordringer.change_rentesats",
-        "fordringer.add_omposteringaarsag",
-        "fordringer.change_omposteringaarsag",
         "fordringer.add_debitorsystemopsaetning",
         "fordringer.change_debitorsystemopsaetning",
     ),
@@ -62,10 +80,13 @@ GRUPPE_RETTIGHEDER: dict[Rolle, tuple[str, ...]] = {
         "opgavepakker.view_*",
     ),
     Rolle.SAGSBEHANDLER: ("opgavepakker.view_*",),
-    Rolle.BOGHOLDER: (
-        "fordringer.view_*",
-        "fordringer.add_omposteringaarsag",
+    Rolle.BOGHOLDER: ("fordringer.view_*",),
+    # Adds rows to the national tables (never edits them) and retires reason texts; reads the
+    # audit trail, where a person without a kommune sees the national changes only.
+    Rolle.NATIONAL: (
+        *_nationale("view", "add"),
         "fordringer.change_omposteringaarsag",
+        "ky_debitor.view_auditevent",
     ),
 }
 

@@ -114,6 +114,10 @@ def test_the_table_says_what_the_issue_requires(db):
         Rolle.PROJEKTLEDER,
         Rolle.BOGHOLDER,
     }
+    # The national tables: only the national administrator adds; nobody edits a rate.
+    for model in ("ydelsestype", "ydelseskode", "ll8odaekning", "rentesats", "omposteringaarsag"):
+        assert roller_for(f"admin:fordringer_{model}_add") == {Rolle.NATIONAL}, model
+    assert Rolle.NATIONAL not in roller_for("borger")  # type: ignore[operator]
 
 
 @pytest.mark.parametrize("rolle", list(Rolle), ids=lambda r: r.value)
@@ -138,15 +142,22 @@ def test_each_role_gets_exactly_what_the_table_says_and_nothing_of_another_kommu
                 assert status == 403, f"{rolle} fik {status} på {concrete[0]} ({name})"
                 assert _post(client, concrete[0]).status_code == 403, name
 
-    # The control: what the role may see of its own kommune, it sees.
+    # The control: what the role may see of its own kommune, it sees; the national
+    # administrator sees no kommune's citizens, even with a kommune on the person.
     konto, borger = koebenhavns_data["konto"], koebenhavns_data["borger"]
     for url in (
         reverse("debitorkonto", args=[konto.pk]),
         reverse("api:debitorkonto", args=[konto.pk]),
         reverse("api:borger", args=[borger.pk]),
     ):
-        assert _viser_koebenhavn(egen.get(url).content), url
-    assert _viser_koebenhavn(egen_system.get(reverse("api:borger", args=[borger.pk])).content)
+        svar = egen.get(url)
+        if rolle is Rolle.NATIONAL:
+            assert svar.status_code == 403 and not _viser_koebenhavn(svar.content), url
+        else:
+            assert _viser_koebenhavn(svar.content), url
+    if rolle is not Rolle.NATIONAL:
+        svar = egen_system.get(reverse("api:borger", args=[borger.pk]))
+        assert _viser_koebenhavn(svar.content)
 
     # Another kommune: every allowed URL with every København id shows and changes nothing.
     foer = _fingerprint(koebenhavn)
