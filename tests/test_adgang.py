@@ -62,12 +62,10 @@ def _person(rolle: Rolle, kode: int) -> Client:
 def _system(rolle: Rolle, indehaver: Bruger, opretter: object) -> APIClient:
     """A token with ``rolle`` acting as ``indehaver`` (who holds that role), made by a
     platform operator."""
+    kommune = indehaver.kommune
+    assert kommune is not None
     _, token = api_noegle_opret(
-        user=opretter,
-        kommune=indehaver.kommune,
-        rolle=rolle,
-        navn=f"{rolle} {indehaver.kommune}",
-        indehaver=indehaver,
+        user=opretter, kommune=kommune, rolle=rolle, navn=f"{rolle} {kommune}", indehaver=indehaver
     )
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
@@ -197,12 +195,13 @@ def operatoer(db):
 def test_granting_follows_its_row_in_the_table(rolle, db):
     """Only the TILDELING roles make API keys and give roles, and only roles they hold."""
     assert roller_for("admin:ky_debitor_apinoegle_add") == TILDELING
-    person = BrugerFactory.create(kommune=Kommune.objects.get(kode=101), roller=[rolle])
+    koebenhavn = Kommune.objects.get(kode=101)
+    person = BrugerFactory.create(kommune=koebenhavn, roller=[rolle])
     for anden in Rolle:
         maa = rolle in TILDELING and anden == rolle
         try:
             api_noegle_opret(
-                user=person, kommune=person.kommune, rolle=anden, navn=f"{rolle} giver {anden}"
+                user=person, kommune=koebenhavn, rolle=anden, navn=f"{rolle} giver {anden}"
             )
             fik_noegle = True
         except ApplicationError:
