@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from fordringer.choices import SagStatus
 from fordringer.models import Bevilling, Debitorkonto, Fordring, Sag, Ydelsestype
 from fordringer.selectors import ydelsestype_for_kode
 from fordringer.services import FordringValg, KontoValg, debitorkonti_tilknyt
@@ -314,6 +315,12 @@ def opgave_afslut(*, user: Any, opgave_id: int, valg: OpgaveValg) -> Kvittering:
         )
         if valg.sag_id and sag is None:
             raise ApplicationError("Sagen tilhører ikke borgeren.", felt="sag")
+        if sag is not None and sag.status != SagStatus.AABEN:
+            # The screen offers the borger's open sager only (``selectors.aabne_sager``).
+            raise ApplicationError(
+                f"Sagen er lukket: {sag.sagsnummer}. Vælg en åben sag eller »Opret ny sag«.",
+                felt="sag",
+            )
         if bevilling is None and ydelsestype is None:
             raise ApplicationError(
                 "Vælg en bevilling, eller vælg ydelsestype ved »Ingen bevilling«.",
@@ -324,6 +331,10 @@ def opgave_afslut(*, user: Any, opgave_id: int, valg: OpgaveValg) -> Kvittering:
             sag = bevilling.sag
 
     fordringer = list(Fordring.objects.filter(konto_id=konto.pk).order_by("pk"))
+    if set(valg.fordringer or {}) - {f.pk for f in fordringer}:
+        raise ApplicationError(
+            "En angivet fordring tilhører ikke debitorkontoen. Angiv kun kontoens fordringer."
+        )
     fordring_valg = _fordring_valg(
         fordringer=fordringer,
         bevilling=bevilling,

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
-from fordringer.choices import PosteringArt
+from fordringer.choices import PosteringArt, SagStatus
 from fordringer.ledger import postering_bogfoer
 from fordringer.models import Postering
 from fordringer.ompostering import ompostering_opret
@@ -19,7 +19,7 @@ from ky_debitor.errors import ApplicationError
 from opgavepakker.models import OpgaveType
 
 from ..api.conftest import api_som
-from ..factories import IndbetalingFactory
+from ..factories import IndbetalingFactory, SagFactory
 from ..fordringer.ompostering_data import BETALT, opret, tilstand
 from ..opgavepakker import conftest as opgavefixturer
 from .html import side, tekst
@@ -155,3 +155,50 @@ def test_the_locked_login_page_does_not_carry_an_off_site_next_on(client, alice)
         )
     assert svar.status_code == 429
     assert side(svar).xpath("//input[@name='next']/@value") in ([], [""])
+
+
+# --- "Opret fordringssag": the sag and the claims are the screen's -----------------------------
+
+
+def _afslut_api(user, opgave, **data):
+    return api_som(user).post(
+        f"/api/v1/opgaver/{opgave.pk}/afslut/",
+        {"sag": None, "note": "", **data},
+        format="json",
+        HTTP_IDEMPOTENCY_KEY=f"afslut-{opgave.pk}-{sorted(data)}",
+    )
+
+
+@pytest.mark.django_db
+def test_a_task_cannot_be_linked_to_a_closed_sag_the_screen_does_not_offer(opgaver, alice):
+    konto = opgaver["flere"]
+    opgave = opgavefixturer.opgave_for(konto)
+    lukket = SagFactory.create(borger=konto.borger, status=SagStatus.LUKKET)
+    skaerm = klient(alice).get(reverse("opgave", args=[opgave.pk]))
+    assert str(lukket.pk) not in side(skaerm).xpath("//input[@name='sag']/@value")
+
+    svar = _afslut_api(alice, opgave, bevilling=opgaver["b4"].pk, sag=lukket.pk)
+    assert svar.status_code == 400
+    assert "Sagen er lukket" in svar.json()["detail"]
+    konto.refresh_from_db()
+    assert konto.sag_id is None and konto.bevilling_id is None
+
+
+@pytest.mark.django_db
+def test_a_task_refuses_a_reference_for_a_claim_on_another_konto(opgaver, alice):
+    konto = opgaver["flere"]
+    opgave = opgavefixturer.opgave_for(konto)
+    fremmed = opgaver["ukendt"].fordringer.get()
+    reference = fremmed.kmd_aktiv_reference
+    svar = _afslut_api(
+        alice,
+        opgave,
+        bevilling=opgaver["b4"].pk,
+        fordringer=[{"fordring": fremmed.pk, "kmd_aktiv_reference": "B4"}],
+    )
+    assert svar.status_code == 400
+    assert "tilhører ikke debitorkontoen" in svar.json()["detail"]
+    konto.refresh_from_db()
+    assert konto.bevilling_id is None
+    fremmed.refresh_from_db()
+    assert fremmed.kmd_aktiv_reference == reference
