@@ -175,8 +175,12 @@ def _laas(*, konto_ids: set[int], daekning_ids: Sequence[int]) -> None:
 
 
 def posteringer_link(
-    ompostering: Ompostering, posteringer: Sequence[Postering], rolle: str
+    ompostering: Ompostering | None, posteringer: Sequence[Postering], rolle: str
 ) -> None:
+    """Tie entries to the ompostering that booked them; an allocation of an overpayment
+    (``ompostering`` None) has none."""
+    if ompostering is None:
+        return
     OmposteringPostering.objects.bulk_create(
         [
             OmposteringPostering(ompostering=ompostering, postering=p, rolle=rolle)
@@ -225,7 +229,7 @@ def daekning_maks(*, fordring: Fordring, dato: dt.date, idag: dt.date) -> Decima
 
 def fordeling_bogfoer(
     *,
-    ompostering: Ompostering,
+    ompostering: Ompostering | None,
     pulje: Pulje,
     fordeling: Sequence[NyDaekning],
     fordringer: dict[int, Fordring],
@@ -355,22 +359,29 @@ def _valider_udbetaling(*, user: Any, udbetaling: UdbetalingValg) -> None:
 
 def til_sagsbehandlerfordeling(
     *,
-    ompostering: Ompostering,
+    ompostering: Ompostering | None,
     borger_id: int,
     indbetaling: Indbetaling | None,
     beloeb: Decimal,
     tekst: str,
+    kommune_id: int | None = None,
+    valoerdato: dt.date | None = None,
 ) -> Sagsbehandlerfordeling:
     """Put an amount on the sagsbehandlerfordeling list, keeping the original payment date
     (seed 004: the amount bears no interest until it is finally allocated, then with that
-    date)."""
+    date). Without an ompostering (an overpayment's rest) the kommune and date are given."""
+    if ompostering is not None:
+        kommune_id = kommune_id or ompostering.kommune_id
+        valoerdato = valoerdato or ompostering.valoerdato
+    if kommune_id is None or valoerdato is None:
+        raise ValueError("kommune_id og valoerdato skal angives uden en ompostering")
     return Sagsbehandlerfordeling.objects.create(
-        kommune_id=ompostering.kommune_id,
+        kommune_id=kommune_id,
         ompostering=ompostering,
         borger_id=borger_id,
         indbetaling=indbetaling,
         beloeb=beloeb,
-        valoerdato=ompostering.valoerdato,
+        valoerdato=valoerdato,
         tekst=tekst[:255],
     )
 

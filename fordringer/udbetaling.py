@@ -168,8 +168,6 @@ def sagsbehandlerfordeling_behandl(
     )
     if not fordeling:
         raise ApplicationError("Vælg mindst én fordring at dække.")
-    if ompostering is None:
-        raise ApplicationError("Posten kan kun fordeles fra en ompostering.")
     fordelt = fordeling_bogfoer(
         ompostering=ompostering,
         pulje=Pulje([Kilde(post.indbetaling, post.valoerdato, post.beloeb)]),
@@ -185,7 +183,7 @@ def sagsbehandlerfordeling_behandl(
     post.behandling = behandling.strip()[:255]
     post.save(update_fields=["behandlet", "behandlet_af", "behandling"])
     rest = post.beloeb - fordelt
-    if fordelt:
+    if fordelt and ompostering is not None:
         ompostering.fordelt += fordelt
         ompostering.venter -= fordelt
         ompostering.save(update_fields=["fordelt", "venter"])
@@ -196,6 +194,8 @@ def sagsbehandlerfordeling_behandl(
             indbetaling=post.indbetaling,
             beloeb=rest,
             tekst=post.tekst,
+            kommune_id=post.kommune_id,
+            valoerdato=post.valoerdato,
         )
     audit_log(
         user=user,

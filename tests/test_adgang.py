@@ -154,8 +154,8 @@ def test_each_role_gets_exactly_what_the_table_says_and_nothing_of_another_kommu
         else:
             assert _viser_koebenhavn(svar.content), url
     if rolle is not Rolle.NATIONAL:
-        svar = egen_system.get(reverse("api:borger", args=[borger.pk]))
-        assert _viser_koebenhavn(svar.content)
+        system_svar = egen_system.get(reverse("api:borger", args=[borger.pk]))
+        assert _viser_koebenhavn(system_svar.content)
 
     # Another kommune: every allowed URL with every København id shows and changes nothing.
     foer = _fingerprint(koebenhavn)
@@ -165,8 +165,8 @@ def test_each_role_gets_exactly_what_the_table_says_and_nothing_of_another_kommu
         clients = [fremmed, fremmed_system] if name.startswith("api:") else [fremmed]
         for client in clients:
             for url in concrete:
-                for metode, svar in _svar(client, name, url):
-                    laek = _viser_koebenhavn(svar.content)  # type: ignore[attr-defined]
+                for metode, fremmed_svar in _svar(client, name, url):
+                    laek = _viser_koebenhavn(fremmed_svar.content)  # type: ignore[attr-defined]
                     assert not laek, f"{metode} {url} ({name}) viste {laek} til {rolle} i Odense"
     assert _fingerprint(koebenhavn) == foer, f"{rolle} i Odense ændrede Københavns data"
 

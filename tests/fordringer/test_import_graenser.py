@@ -60,7 +60,8 @@ def test_the_bounds_themselves_are_allowed(tmp_path):
     data["bevillinger.csv"][1][4:6] = ["01-01-1990", "31-12-2100"]
     data["fordringer.csv"][0][6:9] = ["01-01-1990", "31-12-2100", "31-12-2100"]
     importer(skriv_udtraek(tmp_path, data))
-    assert fordring("F1").forfaldsdato.year == 2100
+    forfaldsdato = fordring("F1").forfaldsdato
+    assert forfaldsdato is not None and forfaldsdato.year == 2100
 
 
 # (file, row index, column index, column name)

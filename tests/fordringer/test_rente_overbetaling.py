@@ -22,8 +22,10 @@ import pytest
 from fordringer.choices import PosteringArt, Renteregime
 from fordringer.ledger import postering_bogfoer
 from fordringer.models import Postering, Sagsbehandlerfordeling
+from fordringer.ompostering import NyDaekning
 from fordringer.rentebogfoering import renter_afstem
 from fordringer.selectors import restance_fra_ledger
+from fordringer.udbetaling import sagsbehandlerfordeling_behandl
 from ky_debitor.models import AuditEvent
 
 from ..factories import BorgerFactory, DebitorkontoFactory, FordringFactory, IndbetalingFactory
@@ -126,3 +128,49 @@ def test_a_dækning_that_only_paid_interest_no_longer_due_is_placed_on_the_custo
     assert [i.daekket for i in indbetalinger] == [D("600.00"), D("400.00"), D("0.00")]
     post = Sagsbehandlerfordeling.objects.get()
     assert (post.indbetaling_id, post.beloeb) == (indbetalinger[2].pk, D("50.00"))
+
+
+@pytest.mark.django_db
+def test_the_overpayment_on_the_list_settles_the_customers_next_claim(bent):
+    """The 0,01 of the first case is not stuck: a Bogholder allocates it from the
+    sagsbehandlerfordeling list to another claim of the borger, dated with the payment."""
+    borger = BorgerFactory.create(kommune=bent.kommune)
+    konto = DebitorkontoFactory.create(borger=borger, kommune=bent.kommune)
+    fordring = FordringFactory.create(
+        konto=konto,
+        kommune=bent.kommune,
+        hovedstol=D("1000.00"),
+        forfaldsdato=dt.date(2024, 12, 31),
+        renteregime=Renteregime.GEBYRLOVEN_3,
+    )
+    naeste = FordringFactory.create(
+        konto=konto, kommune=bent.kommune, hovedstol=D("200.00"), forfaldsdato=BETALT
+    )
+    renter_afstem(fordring=fordring, til_dato=IDAG, user=None, begrundelse="Rentekørsel")
+    betal(fordring, "354.66")
+    renter_afstem(fordring=fordring, til_dato=IDAG, user=None, begrundelse="Rentekørsel")
+    anden = betal(fordring, "655.35")
+    renter_afstem(fordring=fordring, til_dato=IDAG, user=None, begrundelse="Rentekørsel")
+    post = Sagsbehandlerfordeling.objects.get()
+
+    sagsbehandlerfordeling_behandl(
+        user=bent,
+        post_id=post.pk,
+        fordeling=[NyDaekning(fordring_id=naeste.pk, beloeb=D("0.01"))],
+        behandling="Overbetaling lagt på næste fordring",
+        idag=IDAG,
+    )
+
+    post.refresh_from_db()
+    naeste.refresh_from_db()
+    anden.refresh_from_db()
+    assert post.behandlet is not None and post.behandlet_af == bent
+    assert naeste.restance == D("199.99") == restance_fra_ledger(naeste)
+    daekning = Postering.objects.get(fordring=naeste, art=PosteringArt.DAEKNING)
+    assert (daekning.beloeb, daekning.valoerdato, daekning.indbetaling_id) == (
+        D("-0.01"),
+        BETALT,
+        anden.pk,
+    )
+    assert anden.daekket == D("655.35")  # the whole payment is covering claims again
+    assert not Sagsbehandlerfordeling.objects.filter(behandlet__isnull=True).exists()
