@@ -24,6 +24,7 @@ from typing import IO, Any
 
 from openpyxl import Workbook
 from openpyxl.cell import Cell, WriteOnlyCell
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
@@ -124,11 +125,25 @@ def tekstcelle(ark: WriteOnlyWorksheet, tekst: str) -> Cell:
     """An xlsx cell holding ``tekst`` as text. Text a spreadsheet would read as a formula is
     written as a text cell with Excel's quote prefix: it shows as typed and stays text when
     someone edits the cell (openpyxl alone would store ``=…`` as a formula)."""
-    celle = WriteOnlyCell(ark, value=tekst)
+    celle = WriteOnlyCell(ark, value=xlsx_tekst(tekst))
+    celle.data_type = "s"
     if er_formel(tekst):
-        celle.data_type = "s"
         celle.quotePrefix = True
     return celle
+
+
+def xlsx_tekst(tekst: str) -> str:
+    """Control characters an xlsx file cannot hold (an imported ``\x01``) become U+FFFD, so
+    one odd name cannot stop a whole report."""
+    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", tekst)
+
+
+def skal_vaere_tekstcelle(tekst: str) -> bool:
+    """Text openpyxl would otherwise store as something else: a formula, an error value
+    (``#N/A``) or a string it refuses (control characters)."""
+    return (
+        er_formel(tekst) or tekst in ERROR_CODES or ILLEGAL_CHARACTERS_RE.search(tekst) is not None
+    )
 
 
 def _kolonnebredde(k: Kolonne) -> float:
@@ -213,7 +228,7 @@ def skriv_xlsx(
         vaerdier = list(raekke)
         for i, v in enumerate(vaerdier):
             if isinstance(v, str):
-                if v[:1] in FORMELTEGN:
+                if skal_vaere_tekstcelle(v):
                     vaerdier[i] = tekstcelle(ark, v)
             elif v is not None and celler[i] is not None:
                 celle = celler[i]

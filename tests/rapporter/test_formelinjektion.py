@@ -202,3 +202,16 @@ def test_libreoffice_shows_the_text_and_calculates_nothing(formeldata, tmp_path)
     assert raekke["Tekst"] == PLUS  # not 2
     assert raekke["Ydelseskode"] == MINUS  # not 1
     assert raekke["Kontonummer"] == SNABEL
+
+
+def test_a_control_character_or_an_error_word_in_imported_text_stays_text_in_xlsx(tmp_path):
+    """A name with a control character (an odd byte in an extract) used to stop the whole
+    xlsx report; ``#N/A`` became an error cell. Both are shown as text now."""
+    kolonner = (Kolonne("navn", "Navn"), Kolonne("beloeb", "Beløb", BELOEB))
+    raekker = [("Karen\x01Jensen", Decimal("1.00")), ("#N/A", Decimal("2.00"))]
+    sti = tmp_path / "styretegn.xlsx"
+    skriv_xlsx(kolonner, raekker, sti, arktitel="T", forside=[])
+    ark = load_workbook(sti).worksheets[1]
+    assert (ark["A2"].value, ark["A2"].data_type) == ("Karen\ufffdJensen", "s")
+    assert (ark["A3"].value, ark["A3"].data_type) == ("#N/A", "s")
+    assert ark["B3"].value == 2 and ark["B3"].data_type == "n"
