@@ -41,14 +41,22 @@ def koeen_nede() -> Iterator[None]:
     foer = {"broker_url": app.conf.broker_url, "task_always_eager": app.conf.task_always_eager}
     foer_app = current_app._get_current_object()  # the ``broker`` fixture's client
     app.conf.update(broker_url=LUKKET_PORT, task_always_eager=False)
-    app.close()  # no pooled connection to the old broker survives
+    _glem_forbindelser()
     app.set_current()  # tasks are sent through the project's app, as in production
     try:
         yield
     finally:
         app.conf.update(foer)
-        app.close()
+        _glem_forbindelser()
         foer_app.set_current()
+
+
+def _glem_forbindelser() -> None:
+    """No pooled connection to the previous broker survives: ``app.close()`` drops the
+    connection pool, but the producer pool keeps the connection of the first publish made in
+    this process (by an earlier test, say) until it is dropped too."""
+    app.close()
+    app.amqp._producer_pool = None
 
 
 def _vent(betingelse, beskrivelse: str, timeout: float = 90) -> None:
