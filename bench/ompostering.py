@@ -55,8 +55,8 @@ def byg(antal: int):  # type: ignore[no-untyped-def]
         Indbetaling,
         Postering,
     )
-    from fordringer.rente import Bevaegelse, rente_beregn
-    from fordringer.rentebogfoering import rentesatser
+    from fordringer.rente.beregning import Bevaegelse, rente_beregn
+    from fordringer.rente.services import rentesatser
     from ky_debitor.models import Bruger, Kommune
     from ky_debitor.roles import Rolle
 
@@ -158,7 +158,7 @@ def main() -> None:
 
     from fordringer.choices import PosteringArt
     from fordringer.models import OmposteringAarsag, Postering
-    from fordringer.ompostering import NyDaekning, ompostering_opret
+    from fordringer.ompostering.services import NyDaekning, ompostering_opret
 
     start = time.perf_counter()
     bruger, _borger, fordringer, linjer = byg(args.fordringer)

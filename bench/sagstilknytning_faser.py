@@ -36,7 +36,7 @@ KOMMUNE = "751"
 
 def faser() -> list[tuple[Any, str, str]]:
     """(module, function, label): the phases of a chunk."""
-    import fordringer.services as fordring_services
+    import fordringer.tilknytning.services as fordring_services
     import opgavepakker.services as opgave_services
     import sagstilknytning.services as services
 

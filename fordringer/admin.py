@@ -14,12 +14,8 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 
-from ky_debitor.admin import KommuneAdmin, SkrivebeskyttetAdmin
-from ky_debitor.audit import opslag_log
-from ky_debitor.money import format_beloeb
-
-from .cpr import cpr_maskeret
-from .models import (
+from fordringer.cpr import cpr_maskeret
+from fordringer.models import (
     Bevilling,
     Borger,
     Debitorkonto,
@@ -44,6 +40,9 @@ from .models import (
     Ydelseskode,
     Ydelsestype,
 )
+from ky_debitor.admin import KommuneAdmin, SkrivebeskyttetAdmin
+from ky_debitor.audit import opslag_log
+from ky_debitor.money import format_beloeb
 
 KOMMUNE_FILTER = ("kommune", admin.RelatedOnlyFieldListFilter)
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 from celery import shared_task
 from django.db import OperationalError
 
+from fordringer.choices import BeskedStatus
+from fordringer.udbakke import services as udgaaende
 from ky_debitor import koe
-
-from . import udgaaende
-from .choices import BeskedStatus
 
 RETRY = {"autoretry_for": (OperationalError,), "retry_backoff": True, "max_retries": 5}
 

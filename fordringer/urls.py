@@ -2,7 +2,10 @@
 
 from django.urls import path
 
-from . import views, views_drift, views_ompostering, views_samling
+from fordringer.konto import views
+from fordringer.ompostering import views as views_ompostering
+from fordringer.samling import views as views_samling
+from fordringer.udbakke import views as views_drift
 
 urlpatterns = [
     path("", views.start, name="start"),

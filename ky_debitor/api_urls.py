@@ -5,9 +5,9 @@ Every name here has its row in ``adgang.ADGANG``.
 
 from django.urls import path, register_converter
 
-from fordringer import api as fordringer
-from fordringer import api_debitorsystem as debitorsystem
-from fordringer import api_ompostering as ompostering
+from fordringer.debitorsystem import api as debitorsystem
+from fordringer.konto import api as fordringer
+from fordringer.ompostering import api as ompostering
 from opgavepakker import api as opgavepakker
 from rapporter import api as rapporter
 from sagstilknytning import api as sagstilknytning

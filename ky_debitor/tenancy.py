@@ -40,3 +40,17 @@ class TenantQuerySet(models.QuerySet):
 
 class TenantManager(models.Manager.from_queryset(TenantQuerySet)):  # type: ignore[misc]
     pass
+
+
+class TenantModel(models.Model):
+    """A row of one kommune: the ``kommune`` key and the manager whose ``for_user`` scopes it.
+
+    Every app's tenant tables inherit it, so the key and the scope are declared once.
+    """
+
+    kommune = models.ForeignKey("ky_debitor.Kommune", on_delete=models.PROTECT, related_name="+")
+
+    objects = TenantManager()
+
+    class Meta:
+        abstract = True

@@ -1,4 +1,4 @@
-"""Logging on and off. The screens of the domain live in the apps (``fordringer.views``)."""
+"""Logging on and off. The screens of the domain live in the apps (``fordringer.konto.views``)."""
 
 from __future__ import annotations
 

@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from fordringer.choices import Frigivelsestype, Kilde, SamlingBeslutningType
 from fordringer.models import Debitorkonto
-from fordringer.selectors_samling import (
+from fordringer.samling.selectors import (
     er_loebende_med_tilbagebetalingspligt,
     sag_stoppet,
     seneste_beslutning,

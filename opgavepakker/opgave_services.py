@@ -18,8 +18,8 @@ from django.utils import timezone
 
 from fordringer.choices import SagStatus
 from fordringer.models import Bevilling, Debitorkonto, Fordring, Sag, Ydelsestype
-from fordringer.selectors import ydelsestype_for_kode
-from fordringer.services import FordringValg, KontoValg, debitorkonti_tilknyt
+from fordringer.tilknytning.services import FordringValg, KontoValg, debitorkonti_tilknyt
+from fordringer.ydelser.selectors import ydelsestype_for_kode
 from ky_debitor.audit import audit_log, audit_rows_create
 from ky_debitor.errors import ApplicationError, ConflictError
 from ky_debitor.models import Bruger
@@ -273,7 +273,7 @@ def _fordring_valg(
 def opgave_afslut(*, user: Any, opgave_id: int, valg: OpgaveValg) -> Kvittering:
     """Complete an "Opret fordringssag" task (seed 002, DESIGN §5).
 
-    Links the konto through ``fordringer.services.debitorkonto_tilknyt`` (manual: stamps
+    Links the konto through ``fordringer.tilknytning.services.debitorkonto_tilknyt`` (manual: stamps
     references and ydelsestyper, releases parked dækninger with their eIndkomst rows, audits),
     then closes this task and the konto's other open tasks — the waiting "Dækninger og
     afskrivninger" task among them — in the same transaction, and audits each closing.

@@ -25,7 +25,7 @@ from fordringer.models import (
     Sag,
     Ydelsestype,
 )
-from fordringer.selectors import ydelseskode_tabel
+from fordringer.ydelser.selectors import ydelseskode_tabel
 from ky_debitor.money import NUL, MoneyField
 from sagstilknytning.regler import AARSAG_TEKST, norm
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from fordringer.choices import Kilde, KontoStatus, SagStatus, Tilknytning
 from fordringer.models import Bevilling, Debitorkonto, Fordring, Parkering, Sag
-from fordringer.selectors import ydelseskode_tabel
+from fordringer.ydelser.selectors import ydelseskode_tabel
 from ky_debitor.bulk import blandt
 from ky_debitor.models import Kommune
 from opgavepakker.pakker import AARSAGER

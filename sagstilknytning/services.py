@@ -1,7 +1,8 @@
 """The linking run: start, process one chunk (the checkpoint), finish, cancel, resume.
 
 A run is split into chunks of konti by id. Each chunk is decided by the pure rules
-(``regler.vurder_konto``), applied through ``fordringer.services.debitorkonti_tilknyt`` and
+(``regler.vurder_konto``), applied through
+``fordringer.tilknytning.services.debitorkonti_tilknyt`` and
 ``opgavepakker.services.opgaver_synkroniser``, and recorded as ``KontoBeslutning`` rows — all in
 one transaction that also marks the chunk done. A worker killed half-way loses nothing: the
 chunk's transaction rolls back and the chunk runs again; a finished chunk is never run twice.
@@ -18,7 +19,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from fordringer.services import KontoValg, debitorkonti_tilknyt
+from fordringer.tilknytning.services import KontoValg, debitorkonti_tilknyt
 from ky_debitor.audit import audit_log
 from ky_debitor.bulk import foreign_keys_check, gc_pause, rows_copy
 from ky_debitor.errors import ApplicationError, ConflictError

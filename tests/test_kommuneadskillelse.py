@@ -25,9 +25,9 @@ from django.test import Client
 from django.urls import NoReverseMatch, URLResolver, get_resolver, reverse
 
 from fordringer.choices import Overfoersel, PosteringArt, Udbetalingskanal
-from fordringer.ledger import postering_bogfoer
+from fordringer.ledger.services import postering_bogfoer
 from fordringer.models import OmposteringAarsag
-from fordringer.ompostering import NyModtager, UdbetalingValg, ompostering_opret
+from fordringer.ompostering.services import NyModtager, UdbetalingValg, ompostering_opret
 from ky_debitor.audit import opslag_log
 from ky_debitor.models import Bruger, Kommune
 from ky_debitor.roles import Rolle

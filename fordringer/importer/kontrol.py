@@ -16,10 +16,9 @@ from typing import Any
 
 from django.db.backends.utils import CursorWrapper
 
+from fordringer.choices import Tilknytning
+from fordringer.models import Bevilling, Borger, Debitorkonto, Fordring, Indbetaling, Postering, Sag
 from ky_debitor.money import format_beloeb
-
-from ..choices import Tilknytning
-from ..models import Bevilling, Borger, Debitorkonto, Fordring, Indbetaling, Postering, Sag
 
 logger = logging.getLogger(__name__)
 

@@ -29,9 +29,7 @@ from django.conf import settings
 from django.db import OperationalError, connection, transaction
 from django.db.backends.utils import CursorWrapper
 
-from ky_debitor.errors import ConflictError
-
-from ..models import (
+from fordringer.models import (
     Bevilling,
     Borger,
     Debitorkonto,
@@ -41,6 +39,7 @@ from ..models import (
     Postering,
     Sag,
 )
+from ky_debitor.errors import ConflictError
 
 logger = logging.getLogger(__name__)
 

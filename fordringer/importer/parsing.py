@@ -22,10 +22,10 @@ from operator import itemgetter
 from pathlib import Path
 from typing import TextIO
 
+from fordringer.cpr import cpr_normaliser
 from ky_debitor.errors import ApplicationError
 from ky_debitor.money import parse_beloeb
 
-from ..cpr import cpr_normaliser
 from .kodning import UTF16, KodningsFejl, find_kodning
 
 # Stands for SQL NULL in staging rows. A NUL character can never be data: rows holding one are

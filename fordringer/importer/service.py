@@ -14,10 +14,10 @@ from django.db import connection, transaction
 from django.db.backends.utils import CursorWrapper
 from django.utils import timezone
 
+from fordringer.ydelser.selectors import ydelseskode_tabel
 from ky_debitor.audit import audit_log
 from ky_debitor.models import Kommune
 
-from ..selectors import ydelseskode_tabel
 from . import kontrol, load_generic, load_postgres, masseindlaesning, skrivning, staging
 from .parsing import Felter, laes_csv
 from .resultat import TABELLER, ImportFejl, ImportResultat

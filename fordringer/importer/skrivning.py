@@ -21,7 +21,7 @@ from django.db import connection
 from django.db.backends.utils import CursorWrapper
 from django.db.models import Max
 
-from ..choices import (
+from fordringer.choices import (
     IMPORT_KREDIT_ARTER,
     PARKERBARE_ARTER,
     Kilde,
@@ -29,8 +29,9 @@ from ..choices import (
     Renteregime,
     Tilknytning,
 )
-from ..models import Fordring, Parkering
-from ..renteregime import renteregime_stempl
+from fordringer.models import Fordring, Parkering
+from fordringer.rente.regime import renteregime_stempl
+
 from .kontrol import (
     BEVILLING,
     BORGER,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from ..choices import (
+from fordringer.choices import (
     DaekningArt,
     Frigivelsestype,
     Kilde,
@@ -19,6 +19,7 @@ from ..choices import (
     Opkraevningstilstand,
     SagStatus,
 )
+
 from .parsing import (
     IKKE_FOERST_I_ID,
     JA_NEJ,

@@ -20,7 +20,7 @@ from django.db import connections
 from playwright.sync_api import ViewportSize, sync_playwright
 
 from fordringer.choices import PosteringArt
-from fordringer.ledger import postering_bogfoer
+from fordringer.ledger.services import postering_bogfoer
 from ky_debitor.roles import Rolle
 
 from ..factories import (

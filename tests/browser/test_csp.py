@@ -20,7 +20,7 @@ from django.test import override_settings
 from playwright.sync_api import expect, sync_playwright
 
 from fordringer.choices import PosteringArt
-from fordringer.ledger import postering_bogfoer
+from fordringer.ledger.services import postering_bogfoer
 from ky_debitor.celery import app as celery_app
 from ky_debitor.roles import Rolle
 from rapporter.models import Eksport, EksportStatus

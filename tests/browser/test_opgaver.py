@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from fordringer.choices import PosteringArt, Tilknytning
-from fordringer.ledger import postering_bogfoer
+from fordringer.ledger.services import postering_bogfoer
 from fordringer.models import Debitorkonto, EIndkomstIndberetning, Parkering
 from ky_debitor.roles import Rolle
 from opgavepakker.models import Opgave

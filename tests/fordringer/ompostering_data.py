@@ -15,7 +15,8 @@ from typing import Any
 from django.db.models import Sum
 
 from fordringer.choices import PosteringArt, Renteregime
-from fordringer.ledger import postering_bogfoer
+from fordringer.konto.selectors import restance_fra_ledger
+from fordringer.ledger.services import postering_bogfoer
 from fordringer.models import (
     Borger,
     Fordring,
@@ -24,8 +25,7 @@ from fordringer.models import (
     OmposteringAarsag,
     Postering,
 )
-from fordringer.rentebogfoering import renter_afstem
-from fordringer.selectors import restance_fra_ledger
+from fordringer.rente.services import renter_afstem
 from ky_debitor.money import NUL, afrund
 
 from ..factories import BorgerFactory, DebitorkontoFactory, FordringFactory, IndbetalingFactory

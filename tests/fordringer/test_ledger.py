@@ -9,9 +9,9 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 
 from fordringer.choices import PosteringArt
-from fordringer.ledger import postering_bogfoer, postering_tilbagefoer
+from fordringer.konto.selectors import restance_fra_ledger
+from fordringer.ledger.services import postering_bogfoer, postering_tilbagefoer
 from fordringer.models import Fordring, Indbetaling, Postering
-from fordringer.selectors import restance_fra_ledger
 from ky_debitor.append_only import AppendOnlyError
 from ky_debitor.errors import ApplicationError
 from ky_debitor.models import AuditEvent

@@ -16,9 +16,9 @@ from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
 from fordringer.choices import PosteringArt
-from fordringer.ledger import postering_bogfoer, postering_tilbagefoer
+from fordringer.konto.selectors import restance_fra_ledger
+from fordringer.ledger.services import postering_bogfoer, postering_tilbagefoer
 from fordringer.models import Fordring, Indbetaling, Postering
-from fordringer.selectors import restance_fra_ledger
 from ky_debitor.errors import ApplicationError
 from ky_debitor.money import NUL, afrund
 

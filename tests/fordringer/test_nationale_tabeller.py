@@ -28,8 +28,8 @@ from fordringer.models import (
     Ydelseskode,
     Ydelsestype,
 )
-from fordringer.ompostering import NyDaekning, ompostering_opret
-from fordringer.selectors import LL8OTabel
+from fordringer.ompostering.services import NyDaekning, ompostering_opret
+from fordringer.ydelser.selectors import LL8OTabel
 from ky_debitor.append_only import AppendOnlyError
 from ky_debitor.audit import audit_log
 from ky_debitor.models import AuditEvent, Bruger

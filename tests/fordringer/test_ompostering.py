@@ -9,15 +9,15 @@ from typing import Any
 import pytest
 
 from fordringer.choices import BeskedType, Opkraevningstilstand, PosteringArt, Renteregime
-from fordringer.ledger import postering_bogfoer
+from fordringer.konto.selectors import kontoudtog
+from fordringer.ledger.services import postering_bogfoer
 from fordringer.models import (
     Ompostering,
     Postering,
     Sagsbehandlerfordeling,
     UdgaaendeBesked,
 )
-from fordringer.ompostering import NyDaekning, ompostering_automatisk, ompostering_opret
-from fordringer.selectors import kontoudtog
+from fordringer.ompostering.services import NyDaekning, ompostering_automatisk, ompostering_opret
 from ky_debitor.errors import ApplicationError, ConflictError
 from ky_debitor.models import AuditEvent
 

@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
 from fordringer.choices import Overfoersel, PosteringArt, Renteregime, Udbetalingskanal
-from fordringer.ledger import postering_bogfoer, postering_tilbagefoer
+from fordringer.ledger.services import postering_bogfoer, postering_tilbagefoer
 from fordringer.models import (
     Indbetaling,
     OmposteringAarsag,
@@ -34,14 +34,14 @@ from fordringer.models import (
     Sagsbehandlerfordeling,
     Udbetaling,
 )
-from fordringer.ompostering import (
+from fordringer.ompostering.services import (
     NyDaekning,
     UdbetalingValg,
     ompostering_automatisk,
     ompostering_opret,
 )
-from fordringer.ompostering_tilbagefoer import ompostering_tilbagefoer
-from fordringer.rentebogfoering import renter_afstem
+from fordringer.ompostering.tilbagefoersel import ompostering_tilbagefoer
+from fordringer.rente.services import renter_afstem
 from ky_debitor.errors import ApplicationError
 from ky_debitor.money import NUL, afrund
 from ky_debitor.roles import Rolle

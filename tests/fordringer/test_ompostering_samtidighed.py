@@ -11,7 +11,7 @@ import pytest
 from django.db import connection
 
 from fordringer.models import Ompostering, Postering
-from fordringer.ompostering import NyDaekning, ompostering_opret
+from fordringer.ompostering.services import NyDaekning, ompostering_opret
 from ky_debitor.errors import ConflictError
 from ky_debitor.roles import Rolle
 

@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from fordringer.models import Fordring, Ompostering, Sagsbehandlerfordeling, Udbetaling
-from fordringer.ompostering import ompostering_opret
+from fordringer.ompostering.services import ompostering_opret
 from ky_debitor.roles import Rolle
 
 from ..factories import BrugerFactory, kommune

@@ -13,11 +13,11 @@ from decimal import Decimal
 import pytest
 
 from fordringer.choices import PosteringArt, Renteregime
-from fordringer.ledger import postering_bogfoer
+from fordringer.konto.selectors import restance_fra_ledger
+from fordringer.ledger.services import postering_bogfoer
 from fordringer.models import Rentesats
-from fordringer.rente import Bevaegelse, Rentebogning, rente_beregn, rentedage_gebyrloven
-from fordringer.rentebogfoering import renter_afstem, rentesatser
-from fordringer.selectors import restance_fra_ledger
+from fordringer.rente.beregning import Bevaegelse, Rentebogning, rente_beregn, rentedage_gebyrloven
+from fordringer.rente.services import renter_afstem, rentesatser
 
 from ..factories import FordringFactory
 

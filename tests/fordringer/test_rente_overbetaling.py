@@ -20,12 +20,12 @@ from decimal import Decimal
 import pytest
 
 from fordringer.choices import PosteringArt, Renteregime
-from fordringer.ledger import postering_bogfoer
+from fordringer.konto.selectors import restance_fra_ledger
+from fordringer.ledger.services import postering_bogfoer
 from fordringer.models import Postering, Sagsbehandlerfordeling
-from fordringer.ompostering import NyDaekning
-from fordringer.rentebogfoering import renter_afstem
-from fordringer.selectors import restance_fra_ledger
-from fordringer.udbetaling import sagsbehandlerfordeling_behandl
+from fordringer.ompostering.services import NyDaekning
+from fordringer.ompostering.udbetaling import sagsbehandlerfordeling_behandl
+from fordringer.rente.services import renter_afstem
 from ky_debitor.models import AuditEvent
 
 from ..factories import BorgerFactory, DebitorkontoFactory, FordringFactory, IndbetalingFactory

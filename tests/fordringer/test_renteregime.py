@@ -13,10 +13,10 @@ import pytest
 
 from fordringer.choices import PosteringArt, Renteregime
 from fordringer.importer import import_kmd_aktiv
-from fordringer.ledger import postering_bogfoer
+from fordringer.ledger.services import postering_bogfoer
 from fordringer.models import Fordring, Renteregimeregel, Ydelsestype
-from fordringer.rentebogfoering import rente_aendring
-from fordringer.services import debitorkonto_tilknyt
+from fordringer.rente.services import rente_aendring
+from fordringer.tilknytning.services import debitorkonto_tilknyt
 
 from ..factories import BevillingFactory, BorgerFactory, FordringFactory, SagFactory
 from .test_import import grunddata, skriv_udtraek

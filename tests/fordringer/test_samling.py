@@ -19,12 +19,17 @@ from fordringer.choices import (
     PosteringArt,
     SamlingBeslutningType,
 )
-from fordringer.models import Fordring, Postering, SamletFordring, Samlingsbeslutning
-from fordringer.models_ompostering import UdgaaendeBesked
-from fordringer.samling import b04_noegle, samlingsbeslutning_opret
-from fordringer.selectors import kontoudtog, restance_fra_ledger
-from fordringer.selectors_samling import samlingsvurdering
-from fordringer.udgaaende import udgaaende_besked_lever
+from fordringer.konto.selectors import kontoudtog, restance_fra_ledger
+from fordringer.models import (
+    Fordring,
+    Postering,
+    SamletFordring,
+    Samlingsbeslutning,
+    UdgaaendeBesked,
+)
+from fordringer.samling.selectors import samlingsvurdering
+from fordringer.samling.services import b04_noegle, samlingsbeslutning_opret
+from fordringer.udbakke.services import udgaaende_besked_lever
 from ky_debitor.append_only import AppendOnlyError
 from ky_debitor.errors import ApplicationError, ConflictError
 from ky_debitor.models import AuditEvent
@@ -127,7 +132,7 @@ def test_b04_and_b01_are_written_once_per_decision_even_when_delivery_fails_and_
         besked = udgaaende_besked_lever(besked_id=besked.pk)
     assert (besked.status, besked.forsoeg) == (BeskedStatus.AFVENTER, 3)
 
-    settings.KY_UDGAAENDE_TRANSPORT = "fordringer.udgaaende.FilTransport"
+    settings.KY_UDGAAENDE_TRANSPORT = "fordringer.udbakke.services.FilTransport"
     besked = udgaaende_besked_lever(besked_id=besked.pk)
     besked = udgaaende_besked_lever(besked_id=besked.pk)  # a late retry changes nothing
     assert (besked.status, besked.forsoeg) == (BeskedStatus.SENDT, 4)

@@ -10,7 +10,7 @@ from django.db import connection
 
 from fordringer.choices import BeskedType, SamlingBeslutningType
 from fordringer.models import SamletFordring, Samlingsbeslutning, UdgaaendeBesked
-from fordringer.samling import samlingsbeslutning_opret
+from fordringer.samling.services import samlingsbeslutning_opret
 from ky_debitor.errors import ApplicationError
 from ky_debitor.roles import Rolle
 

@@ -8,10 +8,10 @@ from decimal import Decimal
 import pytest
 
 from fordringer.choices import PosteringArt, SagStatus, Tilknytning
-from fordringer.ledger import postering_bogfoer
+from fordringer.konto.selectors import parkeret_for_konto
+from fordringer.ledger.services import postering_bogfoer
 from fordringer.models import EIndkomstIndberetning, Parkering, Sag, Ydelsestype
-from fordringer.selectors import parkeret_for_konto
-from fordringer.services import FordringValg, debitorkonto_tilknyt
+from fordringer.tilknytning.services import FordringValg, debitorkonto_tilknyt
 from ky_debitor.errors import ApplicationError, ConflictError
 from ky_debitor.models import AuditEvent
 

@@ -17,19 +17,19 @@ from fordringer.models import (
     Udbetaling,
     UdgaaendeBesked,
 )
-from fordringer.ompostering import (
+from fordringer.ompostering.services import (
     NyDaekning,
     NyModtager,
     UdbetalingValg,
     ompostering_opret,
 )
-from fordringer.ompostering_tilbagefoer import ompostering_tilbagefoer
-from fordringer.udbetaling import (
+from fordringer.ompostering.tilbagefoersel import ompostering_tilbagefoer
+from fordringer.ompostering.udbetaling import (
     sagsbehandlerfordeling_behandl,
     udbetaling_afvis,
     udbetaling_godkend,
 )
-from fordringer.udgaaende import udgaaende_besked_lever
+from fordringer.udbakke.services import udgaaende_besked_lever
 from ky_debitor.errors import ApplicationError, ConflictError
 from ky_debitor.roles import Rolle
 

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 from fordringer.models import UdgaaendeBesked
-from fordringer.udgaaende import FilTransport
+from fordringer.udbakke.services import FilTransport
 
 
 class BlokerendeTransport:

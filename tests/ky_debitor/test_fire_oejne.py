@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 
 from fordringer.choices import UdbetalingStatus
 from fordringer.models import Udbetaling
-from fordringer.udbetaling import udbetaling_godkend
+from fordringer.ompostering.udbetaling import udbetaling_godkend
 from ky_debitor.api_noegler import api_noegle_opret
 from ky_debitor.errors import ApplicationError
 from ky_debitor.models import ApiNoegle, AuditEvent, Bruger

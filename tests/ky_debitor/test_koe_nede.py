@@ -19,7 +19,12 @@ from django.urls import reverse
 
 from fordringer.choices import BeskedStatus, BeskedType, Overfoersel, Udbetalingskanal
 from fordringer.models import Udbetaling, UdgaaendeBesked
-from fordringer.ompostering import NyDaekning, NyModtager, UdbetalingValg, ompostering_opret
+from fordringer.ompostering.services import (
+    NyDaekning,
+    NyModtager,
+    UdbetalingValg,
+    ompostering_opret,
+)
 from fordringer.tasks import udgaaende_send_forfaldne
 from ky_debitor.celery import app
 from ky_debitor.roles import Rolle

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from fordringer.choices import PosteringArt
-from fordringer.ledger import postering_bogfoer
+from fordringer.ledger.services import postering_bogfoer
 from ky_debitor.roles import Rolle
 from opgavepakker.models import Opgave, OpgaveType
 from opgavepakker.workflow import AABNE

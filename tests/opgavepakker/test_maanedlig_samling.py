@@ -14,7 +14,7 @@ from django.test import Client
 from django.urls import reverse
 
 from fordringer.choices import Frigivelsestype, SamlingBeslutningType
-from fordringer.samling import samlingsbeslutning_opret
+from fordringer.samling.services import samlingsbeslutning_opret
 from ky_debitor.errors import ApplicationError, ConflictError
 from ky_debitor.models import AuditEvent, Kommune
 from opgavepakker.maanedlig_samling import (

@@ -14,7 +14,7 @@ from django.core.management import call_command
 from openpyxl import load_workbook
 
 from fordringer.choices import Frigivelsestype, KontoStatus, PosteringArt, SagStatus, Tilknytning
-from fordringer.ledger import postering_bogfoer
+from fordringer.ledger.services import postering_bogfoer
 from fordringer.models import Ydelsestype
 from ky_debitor.roles import Rolle
 

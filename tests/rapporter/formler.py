@@ -14,7 +14,7 @@ from typing import Any
 from openpyxl import load_workbook
 
 from fordringer.choices import PosteringArt, SagStatus, Tilknytning
-from fordringer.ledger import postering_bogfoer
+from fordringer.ledger.services import postering_bogfoer
 from fordringer.models import Fordring
 from opgavepakker.models import Opgavepakke
 

@@ -10,7 +10,7 @@ import pytest
 import time_machine
 
 from fordringer.choices import PosteringArt
-from fordringer.ledger import postering_bogfoer
+from fordringer.ledger.services import postering_bogfoer
 from opgavepakker.models import Opgave, OpgaveType
 from opgavepakker.services import pakker_sikr
 from opgavepakker.workflow import OpgaveStatus

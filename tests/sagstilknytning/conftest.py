@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from fordringer.choices import KontoStatus, PosteringArt
-from fordringer.ledger import postering_bogfoer
-from fordringer.services import debitorkonto_tilknyt
+from fordringer.ledger.services import postering_bogfoer
+from fordringer.tilknytning.services import debitorkonto_tilknyt
 from ky_debitor.models import Kommune
 from sagstilknytning.models import Sagstilknytningskoersel
 from sagstilknytning.services import koer_synkront, koersel_opret

@@ -6,7 +6,7 @@ import pytest
 
 from fordringer.choices import Tilknytning
 from fordringer.models import Debitorkonto, EIndkomstIndberetning, Fordring, Parkering, Sag
-from fordringer.services import debitorkonto_tilknyt
+from fordringer.tilknytning.services import debitorkonto_tilknyt
 from ky_debitor.errors import ConflictError
 from ky_debitor.models import AuditEvent
 from opgavepakker.models import Opgave, OpgaveType

@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 
 from fordringer.choices import PosteringArt
-from fordringer.ledger import postering_bogfoer
+from fordringer.ledger.services import postering_bogfoer
 from fordringer.models import Bevilling, Borger, Debitorkonto, Fordring, Sag
 
 from ..factories import (

@@ -7,8 +7,8 @@ import datetime as dt
 
 from django.urls import reverse
 
-from fordringer.ledger import postering_tilbagefoer
-from fordringer.services import debitorkonto_tilknyt
+from fordringer.ledger.services import postering_tilbagefoer
+from fordringer.tilknytning.services import debitorkonto_tilknyt
 from ky_debitor.models import Opslag
 
 from ..factories import DebitorkontoFactory

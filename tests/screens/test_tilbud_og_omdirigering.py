@@ -12,9 +12,9 @@ from django.test import Client
 from django.urls import reverse
 
 from fordringer.choices import PosteringArt, SagStatus
-from fordringer.ledger import postering_bogfoer
+from fordringer.ledger.services import postering_bogfoer
 from fordringer.models import Postering
-from fordringer.ompostering import ompostering_opret
+from fordringer.ompostering.services import ompostering_opret
 from ky_debitor.errors import ApplicationError
 from opgavepakker.models import OpgaveType
 

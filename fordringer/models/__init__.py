@@ -1,0 +1,65 @@
+"""The models of the money side, one module per subject; importing them here registers them
+with the app and keeps ``from fordringer.models import X`` the one way to reach a model."""
+
+from .debitorsystem import DebitorsystemOpsaetning, IndgaaendeBesked
+from .demo import DemoForventning
+from .kerne import (
+    Bevilling,
+    Borger,
+    Debitorkonto,
+    Fordring,
+    Indbetaling,
+    LL8ODaekning,
+    Sag,
+    Ydelseskode,
+    Ydelsestype,
+    kommune_uden_eget_indeks,
+    ydelsestype_reference,
+)
+from .ledger import EIndkomstIndberetning, Parkering, Postering, PosteringManager, PosteringQuerySet
+from .ompostering import (
+    AARSAG_TEKST_FAST,
+    AlternativModtager,
+    Ompostering,
+    OmposteringAarsag,
+    OmposteringPostering,
+    Sagsbehandlerfordeling,
+    Udbetaling,
+)
+from .rente import Renteregimeregel, Rentesats
+from .samling import SamletFordring, Samlingsbeslutning
+from .udbakke import UdgaaendeBesked
+
+__all__ = [
+    "AARSAG_TEKST_FAST",
+    "AlternativModtager",
+    "Bevilling",
+    "Borger",
+    "Debitorkonto",
+    "DebitorsystemOpsaetning",
+    "DemoForventning",
+    "EIndkomstIndberetning",
+    "Fordring",
+    "Indbetaling",
+    "IndgaaendeBesked",
+    "LL8ODaekning",
+    "Ompostering",
+    "OmposteringAarsag",
+    "OmposteringPostering",
+    "Parkering",
+    "Postering",
+    "PosteringManager",
+    "PosteringQuerySet",
+    "Renteregimeregel",
+    "Rentesats",
+    "Sag",
+    "Sagsbehandlerfordeling",
+    "SamletFordring",
+    "Samlingsbeslutning",
+    "Udbetaling",
+    "UdgaaendeBesked",
+    "Ydelseskode",
+    "Ydelsestype",
+    "kommune_uden_eget_indeks",
+    "ydelsestype_reference",
+]

@@ -1,0 +1,115 @@
+""" "Vurder, saml og frigiv debitorkonto" (seed 000): the decisions and the claims they moved.
+
+Both tables are append-only: a decision is changed only by a newer decision on the same konto,
+and a moved claim stays moved (a correction is a new booking on the ledger, DESIGN §4.2).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from fordringer.choices import SamlingBeslutningType
+from ky_debitor.append_only import AppendOnlyModel
+from ky_debitor.money import MoneyField
+
+from .kerne import Debitorkonto, Fordring
+from .ledger import Postering, PosteringManager
+
+
+class Samlingsbeslutning(AppendOnlyModel):
+    """One decision on a KMD Aktiv konto: who, when, what, why, and the KY konto it concerns.
+
+    ``konto`` is the KMD Aktiv konto assessed. ``ky_konto`` is the borger's KY konto merged
+    into (SAML) or released instead (FRIGIV when the KMD Aktiv konto was already released and
+    the claim continues in KY). ``frigivet_konto`` is the konto a FRIGIV released. The newest
+    decision on a konto is the one in force.
+    """
+
+    kommune = models.ForeignKey(
+        "ky_debitor.Kommune", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    konto = models.ForeignKey(
+        Debitorkonto, on_delete=models.PROTECT, related_name="samlingsbeslutninger"
+    )
+    beslutning = models.CharField(max_length=15, choices=SamlingBeslutningType.choices)
+    begrundelse = models.TextField()
+    ky_konto = models.ForeignKey(
+        Debitorkonto,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="KY-debitorkonto",
+    )
+    frigivet_konto = models.ForeignKey(
+        Debitorkonto,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
+    bruger = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    tidspunkt = models.DateTimeField(auto_now_add=True)
+    antal_fordringer = models.PositiveIntegerField("samlede fordringer", default=0)
+    beloeb = MoneyField("samlet restance", default=0)
+
+    objects = PosteringManager()
+
+    class Meta:
+        ordering = ["-tidspunkt", "-id"]
+        verbose_name = "samlingsbeslutning"
+        verbose_name_plural = "samlingsbeslutninger"
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(begrundelse=""), name="samlingsbeslutning_har_begrundelse"
+            ),
+            models.CheckConstraint(
+                condition=~Q(beslutning="SAML") | Q(ky_konto__isnull=False),
+                name="samlingsbeslutning_saml_har_ky_konto",
+            ),
+            models.CheckConstraint(
+                condition=~Q(beslutning="FRIGIV") | Q(frigivet_konto__isnull=False),
+                name="samlingsbeslutning_frigiv_har_konto",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_beslutning_display()} ({self.konto_id})"
+
+
+class SamletFordring(AppendOnlyModel):
+    """A claim a SAML decision moved: the KMD Aktiv claim (``fra_fordring``), brought to 0 by
+    a SAMLING credit (``ud_postering``), and the new claim on the KY konto (``til_fordring``),
+    whose HOVEDSTOL entry (``ind_postering``) carries the same amount."""
+
+    kommune = models.ForeignKey(
+        "ky_debitor.Kommune", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    beslutning = models.ForeignKey(
+        Samlingsbeslutning, on_delete=models.PROTECT, related_name="samlede"
+    )
+    fra_fordring = models.ForeignKey(Fordring, on_delete=models.PROTECT, related_name="samlet_til")
+    til_fordring = models.OneToOneField(
+        Fordring, on_delete=models.PROTECT, related_name="samlet_fra"
+    )
+    beloeb = MoneyField("beløb")
+    ud_postering = models.OneToOneField(Postering, on_delete=models.PROTECT, related_name="+")
+    ind_postering = models.OneToOneField(Postering, on_delete=models.PROTECT, related_name="+")
+
+    objects = PosteringManager()
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = "samlet fordring"
+        verbose_name_plural = "samlede fordringer"
+        constraints = [
+            models.CheckConstraint(condition=Q(beloeb__gt=0), name="samlet_fordring_positiv"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.fra_fordring_id} → {self.til_fordring_id}"

@@ -1,0 +1,271 @@
+"""API of "Omposter fordeling" (seed 004) and the payouts it creates.
+
+The same services as the screens (``ompostering.ompostering_opret``, ``udbetaling``): moving a
+dækning and approving or rejecting a payout move money, so each write needs an
+``Idempotency-Key``. Which roles may call what is the permission table's
+(``ky_debitor.adgang``): Sagsbehandler and Bogholder move dækninger, only a Bogholder approves
+a payout, and never the one who created it (four eyes, enforced by the service).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import django_filters
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from fordringer.choices import Overfoersel, Udbetalingskanal, UdbetalingStatus
+from fordringer.models import Ompostering, Udbetaling
+from fordringer.ompostering.services import (
+    NOTE_MAKS,
+    NyDaekning,
+    NyModtager,
+    UdbetalingValg,
+    ompostering_opret,
+)
+from fordringer.ompostering.udbetaling import udbetaling_afvis, udbetaling_godkend
+from ky_debitor.api import EgenKommune
+from ky_debitor.api_idempotens import IDEMPOTENS_PARAMETER, idempotent
+
+TAG = ["Omposter fordeling"]
+
+
+def beloeb_felt(hjaelp: str = "Beløb i kroner, fx 200.00.") -> serializers.DecimalField:
+    return serializers.DecimalField(
+        max_digits=14, decimal_places=2, min_value=Decimal("0.01"), help_text=hjaelp
+    )
+
+
+# --- Serializers ------------------------------------------------------------------------------
+
+
+class NyDaekningInd(serializers.Serializer):
+    fordring = serializers.IntegerField(min_value=1, help_text="Den udækkede fordring.")
+    beloeb = beloeb_felt()
+
+
+class NyModtagerInd(serializers.Serializer):
+    navn = serializers.CharField(max_length=200)
+    identifikation = serializers.CharField(max_length=40, required=False, default="")
+    adresse = serializers.CharField(max_length=255, required=False, default="")
+
+
+class UdbetalingInd(serializers.Serializer):
+    beloeb = beloeb_felt("Beløb, der udbetales, i kroner.")
+    kanal = serializers.ChoiceField(choices=Udbetalingskanal.choices)
+    overfoersel = serializers.ChoiceField(choices=Overfoersel.choices)
+    fritaget_modregning = serializers.BooleanField(required=False, default=False)
+    modtager_borger = serializers.IntegerField(
+        min_value=1, required=False, allow_null=True, default=None,
+        help_text="En anden borger som alternativ modtager.",
+    )  # fmt: skip
+    ny_modtager = NyModtagerInd(
+        required=False, allow_null=True, default=None,
+        help_text="En ny alternativ modtager, fx en advokat i et dødsbo.",
+    )  # fmt: skip
+
+
+class OmposteringInd(serializers.Serializer):
+    daekninger = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        min_length=1,
+        max_length=100,
+        help_text="De dækninger (posteringer), der rulles helt tilbage.",
+    )
+    aarsag = serializers.IntegerField(min_value=1, help_text="En af de foruddefinerede årsager.")
+    borger = serializers.IntegerField(
+        min_value=1, required=False, allow_null=True, default=None,
+        help_text="Den borger, der omposteres fra; angives den, skal alle dækninger være "
+        "borgerens, ellers afvises omposteringen (400), og intet ændres.",
+    )  # fmt: skip
+    til_borger = serializers.IntegerField(
+        min_value=1, required=False, allow_null=True, default=None,
+        help_text="Fordel til en anden borgers fordringer (ellers samme borger).",
+    )  # fmt: skip
+    fordeling = NyDaekningInd(many=True, required=False, default=list)
+    udbetaling = UdbetalingInd(required=False, allow_null=True, default=None)
+    note = serializers.CharField(
+        max_length=NOTE_MAKS, required=False, allow_blank=True, default="",
+        help_text="Giver et brev (meddelelse) til en alternativ modtager.",
+    )  # fmt: skip
+    automatisk = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="»Lad system ompostere«: fordel efter lovens rækkefølge i stedet for fordeling.",
+    )
+
+    def service_args(self) -> dict[str, Any]:
+        data = self.validated_data
+        udbetaling = data["udbetaling"]
+        return {
+            "daekning_ids": data["daekninger"],
+            "aarsag_id": data["aarsag"],
+            "til_borger_id": data["til_borger"],
+            "fra_borger_id": data["borger"],
+            "fordeling": [NyDaekning(d["fordring"], d["beloeb"]) for d in data["fordeling"]],
+            "udbetaling": None
+            if udbetaling is None
+            else UdbetalingValg(
+                beloeb=udbetaling["beloeb"],
+                kanal=udbetaling["kanal"],
+                overfoersel=udbetaling["overfoersel"],
+                fritaget_modregning=udbetaling["fritaget_modregning"],
+                modtager_borger_id=udbetaling["modtager_borger"],
+                ny_modtager=None
+                if udbetaling["ny_modtager"] is None
+                else NyModtager(**udbetaling["ny_modtager"]),
+            ),
+            "note": data["note"],
+            "automatisk": data["automatisk"],
+        }
+
+
+class OmposteringUd(serializers.ModelSerializer[Ompostering]):
+    aarsag = serializers.CharField(source="aarsag_tekst")
+    udbetalinger: serializers.PrimaryKeyRelatedField[Udbetaling] = (
+        serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    )
+
+    class Meta:
+        model = Ompostering
+        fields = [
+            "id",
+            "fra_borger",
+            "til_borger",
+            "beloeb",
+            "fordelt",
+            "udbetalt",
+            "venter",
+            "valoerdato",
+            "aarsag",
+            "note",
+            "automatisk",
+            "oprettet",
+            "udbetalinger",
+        ]
+
+
+class UdbetalingUd(serializers.ModelSerializer[Udbetaling]):
+    class Meta:
+        model = Udbetaling
+        fields = [
+            "id",
+            "ompostering",
+            "borger",
+            "modtager_borger",
+            "modtager_alternativ",
+            "beloeb",
+            "kanal",
+            "overfoersel",
+            "fritaget_modregning",
+            "status",
+            "oprettet",
+            "oprettet_af",
+            "behandlet",
+            "behandlet_af",
+            "begrundelse",
+        ]
+
+
+class BehandlInd(serializers.Serializer):
+    begrundelse = serializers.CharField(
+        max_length=255, required=False, allow_blank=True, default=""
+    )
+
+
+class UdbetalingFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=UdbetalingStatus.choices)
+
+    class Meta:
+        model = Udbetaling
+        fields = ["status"]
+
+
+# --- Views ------------------------------------------------------------------------------------
+
+
+class OmposteringOpret(APIView):
+    @extend_schema(
+        tags=TAG,
+        summary="Omposter en dækning (use case 18.01)",
+        description="Ruller hele dækningen tilbage, genberegner renter som om den aldrig var "
+        "der, fordeler beløbet på udækkede fordringer (samme eller anden borger) med den "
+        "oprindelige indbetalingsdato og/eller opretter en udbetaling til godkendelse; resten "
+        "venter på sagsbehandlerfordelingen. Fejl i valideringen (seed 004) giver 400 med den "
+        "danske besked, og intet ændres.",
+        request=OmposteringInd,
+        responses={201: OmposteringUd},
+        parameters=[IDEMPOTENS_PARAMETER],
+    )
+    def post(self, request: Request) -> Response:
+        def udfoer() -> Response:
+            ind = OmposteringInd(data=request.data)
+            ind.is_valid(raise_exception=True)
+            ompostering = ompostering_opret(user=request.user, **ind.service_args())
+            return Response(OmposteringUd(ompostering).data, status=status.HTTP_201_CREATED)
+
+        return idempotent(request, udfoer)
+
+
+class UdbetalingListe(EgenKommune, generics.ListAPIView[Udbetaling]):
+    model = Udbetaling
+    serializer_class = UdbetalingUd
+    filterset_class = UdbetalingFilter
+
+    @extend_schema(tags=TAG, summary="Udbetalinger (til godkendelse med status=AFVENTER)")
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+
+class _UdbetalingBehandl(APIView):
+    service: Any = None
+
+    def post(self, request: Request, pk: int) -> Response:
+        def udfoer() -> Response:
+            ind = BehandlInd(data=request.data)
+            ind.is_valid(raise_exception=True)
+            udbetaling = self.service(
+                user=request.user, udbetaling_id=pk, begrundelse=ind.validated_data["begrundelse"]
+            )
+            return Response(UdbetalingUd(udbetaling).data)
+
+        # Another kommune's payout is a 404 before anything is stored under the key.
+        generics.get_object_or_404(Udbetaling.objects.for_user(request.user), pk=pk)
+        return idempotent(request, udfoer)
+
+
+class UdbetalingGodkend(_UdbetalingBehandl):
+    service = staticmethod(udbetaling_godkend)
+
+    @extend_schema(
+        tags=TAG,
+        summary="Godkend en udbetaling",
+        description="Kun en bogholder, og aldrig den, der oprettede udbetalingen (fire øjne). "
+        "Den godkendte udbetaling sendes til den valgte kanal via udbakken.",
+        request=BehandlInd,
+        responses=UdbetalingUd,
+        parameters=[IDEMPOTENS_PARAMETER],
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        return super().post(request, pk)
+
+
+class UdbetalingAfvis(_UdbetalingBehandl):
+    service = staticmethod(udbetaling_afvis)
+
+    @extend_schema(
+        tags=TAG,
+        summary="Afvis en udbetaling",
+        description="Kun en bogholder, og aldrig den, der oprettede udbetalingen; en "
+        "begrundelse skal angives.",
+        request=BehandlInd,
+        responses=UdbetalingUd,
+        parameters=[IDEMPOTENS_PARAMETER],
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        return super().post(request, pk)

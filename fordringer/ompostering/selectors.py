@@ -1,0 +1,191 @@
+"""Reads for the ompostering screens. Every read starts from ``.for_user(user)``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from fordringer.choices import PosteringArt, UdbetalingStatus
+from fordringer.models import Borger, Fordring, Postering, Sagsbehandlerfordeling, Udbetaling
+from fordringer.rente.services import aktive_posteringer, rente_aendring
+from ky_debitor.errors import ApplicationError
+from ky_debitor.money import NUL
+
+
+class SoegeType:
+    """Seed 004 trin 1: Alle fordringer, Fordringstyper, Indbetaling."""
+
+    ALLE = "ALLE"
+    FORDRINGSTYPE = "FORDRINGSTYPE"
+    INDBETALING = "INDBETALING"
+    VALG = [
+        ("", "Vælg type"),
+        (ALLE, "Alle fordringer"),
+        (FORDRINGSTYPE, "Fordringstype"),
+        (INDBETALING, "Indbetaling"),
+    ]
+
+
+def daekninger_soeg(
+    *,
+    user: Any,
+    borger: Borger,
+    periode_fra: dt.date | None = None,
+    periode_til: dt.date | None = None,
+    beloeb_fra: Decimal | None = None,
+    beloeb_til: Decimal | None = None,
+    type: str = "",
+    ydelseskode: str = "",
+) -> QuerySet[Postering]:
+    """The borger's standing dækninger ("negative fordringer/indbetalinger", seed 004 trin 2)
+    by value date, amount and type. Amounts are searched as positive numbers."""
+    qs = (
+        Postering.objects.for_user(user)
+        .filter(
+            fordring__konto__borger=borger,
+            art=PosteringArt.DAEKNING,
+            tilbagefoert_af__isnull=True,
+        )
+        .select_related("fordring__konto", "indbetaling")
+        .order_by("-valoerdato", "-id")
+    )
+    if periode_fra:
+        qs = qs.filter(valoerdato__gte=periode_fra)
+    if periode_til:
+        qs = qs.filter(valoerdato__lte=periode_til)
+    if beloeb_fra is not None:
+        qs = qs.filter(beloeb__lte=-beloeb_fra)
+    if beloeb_til is not None:
+        qs = qs.filter(beloeb__gte=-beloeb_til)
+    if type == SoegeType.INDBETALING:
+        qs = qs.filter(indbetaling__isnull=False)
+    elif type == SoegeType.FORDRINGSTYPE and ydelseskode:
+        qs = qs.filter(fordring__ydelseskode__iexact=ydelseskode.strip())
+    return qs
+
+
+def daekninger_valgte(
+    *, user: Any, ids: Sequence[int], borger: Borger | None = None
+) -> list[Postering]:
+    """The chosen dækninger, oldest first; ``ApplicationError`` with a Danish message when
+    one is missing, chosen twice or (with ``borger``) not one of that borger's.
+
+    ``borger`` is the borger whose page the choice was made on: the search step offers only
+    his dækninger, so an id of another borger's dækning (even in the same kommune) is refused
+    rather than moved without the step where that borger is chosen (DESIGN §8). The screens
+    and the API reach this through ``ompostering.ompostering_opret(fra_borger_id=...)``.
+    """
+    if not ids:
+        raise ApplicationError("Vælg mindst én dækning at ompostere.", felt="daekninger")
+    if len(set(ids)) != len(ids):
+        raise ApplicationError("Samme dækning er valgt flere gange.", felt="daekninger")
+    daekninger = list(
+        Postering.objects.for_user(user)
+        .filter(pk__in=ids, art=PosteringArt.DAEKNING)
+        .select_related("fordring__konto__borger", "indbetaling")
+        .order_by("valoerdato", "id")
+    )
+    if len(daekninger) != len(ids):
+        raise ApplicationError("En eller flere af de valgte dækninger findes ikke.")
+    if borger is not None and any(d.fordring.konto.borger_id != borger.pk for d in daekninger):
+        raise ApplicationError(
+            f"En valgt dækning tilhører ikke {borger.navn}. Vælg blandt de dækninger, der er "
+            "vist for borgeren; en anden borgers dækning omposteres fra den borgers side.",
+            felt="daekninger",
+        )
+    return daekninger
+
+
+@dataclass(frozen=True)
+class TilbagerulningLinje:
+    """Seed 004 trin 4: what rolling back does to one claim, shown before anything is booked."""
+
+    fordring: Fordring
+    daekket: Decimal
+    rente_foer: Decimal
+    rente_efter: Decimal
+    restance_foer: Decimal
+    restance_efter: Decimal
+
+
+def tilbagerulning_vis(
+    *, daekninger: Sequence[Postering], idag: dt.date
+) -> list[TilbagerulningLinje]:
+    """Each claim the chosen dækninger covered, with its interest recomputed as if they had
+    never been there (the same computation the booking uses)."""
+    ids = {d.pk for d in daekninger}
+    linjer = []
+    for fordring in {d.fordring_id: d.fordring for d in daekninger}.values():
+        posteringer = list(fordring.posteringer.all())
+        rente_foer = sum(
+            (p.beloeb for p in aktive_posteringer(posteringer) if p.art == PosteringArt.RENTE),
+            NUL,
+        )
+        aendring = rente_aendring(
+            fordring=fordring, til_dato=idag, undtag=ids, posteringer=posteringer
+        )
+        linjer.append(
+            TilbagerulningLinje(
+                fordring=fordring,
+                daekket=-sum((d.beloeb for d in daekninger if d.fordring_id == fordring.pk), NUL),
+                rente_foer=rente_foer,
+                rente_efter=rente_foer + aendring.netto,
+                restance_foer=fordring.restance,
+                restance_efter=aendring.restance_efter,
+            )
+        )
+    return linjer
+
+
+def udaekkede_fordringer(
+    *, user: Any, borger: Borger, restance_efter: dict[int, Decimal] | None = None
+) -> list[tuple[Fordring, Decimal]]:
+    """The borger's claims with something owing (seed 004 trin 4), oldest due date first,
+    each with its restance once the rollback is done (``restance_efter``)."""
+    restance_efter = restance_efter or {}
+    fordringer = (
+        Fordring.objects.for_user(user)
+        .filter(konto__borger=borger)
+        .filter(Q(restance__gt=0) | Q(pk__in=list(restance_efter)))
+        .select_related("konto")
+        .order_by("forfaldsdato", "fordringsid")
+    )
+    return [(f, restance_efter.get(f.pk, f.restance)) for f in fordringer]
+
+
+def udbetalinger_til_godkendelse(*, user: Any) -> QuerySet[Udbetaling]:
+    return (
+        Udbetaling.objects.for_user(user)
+        .filter(status=UdbetalingStatus.AFVENTER)
+        .select_related(
+            "borger",
+            "modtager_borger",
+            "modtager_alternativ",
+            "oprettet_af",
+            "ompostering__aarsag",
+        )
+        .order_by("oprettet", "id")
+    )
+
+
+def sagsbehandlerfordeling_liste(
+    *, user: Any, behandlede: bool = False, q: str = ""
+) -> QuerySet[Sagsbehandlerfordeling]:
+    """Open items (seed 004: worked daily); with ``behandlede`` the handled ones, searchable
+    by name, text or what was done, with who handled them and when."""
+    qs = Sagsbehandlerfordeling.objects.for_user(user).select_related(
+        "borger", "behandlet_af", "ompostering__oprettet_af"
+    )
+    qs = qs.filter(behandlet__isnull=not behandlede)
+    if q.strip():
+        qs = qs.filter(
+            Q(borger__navn__icontains=q.strip())
+            | Q(tekst__icontains=q.strip())
+            | Q(behandling__icontains=q.strip())
+        )
+    return qs.order_by("-behandlet" if behandlede else "oprettet", "id")

@@ -1,0 +1,216 @@
+"""Udbetalinger til godkendelse and the sagsbehandlerfordeling list (seed 004).
+
+A payout from an ompostering waits for a Bogholder other than the person who created it
+(four-eyes): the persons behind the two requests are compared (``api_noegler.samme_person``),
+so one person's screen and API keys are one person. Approved, it goes to the outbox for its
+channel; rejected, its amount goes to the sagsbehandlerfordeling list, so no money is ever
+lost: for every ompostering ``beloeb = fordelt + udbetalt + venter`` still holds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from fordringer.choices import BeskedType, UdbetalingStatus
+from fordringer.models import (
+    Debitorkonto,
+    Fordring,
+    Ompostering,
+    Sagsbehandlerfordeling,
+    Udbetaling,
+)
+from fordringer.ompostering.services import (
+    Kilde,
+    NyDaekning,
+    Pulje,
+    fordeling_bogfoer,
+    fordeling_valider,
+    til_sagsbehandlerfordeling,
+)
+from fordringer.udbakke.services import udgaaende_besked_opret
+from ky_debitor.api_noegler import samme_person
+from ky_debitor.audit import audit_log
+from ky_debitor.errors import ApplicationError, ConflictError
+from ky_debitor.money import NUL, format_beloeb
+from ky_debitor.roles import Rolle, has_role
+
+
+def _udbetaling_laas(*, user: Any, udbetaling_id: int) -> Udbetaling:
+    if not has_role(user, Rolle.BOGHOLDER):
+        raise ApplicationError("Kun en bogholder kan godkende eller afvise udbetalinger.")
+    udbetaling = (
+        Udbetaling.objects.for_user(user)
+        .select_for_update(of=("self",))
+        .filter(pk=udbetaling_id)
+        .select_related("borger", "modtager_borger", "modtager_alternativ", "oprettet_af")
+        .first()
+    )
+    if udbetaling is None:
+        raise ApplicationError("Udbetalingen findes ikke.")
+    if udbetaling.status != UdbetalingStatus.AFVENTER:
+        raise ConflictError(
+            f"Udbetalingen er allerede {udbetaling.get_status_display().lower()} af en anden."
+        )
+    # Four eyes are two natural persons, whichever screen, API key or admin each one used.
+    if samme_person(udbetaling.oprettet_af, user):
+        raise ApplicationError(
+            "Du har selv oprettet udbetalingen. Den skal godkendes af en anden bogholder "
+            "(fire øjne)."
+        )
+    return udbetaling
+
+
+def _behandlet(udbetaling: Udbetaling, *, user: Any, status: str, begrundelse: str) -> None:
+    udbetaling.status = status
+    udbetaling.behandlet = timezone.now()
+    udbetaling.behandlet_af = user
+    udbetaling.begrundelse = begrundelse[:255]
+    udbetaling.save(update_fields=["status", "behandlet", "behandlet_af", "begrundelse"])
+    audit_log(
+        user=user,
+        kommune_id=udbetaling.kommune_id,
+        handling=f"udbetaling.{status.lower()}",
+        objekt=udbetaling,
+        beskrivelse=(
+            f"Udbetaling af {format_beloeb(udbetaling.beloeb)} kr. til "
+            f"{udbetaling.modtager_navn} {udbetaling.get_status_display().lower()}."
+        ),
+        begrundelse=begrundelse,
+        data={"ompostering_id": udbetaling.ompostering_id},
+    )
+
+
+@transaction.atomic
+def udbetaling_godkend(*, user: Any, udbetaling_id: int, begrundelse: str = "") -> Udbetaling:
+    """Approve a payout (four-eyes) and send it to the outbox for its channel."""
+    udbetaling = _udbetaling_laas(user=user, udbetaling_id=udbetaling_id)
+    _behandlet(udbetaling, user=user, status=UdbetalingStatus.GODKENDT, begrundelse=begrundelse)
+    modtager = udbetaling.modtager_alternativ
+    udgaaende_besked_opret(
+        kommune_id=udbetaling.kommune_id,
+        type=BeskedType.UDBETALING,
+        noegle=f"udbetaling:{udbetaling.pk}",
+        payload={
+            "udbetaling_id": udbetaling.pk,
+            "beloeb": str(udbetaling.beloeb),
+            "kanal": udbetaling.kanal,
+            "overfoersel": udbetaling.overfoersel,
+            "fritaget_modregning": udbetaling.fritaget_modregning,
+            "vedroerer_cpr": udbetaling.borger.cpr,
+            "modtager_navn": udbetaling.modtager_navn,
+            "modtager_cpr": (udbetaling.modtager_borger or udbetaling.borger).cpr
+            if modtager is None
+            else "",
+            "modtager_identifikation": modtager.identifikation if modtager else "",
+            "modtager_adresse": modtager.adresse if modtager else "",
+        },
+    )
+    return udbetaling
+
+
+@transaction.atomic
+def udbetaling_afvis(*, user: Any, udbetaling_id: int, begrundelse: str) -> Udbetaling:
+    """Reject a payout; its amount waits on the sagsbehandlerfordeling list instead."""
+    if not begrundelse.strip():
+        raise ApplicationError("Angiv en begrundelse for afvisningen.", felt="begrundelse")
+    udbetaling = _udbetaling_laas(user=user, udbetaling_id=udbetaling_id)
+    _behandlet(udbetaling, user=user, status=UdbetalingStatus.AFVIST, begrundelse=begrundelse)
+    ompostering = Ompostering.objects.select_for_update().get(pk=udbetaling.ompostering_id)
+    ompostering.udbetalt -= udbetaling.beloeb
+    ompostering.venter += udbetaling.beloeb
+    ompostering.save(update_fields=["udbetalt", "venter"])
+    til_sagsbehandlerfordeling(
+        ompostering=ompostering,
+        borger_id=udbetaling.borger_id,
+        indbetaling=None,
+        beloeb=udbetaling.beloeb,
+        tekst=f"Afvist udbetaling: {begrundelse.strip()}",
+    )
+    return udbetaling
+
+
+@transaction.atomic
+def sagsbehandlerfordeling_behandl(
+    *,
+    user: Any,
+    post_id: int,
+    fordeling: Sequence[NyDaekning],
+    behandling: str,
+    idag: dt.date | None = None,
+) -> Sagsbehandlerfordeling:
+    """Allocate a waiting amount to the borger's claims (dated with the original payment
+    date, interest recomputed). The item leaves the list, keeping who handled it and when;
+    an amount left over becomes a new item."""
+    idag = idag or timezone.localdate()
+    if not behandling.strip():
+        raise ApplicationError("Skriv hvad der er gjort med beløbet.", felt="behandling")
+    post = Sagsbehandlerfordeling.objects.for_user(user).filter(pk=post_id).first()
+    if post is None:
+        raise ApplicationError("Posten findes ikke.")
+    fordringer = {
+        f.pk: f
+        for f in Fordring.objects.for_user(user).filter(
+            pk__in=[v.fordring_id for v in fordeling], konto__borger_id=post.borger_id
+        )
+    }
+    if len(fordringer) != len({v.fordring_id for v in fordeling}):
+        raise ApplicationError("En valgt fordring tilhører ikke borgeren.")
+    konti = {f.konto_id for f in fordringer.values()}
+    list(Debitorkonto.objects.select_for_update().filter(pk__in=konti).order_by("pk"))
+    post = Sagsbehandlerfordeling.objects.select_for_update().get(pk=post.pk)
+    if post.behandlet is not None:
+        raise ConflictError("Posten er allerede behandlet af en anden.")
+    fordeling_valider(fordeling=fordeling, fordringer=fordringer, udbetalt=NUL, total=post.beloeb)
+    ompostering = (
+        Ompostering.objects.select_for_update().get(pk=post.ompostering_id)
+        if post.ompostering_id
+        else None
+    )
+    if not fordeling:
+        raise ApplicationError("Vælg mindst én fordring at dække.")
+    fordelt = fordeling_bogfoer(
+        ompostering=ompostering,
+        pulje=Pulje([Kilde(post.indbetaling, post.valoerdato, post.beloeb)]),
+        fordeling=fordeling,
+        fordringer=fordringer,
+        idag=idag,
+        user=user,
+        begrundelse=behandling,
+        tekst="Dækning (sagsbehandlerfordeling)",
+    )
+    post.behandlet = timezone.now()
+    post.behandlet_af = user
+    post.behandling = behandling.strip()[:255]
+    post.save(update_fields=["behandlet", "behandlet_af", "behandling"])
+    rest = post.beloeb - fordelt
+    if fordelt and ompostering is not None:
+        ompostering.fordelt += fordelt
+        ompostering.venter -= fordelt
+        ompostering.save(update_fields=["fordelt", "venter"])
+    if rest > 0:
+        til_sagsbehandlerfordeling(
+            ompostering=ompostering,
+            borger_id=post.borger_id,
+            indbetaling=post.indbetaling,
+            beloeb=rest,
+            tekst=post.tekst,
+            kommune_id=post.kommune_id,
+            valoerdato=post.valoerdato,
+        )
+    audit_log(
+        user=user,
+        kommune_id=post.kommune_id,
+        handling="sagsbehandlerfordeling.behandl",
+        objekt=post,
+        beskrivelse=(
+            f"{format_beloeb(post.beloeb)} kr. på sagsbehandlerfordeling behandlet; "
+            f"{format_beloeb(fordelt)} kr. fordelt."
+        ),
+        begrundelse=behandling,
+    )
+    return post

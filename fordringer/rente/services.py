@@ -1,0 +1,299 @@
+"""Interest on the ledger: the claim's RENTE entries are always what ``rente.py`` computes
+from its other entries (DESIGN §7: each figure reproducible from the ledger).
+
+``renter_afstem`` recomputes a claim's interest from its non-interest entries (plus movements
+about to be booked), reverses the RENTE entries that no longer hold and books the ones that
+now do, each with its own value date, in one set-based write per claim (``renter_bogfoer``).
+
+A payment dated back pays what the screen showed that day, but recomputed from its value date
+less interest was due: the claim is overpaid. That never blocks the ledger. The excess is
+taken off the claim and placed on the customer (seed 004, "placeres på kunden"): it waits on
+the sagsbehandlerfordeling list with its payment and value date, to be allocated or paid out
+from there (``overbetaling_flyt``). So money in = on claims + on the list + paid out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+
+from fordringer.choices import PosteringArt, Renteregime
+from fordringer.ledger.services import aktoer_navn, postering_bogfoer
+from fordringer.models import Debitorkonto, Fordring, Postering, Rentesats, Sagsbehandlerfordeling
+from fordringer.rente.beregning import Bevaegelse, Rentebogning, Sats, rente_beregn
+from ky_debitor.audit import audit_log
+from ky_debitor.errors import ApplicationError, ConflictError
+from ky_debitor.money import NUL, format_beloeb
+
+
+def rentesatser(renteregime: str) -> list[Sats]:
+    """The rate table of a regime, oldest first."""
+    return [
+        Sats(gyldig_fra=r.gyldig_fra, maanedlig_pct=r.maanedlig_pct)
+        for r in Rentesats.objects.filter(renteregime=renteregime).order_by("gyldig_fra")
+    ]
+
+
+def aktive_posteringer(posteringer: Iterable[Postering]) -> list[Postering]:
+    """Entries that stand: neither reversed nor a reversal."""
+    alle = list(posteringer)
+    tilbagefoert = {p.tilbagefoerer_id for p in alle if p.tilbagefoerer_id is not None}
+    return [p for p in alle if p.art != PosteringArt.TILBAGEFOERSEL and p.pk not in tilbagefoert]
+
+
+def bevaegelser(posteringer: Iterable[Postering]) -> list[Bevaegelse]:
+    """The standing non-interest entries of a claim as plain movements."""
+    return [
+        Bevaegelse(dato=p.valoerdato, beloeb=p.beloeb, art=p.art)
+        for p in aktive_posteringer(posteringer)
+        if p.art != PosteringArt.RENTE
+    ]
+
+
+@dataclass(frozen=True)
+class Renteaendring:
+    """What recomputing a claim's interest changes: entries to reverse and to book."""
+
+    fordring: Fordring
+    tilbagefoer: list[Postering]
+    bogfoer: list[Rentebogning]
+    restance_efter: Decimal
+
+    @property
+    def netto(self) -> Decimal:
+        return sum((r.beloeb for r in self.bogfoer), NUL) - sum(
+            (p.beloeb for p in self.tilbagefoer), NUL
+        )
+
+
+def rente_aendring(
+    *,
+    fordring: Fordring,
+    til_dato: dt.date,
+    ekstra: Sequence[Bevaegelse] = (),
+    undtag: Iterable[int] = (),
+    posteringer: Sequence[Postering] | None = None,
+) -> Renteaendring:
+    """The interest change on ``fordring`` if ``ekstra`` were booked and the entries with
+    ids in ``undtag`` reversed (read only; ``renter_afstem`` books it)."""
+    undtag = set(undtag)
+    if posteringer is None:
+        posteringer = list(fordring.posteringer.all())
+    staaende = [p for p in aktive_posteringer(posteringer) if p.pk not in undtag]
+    renter = [p for p in staaende if p.art == PosteringArt.RENTE]
+    flyt = [
+        Bevaegelse(dato=p.valoerdato, beloeb=p.beloeb, art=p.art)
+        for p in staaende
+        if p.art != PosteringArt.RENTE
+    ] + list(ekstra)
+    restance_uden_rente = sum((b.beloeb for b in flyt), NUL)
+    if fordring.renteregime == Renteregime.INGEN:
+        beholdt = sum((p.beloeb for p in renter), NUL)
+        return Renteaendring(fordring, [], [], restance_uden_rente + beholdt)
+    oenskede = rente_beregn(
+        renteregime=fordring.renteregime,
+        forfaldsdato=fordring.forfaldsdato,
+        bevaegelser=flyt,
+        satser=rentesatser(fordring.renteregime),
+        til_dato=til_dato,
+    )
+    # Keep every booked entry that the computation also wants; reverse the rest.
+    mangler = Counter((r.dato, r.beloeb) for r in oenskede)
+    tilbagefoer = []
+    for p in renter:
+        noegle = (p.valoerdato, p.beloeb)
+        if mangler[noegle] > 0:
+            mangler[noegle] -= 1
+        else:
+            tilbagefoer.append(p)
+    bogfoer = [Rentebogning(d, b) for (d, b), n in sorted(mangler.items()) for _ in range(n)]
+    restance = restance_uden_rente + sum((r.beloeb for r in oenskede), NUL)
+    return Renteaendring(fordring, tilbagefoer, bogfoer, restance)
+
+
+@transaction.atomic
+def renter_bogfoer(
+    *, aendring: Renteaendring, user: Any, begrundelse: str, system: str = "rente"
+) -> list[Postering]:
+    """Book a computed interest change on one claim in one go: lock the konto and the claim
+    (the ledger's lock order), refuse a second reversal or a negative restance, write the
+    RENTE entries and the reversals of those that no longer hold, move the running total
+    once and audit the change. Interest entries touch no payment and are never parked, so
+    this is ``postering_bogfoer`` for many interest lines at once."""
+    if not aendring.bogfoer and not aendring.tilbagefoer:
+        return []
+    Debitorkonto.objects.select_for_update().get(pk=aendring.fordring.konto_id)
+    fordring = Fordring.objects.select_for_update().get(pk=aendring.fordring.pk)
+    if Postering.objects.filter(tilbagefoerer__in=aendring.tilbagefoer).exists():
+        raise ConflictError("En renteberegning er allerede tilbageført af en anden.")
+    ny_restance = fordring.restance + aendring.netto
+    if ny_restance < 0:
+        raise ApplicationError(
+            f"Renteændringen ville gøre restancen på fordring {fordring.fordringsid} negativ."
+        )
+    aktoer = aktoer_navn(user, system)
+    nye = [
+        Postering(
+            kommune_id=fordring.kommune_id,
+            fordring=fordring,
+            art=PosteringArt.RENTE,
+            beloeb=r.beloeb,
+            valoerdato=r.dato,
+            tekst=f"Rente ({fordring.get_renteregime_display()})",
+            aktoer=aktoer,
+        )
+        for r in aendring.bogfoer
+    ] + [
+        Postering(
+            kommune_id=fordring.kommune_id,
+            fordring=fordring,
+            art=PosteringArt.TILBAGEFOERSEL,
+            beloeb=-p.beloeb,
+            valoerdato=p.valoerdato,
+            tilbagefoerer=p,
+            tekst="Tilbageførsel af rente (genberegnet)",
+            aktoer=aktoer,
+        )
+        for p in aendring.tilbagefoer
+    ]
+    Postering.objects.bulk_create(nye)
+    fordring.restance = ny_restance
+    fordring.save(update_fields=["restance"])
+    aendring.fordring.restance = ny_restance
+    audit_log(
+        user=user,
+        kommune_id=fordring.kommune_id,
+        handling="postering.rente",
+        objekt=fordring,
+        beskrivelse=(
+            f"Renter genberegnet på fordring {fordring.fordringsid}: {len(aendring.bogfoer)} "
+            f"renteposteringer bogført, {len(aendring.tilbagefoer)} tilbageført, netto "
+            f"{format_beloeb(aendring.netto)} kr.; restance nu {format_beloeb(ny_restance)} kr."
+        ),
+        begrundelse=begrundelse,
+        data={"posteringer": [p.pk for p in nye], "netto": str(aendring.netto)},
+        system=system,
+    )
+    return nye
+
+
+# Credits that can cover more than a claim turns out to owe; only a dækning is money.
+OVERBETALBARE_ARTER = (PosteringArt.DAEKNING, PosteringArt.AFSKRIVNING, PosteringArt.NEDREGULERING)
+
+
+def overbetaling_flyt(
+    *, fordring: Fordring, overskud: Decimal, user: Any, begrundelse: str, system: str
+) -> Decimal:
+    """Take ``overskud`` off an overpaid claim, the credits booked last first (the payment
+    that paid what the screen showed). Each is reversed whole and booked again, same kind,
+    payment, value date and text, with the part the claim owed; a part of 0,00 is not booked
+    (an operation never fails half-way on a zero amount). The part of a dækning taken off is
+    the customer's money: it goes on the sagsbehandlerfordeling list with its payment and
+    value date (seed 004), audited. A write-off taken off was simply not needed.
+    Returns the amount taken off (0,00 when no credit stands to take it from)."""
+    kreditter = sorted(
+        (
+            p
+            for p in aktive_posteringer(fordring.posteringer.select_related("indbetaling"))
+            if p.art in OVERBETALBARE_ARTER
+        ),
+        key=lambda p: p.pk,
+        reverse=True,
+    )
+    taget = NUL
+    for kredit in kreditter:
+        if taget >= overskud:
+            break
+        del_ = min(overskud - taget, -kredit.beloeb)
+        behold = -kredit.beloeb - del_
+        postering_bogfoer(
+            fordring=fordring,
+            art=PosteringArt.TILBAGEFOERSEL,
+            beloeb=kredit.beloeb,
+            valoerdato=kredit.valoerdato,
+            user=user,
+            tekst=f"Overbetaling: {kredit.get_art_display().lower()} nedsat",
+            begrundelse=begrundelse,
+            tilbagefoerer=kredit,
+            system=system,
+        )
+        if behold > 0:
+            postering_bogfoer(
+                fordring=fordring,
+                art=kredit.art,
+                beloeb=behold,
+                valoerdato=kredit.valoerdato,
+                user=user,
+                tekst=kredit.tekst,
+                begrundelse=begrundelse,
+                indbetaling=kredit.indbetaling,
+                system=system,
+            )
+        if kredit.art == PosteringArt.DAEKNING:
+            _overskud_til_kunden(
+                fordring=fordring, kredit=kredit, beloeb=del_, user=user, system=system
+            )
+        taget += del_
+    return taget
+
+
+def _overskud_til_kunden(
+    *, fordring: Fordring, kredit: Postering, beloeb: Decimal, user: Any, system: str
+) -> Sagsbehandlerfordeling:
+    borger_id = Debitorkonto.objects.values_list("borger_id", flat=True).get(pk=fordring.konto_id)
+    post = Sagsbehandlerfordeling.objects.create(
+        kommune_id=fordring.kommune_id,
+        borger_id=borger_id,
+        indbetaling=kredit.indbetaling,
+        beloeb=beloeb,
+        valoerdato=kredit.valoerdato,
+        tekst=f"Overbetaling på fordring {fordring.fordringsid}",
+    )
+    audit_log(
+        user=user,
+        kommune_id=fordring.kommune_id,
+        handling="sagsbehandlerfordeling.overbetaling",
+        objekt=post,
+        beskrivelse=(
+            f"Fordring {fordring.fordringsid} er overbetalt med {format_beloeb(beloeb)} kr., "
+            f"når renterne genberegnes fra valørdatoen {kredit.valoerdato:%d-%m-%Y}; beløbet "
+            "er placeret på kunden til sagsbehandlerfordeling."
+        ),
+        data={"postering_id": kredit.pk, "beloeb": str(beloeb), "fordring_id": fordring.pk},
+        system=system,
+    )
+    return post
+
+
+@transaction.atomic
+def renter_afstem(
+    *, fordring: Fordring, til_dato: dt.date, user: Any, begrundelse: str, system: str = "rente"
+) -> list[Postering]:
+    """Bring the claim's interest in line with its ledger up to ``til_dato``; an overpaid
+    claim first gives its excess to the customer (``overbetaling_flyt``). Returns the
+    interest entries booked and reversed."""
+    Debitorkonto.objects.select_for_update().get(pk=fordring.konto_id)
+    Fordring.objects.select_for_update().get(pk=fordring.pk)
+    aendring = rente_aendring(fordring=fordring, til_dato=til_dato)
+    # Taking a credit off can only add interest, so one round normally settles it; the bound
+    # keeps a ledger that cannot be settled (no credit left) to the refusal below.
+    for _ in range(5):
+        if aendring.restance_efter >= 0:
+            break
+        taget = overbetaling_flyt(
+            fordring=fordring,
+            overskud=-aendring.restance_efter,
+            user=user,
+            begrundelse=begrundelse,
+            system=system,
+        )
+        if taget <= 0:
+            break
+        aendring = rente_aendring(fordring=fordring, til_dato=til_dato)
+    return renter_bogfoer(aendring=aendring, user=user, begrundelse=begrundelse, system=system)

@@ -1,0 +1,468 @@
+"""Writes on the money side: linking konti, creating sager, releasing parked dækninger.
+
+Booking on the ledger lives in ``ledger.py``. Each service runs in one transaction, locks what
+it changes and audits it; an ``ApplicationError`` leaves everything as it was.
+
+Linking is set-based (``debitorkonti_tilknyt``) so a linking run can link a thousand konti in a
+handful of statements; the caseworker's single link (``debitorkonto_tilknyt``) is the same code
+with one konto.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from fordringer.choices import PosteringArt, SagStatus, Tilknytning
+from fordringer.ledger.services import postering_bogfoer, postering_tilbagefoer
+from fordringer.models import (
+    Bevilling,
+    Debitorkonto,
+    EIndkomstIndberetning,
+    Fordring,
+    Parkering,
+    Sag,
+    Ydelsestype,
+)
+from fordringer.rente.regime import renteregime_stempl
+from fordringer.ydelser.selectors import LL8OTabel, ydelseskode_tabel
+from ky_debitor.audit import audit_rows_create
+from ky_debitor.bulk import blandt, rows_copy, rows_update
+from ky_debitor.errors import ApplicationError, ConflictError
+
+__all__ = [
+    "FordringValg",
+    "KontoValg",
+    "Tilknyttet",
+    "debitorkonti_tilknyt",
+    "debitorkonto_tilknyt",
+    "ll8o_indkomstaar",
+    "parkeringer_frigiv",
+    "postering_bogfoer",
+    "postering_tilbagefoer",
+]
+
+
+@dataclass(frozen=True)
+class FordringValg:
+    """A person's choice for one claim on the task screen (seed 002: angiv reference, skift
+    ydelsestype in one go)."""
+
+    kmd_aktiv_reference: str
+    ydelsestype_id: int | None
+
+
+@dataclass(frozen=True)
+class KontoValg:
+    """Link ``konto_id`` to ``bevilling_id`` (may be None: særlig støtte, manual claims) and
+    ``sag_id`` (None: *sagsoprettelse*). ``ydelsestype_id`` stamps the claims; None derives it
+    from the bevilling's ydelseskode."""
+
+    konto_id: int
+    bevilling_id: int | None
+    sag_id: int | None
+    ydelsestype_id: int | None = None
+    begrundelse: str = ""
+
+
+@dataclass(frozen=True)
+class Tilknyttet:
+    konto_id: int
+    sag_id: int
+    sagsoprettet: bool
+    frigivet: int
+
+
+def ll8o_indkomstaar(
+    ll8o: LL8OTabel,
+    *,
+    art: str,
+    valoerdato: dt.date,
+    ydelsestype_id: int | None,
+    udbetalt: dt.date | None,
+) -> int | None:
+    """The income year of the eIndkomst row an indtægtsført entry gives, or None for no row.
+
+    Only a dækning counts, on a claim whose ydelsestype LL § 8 O covers in the income year of
+    the dækning. A repayment in the same year as the payout (``udbetalt``: the claim's period
+    or due date) is a correction of the payout, not a § 8 O deduction (DESIGN §7).
+    """
+    if art != PosteringArt.DAEKNING or ydelsestype_id is None:
+        return None
+    indkomstaar = valoerdato.year
+    if udbetalt is not None and udbetalt.year == indkomstaar:
+        return None
+    return indkomstaar if ll8o.omfatter(ydelsestype_id, indkomstaar) else None
+
+
+def parkeringer_frigiv(
+    *, konto_ids: Sequence[int], kommune_id: int, user: Any, system: str = "system"
+) -> dict[int, int]:
+    """Release parked dækninger and afskrivninger of these konti whose claim has a ydelsestype.
+
+    A dækning is then income (*indtægtsføring*) and, where LL § 8 O covers the ydelsestype in
+    the income year of the dækning, an eIndkomst row is written to the outbox. A repayment in
+    the same year as the payout (the claim's period) is a correction of the payout, not a
+    § 8 O deduction, and gets no row (DESIGN §7). Returns released count per konto.
+    Callers hold the konto locks.
+    """
+    nu = timezone.now()
+    parkeret = Parkering.objects.filter(
+        blandt("konto_id", konto_ids),
+        frigivet__isnull=True,
+        postering__fordring__ydelsestype__isnull=False,
+    )
+    rows = list(
+        parkeret.values_list(
+            "pk",
+            "konto_id",
+            "beloeb",
+            "postering_id",
+            "postering__art",
+            "postering__valoerdato",
+            "postering__fordring__ydelsestype_id",
+            "postering__fordring__periode_fra",
+            "postering__fordring__forfaldsdato",
+            "konto__borger__cpr",
+        )
+    )
+    if not rows:
+        return {}
+    ll8o = LL8OTabel()
+    indberetninger = []
+    frigivet: dict[int, int] = defaultdict(int)
+    parkering_ids = []
+    for pk, konto_id, beloeb, postering_id, art, valoerdato, yt, periode_fra, forfald, cpr in rows:
+        parkering_ids.append(pk)
+        frigivet[konto_id] += 1
+        aar = ll8o_indkomstaar(
+            ll8o, art=art, valoerdato=valoerdato, ydelsestype_id=yt, udbetalt=periode_fra or forfald
+        )
+        if aar is not None:
+            indberetninger.append((kommune_id, postering_id, cpr, aar, beloeb, yt))
+    rows_update(Parkering, columns=["frigivet"], rows=[(pk, nu) for pk in parkering_ids])
+    rows_copy(
+        EIndkomstIndberetning,
+        columns=["kommune", "postering", "cpr", "indkomstaar", "beloeb", "ydelsestype"],
+        rows=indberetninger,
+    )
+    audit_rows_create(
+        [
+            dict(
+                user=user,
+                kommune_id=kommune_id,
+                handling="parkering.frigiv",
+                objekt_type="fordringer.debitorkonto",
+                objekt_id=str(konto_id),
+                beskrivelse=f"{antal} parkerede dækninger/afskrivninger frigivet til "
+                "indtægtsføring.",
+                system=system,
+            )
+            for konto_id, antal in frigivet.items()
+        ]
+    )
+    return dict(frigivet)
+
+
+def _nye_sagsnumre(kommune_id: int, kontonumre: Mapping[int, str]) -> dict[int, str]:
+    """Per konto id: ``KY-<kontonummer>``, with ``-2``, ``-3`` … where that number is taken."""
+    oenskede = {pk: f"KY-{nummer}" for pk, nummer in kontonumre.items()}
+    optaget = set(
+        Sag.objects.filter(
+            blandt("sagsnummer", oenskede.values()), kommune_id=kommune_id
+        ).values_list("sagsnummer", flat=True)
+    )
+    resultat = {}
+    for konto_id, base in oenskede.items():
+        nummer, n = base, 1
+        while nummer in optaget:
+            n += 1
+            nummer = f"{base}-{n}"
+            if Sag.objects.filter(kommune_id=kommune_id, sagsnummer=nummer).exists():
+                optaget.add(nummer)
+        optaget.add(nummer)
+        resultat[konto_id] = nummer
+    return resultat
+
+
+@transaction.atomic
+def debitorkonti_tilknyt(
+    *,
+    kommune_id: int,
+    valg: Sequence[KontoValg],
+    user: Any,
+    manual: bool,
+    fordring_valg: Mapping[int, FordringValg] | None = None,
+    system: str = "sagstilknytning",
+) -> list[Tilknyttet]:
+    """Link debitorkonti to bevillinger and sager and stamp their claims (DESIGN §3, §5).
+
+    For each konto: ``sag_id`` given → *sagstilknytning*; None → *sagsoprettelse* (one new sag
+    per bevilling, which then becomes the bevilling's sag). Every claim gets the bevilling's
+    number as KMD Aktiv reference and the ydelsestype of the bevilling's ydelseskode (or the
+    one chosen), unless ``fordring_valg`` says otherwise for that claim. Parked dækninger and
+    afskrivninger are released in the same transaction, and every konto is audited.
+
+    Automation never overrides a person (DESIGN §4.5): with ``manual=False`` a konto or claim
+    linked or referenced by hand raises ``ConflictError`` and nothing changes.
+    """
+    if not valg:
+        return []
+    ids = [v.konto_id for v in valg]
+    if len(set(ids)) != len(ids):
+        raise ApplicationError("Samme debitorkonto er valgt flere gange.")
+    # Plain rows, not model instances: a linking chunk reads a few thousand of each.
+    konti = {
+        k.pk: k
+        for k in Debitorkonto.objects.select_for_update()
+        .filter(blandt("pk", ids), kommune_id=kommune_id)
+        .order_by("pk")
+        .values_list("pk", "kontonummer", "borger_id", "tilknytning", named=True)
+    }
+    if len(konti) != len(ids):
+        raise ApplicationError("En eller flere debitorkonti findes ikke i kommunen.")
+    if not manual:
+        manuelle = {k.kontonummer for k in konti.values() if k.tilknytning == Tilknytning.MANUEL}
+        manuelle |= {
+            konti[konto_id].kontonummer
+            for konto_id in Fordring.objects.filter(
+                blandt("konto_id", ids), reference_kilde=Tilknytning.MANUEL
+            ).values_list("konto_id", flat=True)
+        }
+        if manuelle:
+            raise ConflictError(
+                f"Debitorkonto {', '.join(sorted(manuelle))} er tilknyttet eller refereret "
+                "manuelt og ændres ikke af automatikken."
+            )
+
+    bevillinger = {
+        b.pk: b
+        for b in Bevilling.objects.select_for_update()
+        .filter(blandt("pk", {v.bevilling_id for v in valg if v.bevilling_id}))
+        .order_by("pk")
+        .values_list(
+            "pk", "kommune_id", "borger_id", "bevillingsnummer", "ydelseskode", "sag_id", named=True
+        )
+    }
+    sager = {
+        s.pk: s
+        for s in Sag.objects.filter(blandt("pk", {v.sag_id for v in valg if v.sag_id})).values_list(
+            "pk", "kommune_id", "borger_id", "sagsnummer", named=True
+        )
+    }
+    koder = ydelseskode_tabel()
+    for v in valg:
+        konto = konti[v.konto_id]
+        bevilling = bevillinger.get(v.bevilling_id) if v.bevilling_id else None
+        if v.bevilling_id and (
+            bevilling is None
+            or bevilling.kommune_id != kommune_id
+            or bevilling.borger_id != konto.borger_id
+        ):
+            nummer = bevilling.bevillingsnummer if bevilling else ""
+            raise ApplicationError(
+                f"Bevilling {nummer} tilhører ikke debitorkontoens borger "
+                f"(debitorkonto {konto.kontonummer})."
+            )
+        sag = sager.get(v.sag_id) if v.sag_id else None
+        if v.sag_id and (
+            sag is None or sag.kommune_id != kommune_id or sag.borger_id != konto.borger_id
+        ):
+            raise ApplicationError(
+                f"Sag {sag.sagsnummer if sag else ''} tilhører ikke debitorkontoens borger "
+                f"(debitorkonto {konto.kontonummer})."
+            )
+        if bevilling is None and v.ydelsestype_id is None and not fordring_valg:
+            raise ApplicationError(
+                f"Vælg en bevilling eller en ydelsestype for debitorkonto {konto.kontonummer}."
+            )
+
+    def ydelsestype_for(v: KontoValg) -> int | None:
+        if v.ydelsestype_id is not None:
+            return v.ydelsestype_id
+        bevilling = bevillinger.get(v.bevilling_id) if v.bevilling_id else None
+        return koder.get(bevilling.ydelseskode.strip().upper()) if bevilling else None
+
+    # Sagsoprettelse: one new sag per bevilling (or per konto without a bevilling). A bevilling
+    # that got a sag meanwhile (another chunk, another person) is linked to that sag instead.
+    sag_for: dict[int, int] = {}
+    opret: dict[tuple[str, int], Sag] = {}
+    uden_sag = [v for v in valg if v.sag_id is None]
+    numre = _nye_sagsnumre(
+        kommune_id, {v.konto_id: konti[v.konto_id].kontonummer for v in uden_sag}
+    )
+    for v in uden_sag:
+        bevilling = bevillinger.get(v.bevilling_id) if v.bevilling_id else None
+        if bevilling is not None and bevilling.sag_id is not None:
+            sag_for[v.konto_id] = bevilling.sag_id
+            continue
+        noegle = ("bevilling", bevilling.pk) if bevilling else ("konto", v.konto_id)
+        if noegle not in opret:
+            opret[noegle] = Sag(
+                kommune_id=kommune_id,
+                sagsnummer=numre[v.konto_id],
+                borger_id=konti[v.konto_id].borger_id,
+                ydelseskode=bevilling.ydelseskode if bevilling else "",
+                ydelsestype_id=ydelsestype_for(v),
+                status=SagStatus.AABEN,
+                oprettet_ved_tilknytning=True,
+            )
+    nye = Sag.objects.bulk_create(list(opret.values()), batch_size=1000)
+    oprettede = {sag.pk for sag in nye}
+    rows_update(
+        Bevilling,
+        columns=["sag"],
+        rows=[(noegle[1], sag.pk) for noegle, sag in opret.items() if noegle[0] == "bevilling"],
+    )
+    for v in uden_sag:
+        if v.konto_id not in sag_for:
+            noegle = ("bevilling", v.bevilling_id) if v.bevilling_id else ("konto", v.konto_id)
+            sag_for[v.konto_id] = opret[noegle].pk
+    for v in valg:
+        if v.sag_id is not None:
+            sag_for[v.konto_id] = v.sag_id
+
+    # The konti.
+    maade = Tilknytning.MANUEL if manual else Tilknytning.AUTOMATISK
+    nu = timezone.now()
+    rows_update(
+        Debitorkonto,
+        columns=["bevilling", "sag", "tilknytning", "tilknyttet_af", "tilknyttet_tid"],
+        rows=[
+            (
+                v.konto_id,
+                v.bevilling_id,
+                sag_for[v.konto_id],
+                maade.value,
+                getattr(user, "pk", None) if manual else None,
+                nu,
+            )
+            for v in valg
+        ],
+    )
+
+    # The claims: the bevilling's number as reference and the ydelsestype, unless the person
+    # chose otherwise for a claim.
+    fordring_valg = fordring_valg or {}
+    if fordring_valg and Fordring.objects.filter(
+        pk__in=fordring_valg, konto_id__in=ids
+    ).count() != len(fordring_valg):
+        raise ApplicationError("Der er valgt fordringer, som ikke står på debitorkontoen.")
+    # Set-based, one statement per combination of what is known: a reference only where the
+    # konto has a bevilling, a ydelsestype only where one is derived or chosen.
+    stempler: dict[tuple[bool, bool], list[tuple[Any, ...]]] = defaultdict(list)
+    for v in valg:
+        ref = bevillinger[v.bevilling_id].bevillingsnummer if v.bevilling_id else None
+        yt = ydelsestype_for(v)
+        row = (v.konto_id, *(x for x in (ref, yt) if x is not None), maade.value)
+        stempler[ref is not None, yt is not None].append(row)
+    for (med_ref, med_yt), raekker in stempler.items():
+        rows_update(
+            Fordring,
+            key="konto",
+            columns=[
+                *(["kmd_aktiv_reference"] if med_ref else []),
+                *(["ydelsestype"] if med_yt else []),
+                "reference_kilde",
+            ],
+            rows=raekker,
+        )
+    rows_update(
+        Fordring,
+        columns=["kmd_aktiv_reference", "ydelsestype"],
+        rows=[
+            (pk, fv.kmd_aktiv_reference.strip(), fv.ydelsestype_id)
+            for pk, fv in fordring_valg.items()
+        ],
+    )
+
+    # The claims' interest regime follows their (new) ydelsestype (DESIGN §7).
+    renteregime_stempl(Fordring.objects.filter(blandt("konto_id", ids)), idag=timezone.localdate())
+    frigivet = parkeringer_frigiv(konto_ids=ids, kommune_id=kommune_id, user=user, system=system)
+
+    navne = dict(
+        Sag.objects.filter(blandt("pk", set(sag_for.values()))).values_list("pk", "sagsnummer")
+    )
+    typer = dict(Ydelsestype.objects.values_list("pk", "navn"))
+    kvitteringer = []
+    rows = []
+    for v in valg:
+        konto = konti[v.konto_id]
+        sag_id = sag_for[v.konto_id]
+        oprettet = sag_id in oprettede
+        bevilling = bevillinger.get(v.bevilling_id) if v.bevilling_id else None
+        yt = ydelsestype_for(v)
+        kvitteringer.append(Tilknyttet(v.konto_id, sag_id, oprettet, frigivet.get(v.konto_id, 0)))
+        if oprettet:
+            rows.append(
+                dict(
+                    user=user,
+                    kommune_id=kommune_id,
+                    handling="sag.opret",
+                    objekt_type="fordringer.sag",
+                    objekt_id=str(sag_id),
+                    beskrivelse=f"Sag {navne[sag_id]} oprettet ved sagsoprettelse for "
+                    f"debitorkonto {konto.kontonummer}.",
+                    system=system,
+                )
+            )
+        rows.append(
+            dict(
+                user=user,
+                kommune_id=kommune_id,
+                handling="debitorkonto.tilknyt",
+                objekt_type="fordringer.debitorkonto",
+                objekt_id=str(konto.pk),
+                beskrivelse=(
+                    f"Debitorkonto {konto.kontonummer} "
+                    f"{'sagsoprettet' if oprettet else 'sagstilknyttet'} "
+                    f"({maade.label.lower()}): bevilling "
+                    f"{bevilling.bevillingsnummer if bevilling else 'ingen'}, sag {navne[sag_id]}, "
+                    f"ydelsestype {typer.get(yt, 'ukendt') if yt else 'ukendt'}; "
+                    f"{frigivet.get(v.konto_id, 0)} parkerede frigivet."
+                ),
+                begrundelse=v.begrundelse,
+                data={"bevilling_id": v.bevilling_id, "sag_id": sag_id, "sagsoprettelse": oprettet},
+                system=system,
+            )
+        )
+    audit_rows_create(rows)
+    return kvitteringer
+
+
+def debitorkonto_tilknyt(
+    *,
+    konto: Debitorkonto,
+    bevilling: Bevilling | None,
+    sag: Sag | None,
+    user: Any,
+    manual: bool,
+    ydelsestype: Ydelsestype | None = None,
+    fordring_valg: Mapping[int, FordringValg] | None = None,
+    begrundelse: str = "",
+    system: str = "sagstilknytning",
+) -> Debitorkonto:
+    """Link one konto: the caseworker's "Opret fordringssag" and the tests use this form."""
+    debitorkonti_tilknyt(
+        kommune_id=konto.kommune_id,
+        valg=[
+            KontoValg(
+                konto_id=konto.pk,
+                bevilling_id=bevilling.pk if bevilling else None,
+                sag_id=sag.pk if sag else None,
+                ydelsestype_id=ydelsestype.pk if ydelsestype else None,
+                begrundelse=begrundelse,
+            )
+        ],
+        user=user,
+        manual=manual,
+        fordring_valg=fordring_valg,
+        system=system,
+    )
+    return Debitorkonto.objects.select_related("sag", "bevilling").get(pk=konto.pk)
