@@ -15,6 +15,7 @@ they call the same selectors and services as the screens. What is here applies t
 from __future__ import annotations
 
 import logging
+from decimal import Decimal
 from typing import Any
 
 import django_filters
@@ -162,3 +163,9 @@ def positive_id(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
                 if parameter["in"] == "path" and parameter["schema"].get("type") == "integer":
                     parameter["schema"].update(minimum=1, maximum=ID_MAKS)
     return result
+
+
+def beloeb_felt(hjaelp: str = "Beløb i kroner, fx 200.00.") -> serializers.DecimalField:
+    return serializers.DecimalField(
+        max_digits=14, decimal_places=2, min_value=Decimal("0.01"), help_text=hjaelp
+    )

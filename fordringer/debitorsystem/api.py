@@ -25,7 +25,7 @@ from fordringer.debitorsystem.services import (
     debitorsystem_kontostatus_modtag,
 )
 from fordringer.models import IndgaaendeBesked
-from fordringer.ompostering.api import beloeb_felt
+from ky_debitor.api import beloeb_felt
 from ky_debitor.models import ApiNoegle
 
 TAG = ["Debitorsystem (SF1590)"]

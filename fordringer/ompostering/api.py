@@ -9,7 +9,6 @@ a payout, and never the one who created it (four eyes, enforced by the service).
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 import django_filters
@@ -29,16 +28,10 @@ from fordringer.ompostering.services import (
     ompostering_opret,
 )
 from fordringer.ompostering.udbetaling import udbetaling_afvis, udbetaling_godkend
-from ky_debitor.api import EgenKommune
+from ky_debitor.api import EgenKommune, beloeb_felt
 from ky_debitor.api_idempotens import IDEMPOTENS_PARAMETER, idempotent
 
 TAG = ["Omposter fordeling"]
-
-
-def beloeb_felt(hjaelp: str = "Beløb i kroner, fx 200.00.") -> serializers.DecimalField:
-    return serializers.DecimalField(
-        max_digits=14, decimal_places=2, min_value=Decimal("0.01"), help_text=hjaelp
-    )
 
 
 # --- Serializers ------------------------------------------------------------------------------
