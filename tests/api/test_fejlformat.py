@@ -7,7 +7,7 @@ import pytest
 
 from fordringer.models import Ompostering
 
-from ..fordringer.ompostering_data import opret
+from ..fordringer.ompostering.ompostering_data import opret
 from .conftest import api_som
 
 

@@ -10,7 +10,7 @@ from fordringer.models import Ompostering, Postering, Udbetaling, UdgaaendeBeske
 from ky_debitor.roles import Rolle
 
 from ..factories import BrugerFactory, kommune
-from ..fordringer.ompostering_data import opret
+from ..fordringer.ompostering.ompostering_data import opret
 from .conftest import api_som
 
 

@@ -16,7 +16,7 @@ from fordringer.models import Fordring, Ompostering, Udbetaling, UdgaaendeBesked
 from ky_debitor.roles import Rolle
 
 from ..factories import BrugerFactory, kommune
-from ..fordringer.ompostering_data import opret
+from ..fordringer.ompostering.ompostering_data import opret
 from .conftest import ADGANGSKODE, tjek_side
 
 pytestmark = [

@@ -13,7 +13,7 @@ from fordringer.choices import BeskedType
 from fordringer.models import UdgaaendeBesked
 from opgavepakker.models import MaanedligSamling
 
-from ..fordringer.samling_data import opret
+from ..fordringer.samling.samling_data import opret
 from .conftest import tjek_side
 from .test_ompostering import log_paa
 

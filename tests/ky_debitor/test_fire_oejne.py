@@ -18,7 +18,7 @@ from ky_debitor.models import ApiNoegle, AuditEvent, Bruger
 from ky_debitor.roles import Rolle
 
 from ..factories import BrugerFactory, kommune
-from ..fordringer.ompostering_data import opret
+from ..fordringer.ompostering.ompostering_data import opret
 
 UDBETALINGER = "/api/v1/udbetalinger/"
 

@@ -33,7 +33,7 @@ from rapporter.tasks import eksport_send_ventende
 
 from ..arbejdere import KRAEVER_ARBEJDERE, REDIS_TEST_URL, start_worker, stop
 from ..factories import BrugerFactory, FordringFactory, kommune
-from ..fordringer.ompostering_data import IDAG, opret
+from ..fordringer.ompostering.ompostering_data import IDAG, opret
 
 pytestmark = KRAEVER_ARBEJDERE
 

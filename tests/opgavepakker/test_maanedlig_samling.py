@@ -26,7 +26,7 @@ from opgavepakker.maanedlig_samling import (
 from opgavepakker.models import MaanedligSamling
 from opgavepakker.tasks import maanedlige_samlinger_opret
 
-from ..fordringer.samling_data import opret
+from ..fordringer.samling.samling_data import opret
 
 KBH = ZoneInfo("Europe/Copenhagen")
 

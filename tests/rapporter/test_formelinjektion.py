@@ -26,7 +26,7 @@ from rapporter.definitioner import BELOEB, RAPPORTER, Kolonne
 from rapporter.eksport import csv_linjer, skriv_xlsx
 from rapporter.models import Eksport, EksportStatus
 
-from ..fordringer.test_import import grunddata, skriv_udtraek
+from ..fordringer.importer.test_import import grunddata, skriv_udtraek
 from .conftest import koer_rapport
 from .formler import (
     FORMATER,

@@ -20,7 +20,7 @@ from opgavepakker.models import OpgaveType
 
 from ..api.conftest import api_som
 from ..factories import IndbetalingFactory, SagFactory
-from ..fordringer.ompostering_data import BETALT, opret, tilstand
+from ..fordringer.ompostering.ompostering_data import BETALT, opret, tilstand
 from ..opgavepakker import conftest as opgavefixturer
 from .html import side, tekst
 

@@ -20,9 +20,8 @@ from fordringer.models import (
 from fordringer.ompostering.services import NyDaekning, ompostering_automatisk, ompostering_opret
 from ky_debitor.errors import ApplicationError, ConflictError
 from ky_debitor.models import AuditEvent
-
-from ..factories import FordringFactory
-from .ompostering_data import BETALT, IDAG, invarianter, opret, tilstand
+from tests.factories import FordringFactory
+from tests.fordringer.ompostering.ompostering_data import BETALT, IDAG, invarianter, opret, tilstand
 
 D = Decimal
 

@@ -17,9 +17,8 @@ from fordringer.ledger.services import postering_bogfoer
 from fordringer.models import Fordring, Renteregimeregel, Ydelsestype
 from fordringer.rente.services import rente_aendring
 from fordringer.tilknytning.services import debitorkonto_tilknyt
-
-from ..factories import BevillingFactory, BorgerFactory, FordringFactory, SagFactory
-from .test_import import grunddata, skriv_udtraek
+from tests.factories import BevillingFactory, BorgerFactory, FordringFactory, SagFactory
+from tests.fordringer.importer.test_import import grunddata, skriv_udtraek
 
 
 def regel(kode: str, regime: Renteregime, fra: dt.date) -> Renteregimeregel:

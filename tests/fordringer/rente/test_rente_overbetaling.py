@@ -27,8 +27,7 @@ from fordringer.ompostering.services import NyDaekning
 from fordringer.ompostering.udbetaling import sagsbehandlerfordeling_behandl
 from fordringer.rente.services import renter_afstem
 from ky_debitor.models import AuditEvent
-
-from ..factories import BorgerFactory, DebitorkontoFactory, FordringFactory, IndbetalingFactory
+from tests.factories import BorgerFactory, DebitorkontoFactory, FordringFactory, IndbetalingFactory
 
 D = Decimal
 IDAG = dt.date(2025, 6, 30)

@@ -1,5 +1,5 @@
 """A transport for tests of the outbox on real workers, chosen with
-``KY_UDGAAENDE_TRANSPORT=tests.fordringer.udgaaende_transport.BlokerendeTransport``.
+``KY_UDGAAENDE_TRANSPORT=tests.fordringer.udbakke.udgaaende_transport.BlokerendeTransport``.
 
 Each attempt writes a marker file (``KY_TEST_MARKOERER``/``<pid>-<n>.forsoeg``) holding the
 idempotency key it was given, then sleeps ``KY_TEST_BLOKER_SEKUNDER`` (so a test can kill the

@@ -21,8 +21,7 @@ from fordringer.ledger.services import postering_bogfoer, postering_tilbagefoer
 from fordringer.models import Fordring, Indbetaling, Postering
 from ky_debitor.errors import ApplicationError
 from ky_debitor.money import NUL, afrund
-
-from ..factories import BrugerFactory, FordringFactory, IndbetalingFactory
+from tests.factories import BrugerFactory, FordringFactory, IndbetalingFactory
 
 beloeb = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("1500.00"), places=2)
 operation = st.one_of(

@@ -33,8 +33,7 @@ from fordringer.udbakke.services import udgaaende_besked_lever
 from ky_debitor.append_only import AppendOnlyError
 from ky_debitor.errors import ApplicationError, ConflictError
 from ky_debitor.models import AuditEvent
-
-from .samling_data import opret
+from tests.fordringer.samling.samling_data import opret
 
 IDAG = dt.date(2026, 2, 2)
 SAML, FRIGIV, INGEN = (
@@ -120,7 +119,7 @@ def test_b04_and_b01_are_written_once_per_decision_even_when_delivery_fails_and_
 ):
     """DESIGN §6: outgoing messages go through the outbox with retries and idempotency keys;
     a failing debitorsystem never makes a decision send twice."""
-    settings.KY_UDGAAENDE_TRANSPORT = "tests.fordringer.test_samling.FejlendeTransport"
+    settings.KY_UDGAAENDE_TRANSPORT = "tests.fordringer.samling.test_samling.FejlendeTransport"
     settings.VAR_DIR = tmp_path
     d = opret()
     with django_capture_on_commit_callbacks(execute=True):
@@ -237,7 +236,7 @@ def test_monthly_samling_moves_only_the_new_claim_into_the_same_ky_konto(alice):
     beslut(alice, d.kmd, SAML, ky=d.ky)
     with pytest.raises(ApplicationError, match="ingen nye fordringer"):
         beslut(alice, d.kmd, SAML, ky=d.ky)
-    from ..factories import FordringFactory
+    from tests.factories import FordringFactory
 
     FordringFactory.create(
         konto=d.kmd,
@@ -289,8 +288,7 @@ def test_a_ky_konto_of_another_ydelsestype_or_borger_is_refused(alice):
     """Q: "Er det rigtig forstået …?" — a KMD Aktiv konto is merged with the borger's KY konto
     for the same ydelse only."""
     from fordringer.models import Debitorkonto, Ydelsestype
-
-    from ..factories import SagFactory
+    from tests.factories import SagFactory
 
     d = opret()
     uddannelse = SagFactory.create(

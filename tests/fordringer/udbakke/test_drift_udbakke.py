@@ -23,9 +23,8 @@ from fordringer.udbakke.services import (
 from ky_debitor.errors import ApplicationError
 from ky_debitor.models import AuditEvent
 from ky_debitor.roles import Rolle
-
-from ..factories import BrugerFactory, kommune
-from ..ky_debitor.test_csp_sikkerhed import inline_fund
+from tests.factories import BrugerFactory, kommune
+from tests.ky_debitor.test_csp_sikkerhed import inline_fund
 
 SIDE = reverse("drift_udbakke")
 

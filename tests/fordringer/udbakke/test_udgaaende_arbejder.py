@@ -15,13 +15,12 @@ from pathlib import Path
 from fordringer.choices import BeskedStatus, BeskedType
 from fordringer.models import UdgaaendeBesked
 from fordringer.tasks import udgaaende_send
-
-from ..arbejdere import KRAEVER_ARBEJDERE, start_worker, stop
-from ..factories import kommune
+from tests.arbejdere import KRAEVER_ARBEJDERE, start_worker, stop
+from tests.factories import kommune
 
 pytestmark = KRAEVER_ARBEJDERE
 
-TRANSPORT = "tests.fordringer.udgaaende_transport.BlokerendeTransport"
+TRANSPORT = "tests.fordringer.udbakke.udgaaende_transport.BlokerendeTransport"
 
 
 def _vent(betingelse, beskrivelse: str, timeout: float = 90) -> None:

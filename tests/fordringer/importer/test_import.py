@@ -29,8 +29,7 @@ from fordringer.models import (
     Sag,
 )
 from ky_debitor.models import AuditEvent
-
-from ..factories import FordringFactory
+from tests.factories import FordringFactory
 
 pytestmark = pytest.mark.django_db
 

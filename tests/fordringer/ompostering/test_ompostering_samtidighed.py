@@ -14,9 +14,8 @@ from fordringer.models import Ompostering, Postering
 from fordringer.ompostering.services import NyDaekning, ompostering_opret
 from ky_debitor.errors import ConflictError
 from ky_debitor.roles import Rolle
-
-from ..factories import BrugerFactory, kommune
-from .ompostering_data import IDAG, invarianter, opret
+from tests.factories import BrugerFactory, kommune
+from tests.fordringer.ompostering.ompostering_data import IDAG, invarianter, opret
 
 TRAADE = 4
 

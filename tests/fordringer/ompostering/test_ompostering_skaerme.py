@@ -14,10 +14,9 @@ from django.urls import reverse
 from fordringer.models import Fordring, Ompostering, Sagsbehandlerfordeling, Udbetaling
 from fordringer.ompostering.services import ompostering_opret
 from ky_debitor.roles import Rolle
-
-from ..factories import BrugerFactory, kommune
-from ..screens.html import side, tabel
-from .ompostering_data import opret
+from tests.factories import BrugerFactory, kommune
+from tests.fordringer.ompostering.ompostering_data import opret
+from tests.screens.html import side, tabel
 
 D = Decimal
 

@@ -14,8 +14,7 @@ import pytest
 
 from fordringer.importer import import_kmd_aktiv
 from fordringer.models import Borger
-
-from .test_import import (  # noqa: F401 - skrivemaade runs each test in both write modes
+from tests.fordringer.importer.test_import import (  # noqa: F401 - skrivemaade runs each test in both write modes
     afvist,
     antal_raekker,
     fordring,

@@ -21,8 +21,7 @@ from fordringer.importer.masseindlaesning import (
     genskab,
 )
 from fordringer.models import Fordring, Postering
-
-from .test_import import grunddata, skriv_udtraek
+from tests.fordringer.importer.test_import import grunddata, skriv_udtraek
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 

@@ -34,9 +34,8 @@ from ky_debitor.append_only import AppendOnlyError
 from ky_debitor.audit import audit_log
 from ky_debitor.models import AuditEvent, Bruger
 from ky_debitor.roles import Rolle
-
-from ..factories import BrugerFactory, kommune
-from .ompostering_data import IDAG, opret
+from tests.factories import BrugerFactory, kommune
+from tests.fordringer.ompostering.ompostering_data import IDAG, opret
 
 NATIONALE = ["ydelsestype", "ydelseskode", "ll8odaekning", "rentesats", "renteregimeregel"]
 

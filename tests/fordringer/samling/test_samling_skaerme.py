@@ -9,9 +9,8 @@ from django.urls import reverse
 
 from fordringer.choices import Frigivelsestype
 from fordringer.models import Samlingsbeslutning
-
-from .samling_data import opret
-from .test_samling import tilstand
+from tests.fordringer.samling.samling_data import opret
+from tests.fordringer.samling.test_samling import tilstand
 
 
 def klient(user) -> Client:

@@ -15,8 +15,7 @@ from fordringer.models import Fordring, Indbetaling, Postering
 from ky_debitor.append_only import AppendOnlyError
 from ky_debitor.errors import ApplicationError
 from ky_debitor.models import AuditEvent
-
-from ..factories import FordringFactory, IndbetalingFactory
+from tests.factories import FordringFactory, IndbetalingFactory
 
 DATO = dt.date(2025, 3, 1)
 

@@ -14,8 +14,7 @@ from fordringer.models import EIndkomstIndberetning, Parkering, Sag, Ydelsestype
 from fordringer.tilknytning.services import FordringValg, debitorkonto_tilknyt
 from ky_debitor.errors import ApplicationError, ConflictError
 from ky_debitor.models import AuditEvent
-
-from ..factories import BevillingFactory, BorgerFactory, FordringFactory, SagFactory
+from tests.factories import BevillingFactory, BorgerFactory, FordringFactory, SagFactory
 
 
 @pytest.fixture

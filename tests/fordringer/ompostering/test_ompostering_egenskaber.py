@@ -45,15 +45,14 @@ from fordringer.rente.services import renter_afstem
 from ky_debitor.errors import ApplicationError
 from ky_debitor.money import NUL, afrund
 from ky_debitor.roles import Rolle
-
-from ..factories import (
+from tests.factories import (
     BorgerFactory,
     BrugerFactory,
     DebitorkontoFactory,
     FordringFactory,
     IndbetalingFactory,
 )
-from .ompostering_data import invarianter, tilstand
+from tests.fordringer.ompostering.ompostering_data import invarianter, tilstand
 
 IDAG = dt.date(2025, 6, 30)
 beloeb = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("900.00"), places=2)

@@ -13,9 +13,8 @@ from fordringer.models import SamletFordring, Samlingsbeslutning, UdgaaendeBeske
 from fordringer.samling.services import samlingsbeslutning_opret
 from ky_debitor.errors import ApplicationError
 from ky_debitor.roles import Rolle
-
-from ..factories import BrugerFactory, kommune
-from .samling_data import opret
+from tests.factories import BrugerFactory, kommune
+from tests.fordringer.samling.samling_data import opret
 
 TRAADE = 4
 

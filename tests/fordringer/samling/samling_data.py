@@ -10,8 +10,7 @@ from typing import Any
 
 from fordringer.choices import Kilde, KontoStatus, SagStatus, Tilknytning
 from fordringer.models import Bevilling, Borger, Debitorkonto, Fordring, Sag, Ydelsestype
-
-from ..factories import (
+from tests.factories import (
     BevillingFactory,
     BorgerFactory,
     DebitorkontoFactory,

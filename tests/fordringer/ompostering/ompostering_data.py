@@ -27,8 +27,7 @@ from fordringer.models import (
 )
 from fordringer.rente.services import renter_afstem
 from ky_debitor.money import NUL, afrund
-
-from ..factories import BorgerFactory, DebitorkontoFactory, FordringFactory, IndbetalingFactory
+from tests.factories import BorgerFactory, DebitorkontoFactory, FordringFactory, IndbetalingFactory
 
 IDAG = dt.date(2025, 3, 10)
 BETALT = dt.date(2025, 1, 28)

@@ -18,8 +18,7 @@ from fordringer.ledger.services import postering_bogfoer
 from fordringer.models import Rentesats
 from fordringer.rente.beregning import Bevaegelse, Rentebogning, rente_beregn, rentedage_gebyrloven
 from fordringer.rente.services import renter_afstem, rentesatser
-
-from ..factories import FordringFactory
+from tests.factories import FordringFactory
 
 D = Decimal
 

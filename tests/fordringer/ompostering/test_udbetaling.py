@@ -32,9 +32,8 @@ from fordringer.ompostering.udbetaling import (
 from fordringer.udbakke.services import udgaaende_besked_lever
 from ky_debitor.errors import ApplicationError, ConflictError
 from ky_debitor.roles import Rolle
-
-from ..factories import BrugerFactory, kommune
-from .ompostering_data import IDAG, invarianter, opret, tilstand
+from tests.factories import BrugerFactory, kommune
+from tests.fordringer.ompostering.ompostering_data import IDAG, invarianter, opret, tilstand
 
 D = Decimal
 NOTE = "Indbetalingen er omstødt af skifteretten; beløbet udbetales til boet."
@@ -211,7 +210,9 @@ class FejlendeTransport:
 def test_failed_delivery_is_retried_with_exponential_back_off_then_given_up(
     udbetaling_til_advokat, settings
 ):
-    settings.KY_UDGAAENDE_TRANSPORT = "tests.fordringer.test_udbetaling.FejlendeTransport"
+    settings.KY_UDGAAENDE_TRANSPORT = (
+        "tests.fordringer.ompostering.test_udbetaling.FejlendeTransport"
+    )
     settings.KY_UDGAAENDE_MAKS_FORSOEG = 3
     besked = UdgaaendeBesked.objects.get(type=BeskedType.MEDDELELSE)
     nu = timezone.now()

@@ -14,8 +14,7 @@ import pytest
 from django.core.management import call_command
 
 from fordringer.importer import import_kmd_aktiv
-
-from .test_import import (  # noqa: F401 - skrivemaade runs each test in both write modes
+from tests.fordringer.importer.test_import import (  # noqa: F401 - skrivemaade runs each test in both write modes
     afvist,
     antal_raekker,
     fordring,
