@@ -197,7 +197,7 @@ KY_IMPORT_LAASEVENTETID = int(os.environ.get("KY_IMPORT_LAASEVENTETID", "60"))
 # The transport that delivers outgoing messages; the file transport writes one JSON document
 # per message under KY_VAR_DIR/udgaaende/ (development and tests).
 KY_UDGAAENDE_TRANSPORT = os.environ.get(
-    "KY_UDGAAENDE_TRANSPORT", "fordringer.udbakke.services.FilTransport"
+    "KY_UDGAAENDE_TRANSPORT", "fordringer.udbakke.transport.FilTransport"
 )
 KY_UDGAAENDE_MAKS_FORSOEG = int(os.environ.get("KY_UDGAAENDE_MAKS_FORSOEG", "8"))
 # The Drift screen lists a waiting message as stuck after this many minutes or attempts.

@@ -131,7 +131,7 @@ def test_b04_and_b01_are_written_once_per_decision_even_when_delivery_fails_and_
         besked = udgaaende_besked_lever(besked_id=besked.pk)
     assert (besked.status, besked.forsoeg) == (BeskedStatus.AFVENTER, 3)
 
-    settings.KY_UDGAAENDE_TRANSPORT = "fordringer.udbakke.services.FilTransport"
+    settings.KY_UDGAAENDE_TRANSPORT = "fordringer.udbakke.transport.FilTransport"
     besked = udgaaende_besked_lever(besked_id=besked.pk)
     besked = udgaaende_besked_lever(besked_id=besked.pk)  # a late retry changes nothing
     assert (besked.status, besked.forsoeg) == (BeskedStatus.SENDT, 4)

@@ -14,12 +14,8 @@ from lxml import html as lxml_html
 
 from fordringer.choices import BeskedStatus, BeskedType
 from fordringer.models import DebitorsystemOpsaetning, IndgaaendeBesked, UdgaaendeBesked
-from fordringer.udbakke.services import (
-    ServiceplatformenTransport,
-    sf1590_kuvert,
-    udgaaende_besked_lever,
-    udgaaende_besked_proev_igen,
-)
+from fordringer.udbakke.services import udgaaende_besked_lever, udgaaende_besked_proev_igen
+from fordringer.udbakke.transport import ServiceplatformenTransport, sf1590_kuvert
 from ky_debitor.errors import ApplicationError
 from ky_debitor.models import AuditEvent
 from ky_debitor.roles import Rolle
@@ -45,7 +41,7 @@ def som_dina(dina) -> Client:
 @pytest.fixture
 def udbakke(settings, tmp_path):
     settings.VAR_DIR = tmp_path
-    settings.KY_UDGAAENDE_TRANSPORT = "fordringer.udbakke.services.FilTransport"
+    settings.KY_UDGAAENDE_TRANSPORT = "fordringer.udbakke.transport.FilTransport"
     return tmp_path / "udgaaende"
 
 
@@ -208,7 +204,7 @@ def test_serviceplatformen_refuses_to_run_without_configuration(settings):
 
 
 def test_a_delivery_through_an_unconfigured_serviceplatformen_is_a_recorded_failure(db, settings):
-    settings.KY_UDGAAENDE_TRANSPORT = "fordringer.udbakke.services.ServiceplatformenTransport"
+    settings.KY_UDGAAENDE_TRANSPORT = "fordringer.udbakke.transport.ServiceplatformenTransport"
     settings.KY_SERVICEPLATFORMEN_URL = ""
     besked = udgaaende_besked_lever(besked_id=_besked().pk, nu=timezone.now())
     assert besked.status == BeskedStatus.AFVENTER and besked.forsoeg == 1

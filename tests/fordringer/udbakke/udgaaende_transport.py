@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 from fordringer.models import UdgaaendeBesked
-from fordringer.udbakke.services import FilTransport
+from fordringer.udbakke.transport import FilTransport
 
 
 class BlokerendeTransport:
