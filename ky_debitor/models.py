@@ -8,7 +8,7 @@ from django.db import models
 
 from .append_only import AppendOnlyModel, AppendOnlyQuerySet
 from .roles import Rolle
-from .tenancy import TenantManager
+from .tenancy import TenantModel
 
 
 class Kommune(models.Model):
@@ -118,7 +118,7 @@ class Opslag(AppendOnlyModel):
         return f"{self.tidspunkt:%d-%m-%Y %H:%M} {self.bruger}: {self.formaal}"
 
 
-class ApiNoegle(models.Model):
+class ApiNoegle(TenantModel):
     """A token for a system that calls the API, for one kommune and one role (issue #8).
 
     The secret is shown once when the token is made; only its SHA-256 is stored (the secret is
@@ -133,7 +133,6 @@ class ApiNoegle(models.Model):
     """
 
     navn = models.CharField(max_length=100, help_text="Hvilket system bruger nøglen?")
-    kommune = models.ForeignKey(Kommune, on_delete=models.PROTECT, related_name="+")
     rolle = models.CharField(max_length=30, choices=[(r.value, r.value) for r in Rolle])
     indehaver = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -160,8 +159,6 @@ class ApiNoegle(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     sidst_brugt = models.DateTimeField(null=True, blank=True)
-
-    objects = TenantManager()
 
     class Meta:
         ordering = ["-oprettet", "-id"]

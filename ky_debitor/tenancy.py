@@ -45,7 +45,9 @@ class TenantManager(models.Manager.from_queryset(TenantQuerySet)):  # type: igno
 class TenantModel(models.Model):
     """A row of one kommune: the ``kommune`` key and the manager whose ``for_user`` scopes it.
 
-    Every app's tenant tables inherit it, so the key and the scope are declared once.
+    Every app's tenant tables inherit it, so the key and the scope are declared once. A table
+    whose key differs (no index of its own, no database constraint) overrides ``kommune`` with
+    the same name; a table with its own manager sets ``objects`` to a ``TenantQuerySet`` one.
     """
 
     kommune = models.ForeignKey("ky_debitor.Kommune", on_delete=models.PROTECT, related_name="+")
@@ -54,3 +56,16 @@ class TenantModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+def kommune_uden_eget_indeks() -> models.ForeignKey:
+    """The tenant key without a single-column index of its own, for a table whose look-ups by
+    kommune are served by a composite index that starts with ``kommune``, or whose rows are
+    reached through another key (their konto, their fordring).
+
+    Such an index would only cost a write per row (the import writes millions of rows;
+    docs/adr/0004).
+    """
+    return models.ForeignKey(
+        "ky_debitor.Kommune", on_delete=models.PROTECT, related_name="+", db_index=False
+    )

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from ky_debitor.tenancy import TenantManager
+from ky_debitor.tenancy import TenantModel, kommune_uden_eget_indeks
 
 from .workflow import OpgaveStatus
 
@@ -16,22 +16,19 @@ class OpgaveType(models.TextChoices):
     DAEKNINGER = "DAEKNINGER", "Dækninger og afskrivninger af KMD Aktiv fordringer"
 
 
-class Opgavepakke(models.Model):
+class Opgavepakke(TenantModel):
     """One of the 15 packages of release 2.1 in a kommune (DESIGN §5).
 
     Fourteen are a reason code *med* or *uden* parked dækninger; the fifteenth is the waiting
     step for parked dækninger and afskrivninger (``aarsag`` empty).
     """
 
-    kommune = models.ForeignKey("ky_debitor.Kommune", on_delete=models.PROTECT, related_name="+")
     kode = models.CharField(max_length=40)
     navn = models.CharField(max_length=120)
     aarsag = models.CharField("årsag", max_length=30, blank=True)
     med_daekninger = models.BooleanField("med dækninger", default=False)
     venteskridt = models.BooleanField(default=False)
     raekkefoelge = models.PositiveSmallIntegerField("rækkefølge", default=0)
-
-    objects = TenantManager()
 
     class Meta:
         ordering = ["raekkefoelge"]
@@ -45,10 +42,9 @@ class Opgavepakke(models.Model):
         return self.navn
 
 
-class Opgave(models.Model):
+class Opgave(TenantModel):
     """A task on one debitorkonto. At most one open task per konto, type and reason."""
 
-    kommune = models.ForeignKey("ky_debitor.Kommune", on_delete=models.PROTECT, related_name="+")
     pakke = models.ForeignKey(Opgavepakke, on_delete=models.PROTECT, related_name="opgaver")
     konto = models.ForeignKey(
         "fordringer.Debitorkonto", on_delete=models.PROTECT, related_name="opgaver"
@@ -70,8 +66,6 @@ class Opgave(models.Model):
     afslutning = models.CharField("afslutningsnote", max_length=300, blank=True)
     koersel_id = models.BigIntegerField("oprettet af kørsel", null=True, blank=True)
 
-    objects = TenantManager()
-
     class Meta:
         ordering = ["oprettet", "id"]
         verbose_name = "opgave"
@@ -92,7 +86,7 @@ class Opgave(models.Model):
         return f"{self.get_type_display()} - {self.konto_id} ({self.aarsag})"
 
 
-class MaanedligSamling(models.Model):
+class MaanedligSamling(TenantModel):
     """Follow-up task "Månedlig samling" for a merged KMD Aktiv konto (seed 000).
 
     A løbende forsørgelsesydelse med tilbagebetalingspligt raises a new claim at every monthly
@@ -101,9 +95,7 @@ class MaanedligSamling(models.Model):
     month; one task per konto and month (the database refuses a second).
     """
 
-    kommune = models.ForeignKey(
-        "ky_debitor.Kommune", on_delete=models.PROTECT, related_name="+", db_index=False
-    )
+    kommune = kommune_uden_eget_indeks()
     konto = models.ForeignKey(
         "fordringer.Debitorkonto", on_delete=models.PROTECT, related_name="maanedlige_samlinger"
     )
@@ -116,8 +108,6 @@ class MaanedligSamling(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     note = models.CharField("afslutningsnote", max_length=300, blank=True)
-
-    objects = TenantManager()
 
     class Meta:
         ordering = ["forfald", "id"]

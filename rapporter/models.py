@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from ky_debitor.tenancy import TenantManager
+from ky_debitor.tenancy import TenantModel
 
 
 class EksportStatus(models.TextChoices):
@@ -21,11 +21,10 @@ class EksportFormat(models.TextChoices):
     CSV = "csv", "CSV (semikolonsepareret)"
 
 
-class Eksport(models.Model):
+class Eksport(TenantModel):
     """One export of a report by a person. The file holds CPR numbers: only its owner in its
     kommune may fetch it, every fetch is audited, and it is deleted when it expires."""
 
-    kommune = models.ForeignKey("ky_debitor.Kommune", on_delete=models.PROTECT, related_name="+")
     bruger = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="eksporter"
     )
@@ -44,8 +43,6 @@ class Eksport(models.Model):
     oprettet = models.DateTimeField(auto_now_add=True)
     faerdig = models.DateTimeField("færdig", null=True, blank=True)
     udloeber = models.DateTimeField("udløber")
-
-    objects = TenantManager()
 
     class Meta:
         ordering = ["-oprettet", "-id"]

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from ky_debitor.tenancy import TenantManager
+from ky_debitor.tenancy import TenantModel
 
 
 class KoerselStatus(models.TextChoices):
@@ -20,10 +20,9 @@ class KoerselStatus(models.TextChoices):
 AKTIVE = (KoerselStatus.PENDING, KoerselStatus.RUNNING)
 
 
-class Sagstilknytningskoersel(models.Model):
+class Sagstilknytningskoersel(TenantModel):
     """One linking run over a kommune's KMD Aktiv konti (DESIGN §5, issue: runs)."""
 
-    kommune = models.ForeignKey("ky_debitor.Kommune", on_delete=models.PROTECT, related_name="+")
     startet_af = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -41,8 +40,6 @@ class Sagstilknytningskoersel(models.Model):
     startet = models.DateTimeField(null=True, blank=True)
     afsluttet = models.DateTimeField(null=True, blank=True)
     fejl = models.TextField(blank=True)
-
-    objects = TenantManager()
 
     class Meta:
         ordering = ["-oprettet", "-id"]
@@ -86,7 +83,7 @@ class KoerselChunk(models.Model):
         return f"{self.koersel_id}/{self.nummer}"
 
 
-class KontoBeslutning(models.Model):
+class KontoBeslutning(TenantModel):
     """What a run decided for one konto, with the evidence (DESIGN §4.7).
 
     A run writes these thousands at a time, with ids it has just read under lock; the
@@ -133,8 +130,6 @@ class KontoBeslutning(models.Model):
     )
     aendring = models.CharField("ændring", max_length=200, blank=True)
     evidens = models.JSONField(default=dict)
-
-    objects = TenantManager()
 
     class Meta:
         ordering = ["koersel", "konto_id"]

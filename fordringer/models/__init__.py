@@ -13,7 +13,6 @@ from .kerne import (
     Sag,
     Ydelseskode,
     Ydelsestype,
-    kommune_uden_eget_indeks,
     ydelsestype_reference,
 )
 from .ledger import EIndkomstIndberetning, Parkering, Postering, PosteringManager, PosteringQuerySet
@@ -60,6 +59,5 @@ __all__ = [
     "UdgaaendeBesked",
     "Ydelseskode",
     "Ydelsestype",
-    "kommune_uden_eget_indeks",
     "ydelsestype_reference",
 ]

@@ -7,9 +7,9 @@ from __future__ import annotations
 from django.db import models
 
 from fordringer.choices import IndgaaendeResultat, IndgaaendeType
-from ky_debitor.tenancy import TenantModel
+from ky_debitor.tenancy import TenantModel, kommune_uden_eget_indeks
 
-from .kerne import Debitorkonto, kommune_uden_eget_indeks
+from .kerne import Debitorkonto
 from .ledger import Postering
 
 

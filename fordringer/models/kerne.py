@@ -26,19 +26,8 @@ from fordringer.choices import (
 )
 from fordringer.cpr import cpr_formater, cpr_maskeret
 from ky_debitor.append_only import AppendOnlyModel, AppendOnlyQuerySet
-from ky_debitor.models import Kommune
 from ky_debitor.money import MoneyField
-from ky_debitor.tenancy import TenantModel
-
-
-def kommune_uden_eget_indeks() -> models.ForeignKey:
-    """The tenant key of a table whose unique key starts with ``kommune``.
-
-    That composite index serves every ``kommune_id = …`` filter, so a separate single-column
-    index would only cost a write per row (the import writes millions of rows; docs/adr/0004).
-    """
-    return models.ForeignKey(Kommune, on_delete=models.PROTECT, related_name="+", db_index=False)
-
+from ky_debitor.tenancy import TenantModel, kommune_uden_eget_indeks
 
 # --- National reference data (the same for every kommune) ----------------------------------
 #

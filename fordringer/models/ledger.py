@@ -4,14 +4,15 @@ LL § 8 O repayment entry gives.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.db import models
 from django.db.models import Q
 
 from fordringer.choices import DEBET_ARTER, KREDIT_ARTER, PosteringArt
 from ky_debitor.append_only import AppendOnlyModel, AppendOnlyQuerySetMixin
-from ky_debitor.models import Kommune
 from ky_debitor.money import MoneyField
-from ky_debitor.tenancy import TenantModel, TenantQuerySet
+from ky_debitor.tenancy import TenantModel, TenantQuerySet, kommune_uden_eget_indeks
 
 from .kerne import Debitorkonto, Fordring, Indbetaling, Ydelsestype
 
@@ -24,7 +25,7 @@ class PosteringManager(models.Manager.from_queryset(PosteringQuerySet)):  # type
     pass
 
 
-class Postering(AppendOnlyModel):
+class Postering(AppendOnlyModel, TenantModel):
     """One ledger line. Positive amounts raise the restance, negative ones lower it.
 
     A correction is a ``TILBAGEFOERSEL`` of the opposite amount that points at the entry it
@@ -32,7 +33,7 @@ class Postering(AppendOnlyModel):
     (``daekningsid``) and makes the import idempotent.
     """
 
-    kommune = models.ForeignKey(Kommune, on_delete=models.PROTECT, related_name="+", db_index=False)
+    kommune = kommune_uden_eget_indeks()
     # Served by the (fordring, valoerdato) index.
     fordring = models.ForeignKey(
         Fordring, on_delete=models.PROTECT, related_name="posteringer", db_index=False
@@ -61,7 +62,7 @@ class Postering(AppendOnlyModel):
     tekst = models.CharField(max_length=255, blank=True)
     aktoer = models.CharField("aktør", max_length=150, blank=True)
 
-    objects = PosteringManager()
+    objects: ClassVar[PosteringManager] = PosteringManager()
 
     class Meta:
         ordering = ["valoerdato", "id"]

@@ -6,6 +6,8 @@ and a moved claim stays moved (a correction is a new booking on the ledger, DESI
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -13,12 +15,13 @@ from django.db.models import Q
 from fordringer.choices import SamlingBeslutningType
 from ky_debitor.append_only import AppendOnlyModel
 from ky_debitor.money import MoneyField
+from ky_debitor.tenancy import TenantModel, kommune_uden_eget_indeks
 
 from .kerne import Debitorkonto, Fordring
 from .ledger import Postering, PosteringManager
 
 
-class Samlingsbeslutning(AppendOnlyModel):
+class Samlingsbeslutning(AppendOnlyModel, TenantModel):
     """One decision on a KMD Aktiv konto: who, when, what, why, and the KY konto it concerns.
 
     ``konto`` is the KMD Aktiv konto assessed. ``ky_konto`` is the borger's KY konto merged
@@ -27,9 +30,7 @@ class Samlingsbeslutning(AppendOnlyModel):
     decision on a konto is the one in force.
     """
 
-    kommune = models.ForeignKey(
-        "ky_debitor.Kommune", on_delete=models.PROTECT, related_name="+", db_index=False
-    )
+    kommune = kommune_uden_eget_indeks()
     konto = models.ForeignKey(
         Debitorkonto, on_delete=models.PROTECT, related_name="samlingsbeslutninger"
     )
@@ -58,7 +59,7 @@ class Samlingsbeslutning(AppendOnlyModel):
     antal_fordringer = models.PositiveIntegerField("samlede fordringer", default=0)
     beloeb = MoneyField("samlet restance", default=0)
 
-    objects = PosteringManager()
+    objects: ClassVar[PosteringManager] = PosteringManager()
 
     class Meta:
         ordering = ["-tidspunkt", "-id"]
@@ -82,14 +83,12 @@ class Samlingsbeslutning(AppendOnlyModel):
         return f"{self.get_beslutning_display()} ({self.konto_id})"
 
 
-class SamletFordring(AppendOnlyModel):
+class SamletFordring(AppendOnlyModel, TenantModel):
     """A claim a SAML decision moved: the KMD Aktiv claim (``fra_fordring``), brought to 0 by
     a SAMLING credit (``ud_postering``), and the new claim on the KY konto (``til_fordring``),
     whose HOVEDSTOL entry (``ind_postering``) carries the same amount."""
 
-    kommune = models.ForeignKey(
-        "ky_debitor.Kommune", on_delete=models.PROTECT, related_name="+", db_index=False
-    )
+    kommune = kommune_uden_eget_indeks()
     beslutning = models.ForeignKey(
         Samlingsbeslutning, on_delete=models.PROTECT, related_name="samlede"
     )
@@ -101,7 +100,7 @@ class SamletFordring(AppendOnlyModel):
     ud_postering = models.OneToOneField(Postering, on_delete=models.PROTECT, related_name="+")
     ind_postering = models.OneToOneField(Postering, on_delete=models.PROTECT, related_name="+")
 
-    objects = PosteringManager()
+    objects: ClassVar[PosteringManager] = PosteringManager()
 
     class Meta:
         ordering = ["id"]
