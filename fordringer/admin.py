@@ -1,4 +1,4 @@
-"""Admin for the money side. Every class builds on ``ky_debitor.admin.KommuneAdmin``: lists,
+"""Admin for the money side. Every class builds on ``ky_debitor.admin_base.KommuneAdmin``: lists,
 forms and choices are limited to the person's kommune and every write is audited.
 
 Money and links are moved by the services only (``ledger.postering_bogfoer``,
@@ -40,11 +40,9 @@ from fordringer.models import (
     Ydelseskode,
     Ydelsestype,
 )
-from ky_debitor.admin import KommuneAdmin, SkrivebeskyttetAdmin
+from ky_debitor.admin_base import KOMMUNE_FILTER, KommuneAdmin, SkrivebeskyttetAdmin
 from ky_debitor.audit import opslag_log
 from ky_debitor.money import format_beloeb
-
-KOMMUNE_FILTER = ("kommune", admin.RelatedOnlyFieldListFilter)
 
 # --- National reference tables: the same for every kommune, added to, never edited ----------
 

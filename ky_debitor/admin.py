@@ -1,31 +1,20 @@
-"""The admin, scoped by kommune and audited.
+"""The admin of kommuner, people, the audit trail and API tokens.
 
-``KommuneAdmin`` is the one base class every model admin of the project uses:
-
-* every list, every change form and every foreign-key choice is limited to the person's own
-  kommune (``TenantQuerySet.for_user``; for the few tables without it, their ``kommune``
-  column), so the admin cannot be used to reach another kommune's data;
-* every add, change and delete writes an ``AuditEvent`` (who, what, which fields from → to) in
-  the same transaction as the write.
-
-``SkrivebeskyttetAdmin`` is for history that is appended only (the ledger, the audit trail, the
-CPR look-up log): it can be viewed, never added, changed or deleted.
+Every model admin of the project builds on ``admin_base.KommuneAdmin``: scoped to the person's
+kommune, every write audited.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Iterable
-from decimal import Decimal
 from typing import Any
 
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.db import models, transaction
-from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 
+from .admin_base import KOMMUNE_FILTER, KommuneAdmin, SkrivebeskyttetAdmin
 from .api_noegler import api_noegle_opret, api_noegle_tilbagekald, api_noegle_valider
 from .audit import audit_log, nationale_haendelser
 from .errors import ApplicationError
@@ -33,163 +22,6 @@ from .login_spaerring import bruger_login_spaerring_ophaev, spaerringer
 from .models import ApiNoegle, AuditEvent, Bruger, Kommune, Opslag
 from .roles import Rolle, has_role
 from .rolletildeling import rolle_tildeling_tjek, tildeler
-
-# Never written to the audit trail, whatever their value.
-HEMMELIGE_FELTER = ("password", "password1", "password2")
-
-
-def kommune_afgraens(queryset: models.QuerySet[Any], user: Any) -> models.QuerySet[Any]:
-    """Limit any queryset to what ``user`` may see: tenant rows of their own kommune.
-
-    Tenant models scope themselves (``for_user``); for the kommune table itself and for
-    people and audit rows, the ``kommune`` column decides. Shared reference tables
-    (ydelsestyper, roles) are the same for every kommune and are not limited.
-    """
-    if hasattr(queryset, "for_user"):
-        return queryset.for_user(user)
-    if not getattr(user, "is_authenticated", False):
-        return queryset.none()
-    if getattr(user, "is_superuser", False):
-        return queryset
-    kommune_id = getattr(user, "kommune_id", None)
-    model = queryset.model
-    if model is Kommune:
-        return queryset.filter(pk=kommune_id) if kommune_id else queryset.none()
-    if any(f.name == "kommune" for f in model._meta.get_fields()):
-        return queryset.filter(kommune_id=kommune_id) if kommune_id else queryset.none()
-    return queryset
-
-
-def _som_tekst(vaerdi: Any) -> Any:
-    """A form value as something the audit trail's JSON can hold."""
-    if vaerdi is None or isinstance(vaerdi, bool | int | str):
-        return vaerdi
-    if isinstance(vaerdi, Decimal | dt.date | dt.datetime | dt.time):
-        return str(vaerdi)
-    if isinstance(vaerdi, models.Model):
-        return f"{vaerdi} (id {vaerdi.pk})"
-    if isinstance(vaerdi, Iterable):
-        return [_som_tekst(v) for v in vaerdi]
-    return str(vaerdi)
-
-
-def _aendringer(form: BaseForm) -> dict[str, dict[str, Any]]:
-    """The fields a form changed, each with its value before and after."""
-    aendret = {}
-    for navn in form.changed_data:
-        if navn in HEMMELIGE_FELTER:
-            aendret[navn] = {"fra": "(skjult)", "til": "(skjult)"}
-            continue
-        felt = form.fields[navn]
-        foer = form.get_initial_for_field(felt, navn)
-        if isinstance(foer, Iterable) and not isinstance(foer, str):
-            foer = list(foer)
-        aendret[navn] = {"fra": _som_tekst(foer), "til": _som_tekst(form.cleaned_data.get(navn))}
-    return aendret
-
-
-def _afgraens_valg(formfield: Any, request: HttpRequest) -> Any:
-    """Limit a relation field's choices, so another kommune's row can be neither shown nor
-    posted by id."""
-    queryset = getattr(formfield, "queryset", None)
-    if queryset is not None:
-        formfield.queryset = kommune_afgraens(queryset, request.user)
-    return formfield
-
-
-def _kommune_id(obj: models.Model) -> int | None:
-    if isinstance(obj, Kommune):
-        return obj.pk
-    return getattr(obj, "kommune_id", None)
-
-
-def _navn(obj: models.Model) -> str:
-    return f"{str(obj._meta.verbose_name).capitalize()} '{obj}'"
-
-
-class KommuneAdmin(admin.ModelAdmin):
-    """Base admin: scoped to the person's kommune, every write audited (see module docstring)."""
-
-    # Fields that may be set when a row is added but never changed afterwards (who a konto
-    # belongs to, which kommune a row lives in).
-    laast_ved_rettelse: tuple[str, ...] = ()
-
-    def get_queryset(self, request: HttpRequest) -> models.QuerySet[Any]:
-        return kommune_afgraens(super().get_queryset(request), request.user)
-
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
-        felter = tuple(super().get_readonly_fields(request, obj))
-        if obj is not None:
-            felter += tuple(f for f in self.laast_ved_rettelse if f not in felter)
-        return felter
-
-    def formfield_for_foreignkey(
-        self, db_field: models.ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
-    ) -> Any:
-        return _afgraens_valg(
-            super().formfield_for_foreignkey(db_field, request, **kwargs), request
-        )
-
-    def formfield_for_manytomany(
-        self, db_field: models.ManyToManyField[Any, Any], request: HttpRequest, **kwargs: Any
-    ) -> Any:
-        return _afgraens_valg(
-            super().formfield_for_manytomany(db_field, request, **kwargs), request
-        )
-
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        aendringer = _aendringer(form)
-        with transaction.atomic():
-            super().save_model(request, obj, form, change)
-            if change:
-                felter = ", ".join(aendringer) or "ingen felter"
-                beskrivelse = f"{_navn(obj)} rettet i administrationen ({felter})."
-            else:
-                beskrivelse = f"{_navn(obj)} oprettet i administrationen."
-            audit_log(
-                user=request.user,
-                kommune_id=_kommune_id(obj),
-                handling="admin.ret" if change else "admin.opret",
-                objekt=obj,
-                beskrivelse=beskrivelse,
-                data={"felter": aendringer},
-            )
-
-    def delete_model(self, request: HttpRequest, obj: Any) -> None:
-        with transaction.atomic():
-            self._audit_sletning(request, obj)
-            super().delete_model(request, obj)
-
-    def delete_queryset(self, request: HttpRequest, queryset: models.QuerySet[Any]) -> None:
-        with transaction.atomic():
-            for obj in queryset:
-                self._audit_sletning(request, obj)
-            super().delete_queryset(request, queryset)
-
-    def _audit_sletning(self, request: HttpRequest, obj: Any) -> None:
-        audit_log(
-            user=request.user,
-            kommune_id=_kommune_id(obj),
-            handling="admin.slet",
-            objekt=obj,
-            beskrivelse=f"{_navn(obj)} slettet i administrationen.",
-            data={
-                "felter": {f.name: _som_tekst(f.value_from_object(obj)) for f in obj._meta.fields}
-            },
-        )
-
-
-class SkrivebeskyttetAdmin(KommuneAdmin):
-    """Append-only history: viewable, never added, changed or deleted through the admin."""
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Kommune)
@@ -222,7 +54,7 @@ class BrugerAdmin(KommuneAdmin, UserAdmin):
         "is_active",
         "is_staff",
         "groups",
-        ("kommune", admin.RelatedOnlyFieldListFilter),
+        KOMMUNE_FILTER,
     ]
     list_select_related = ["kommune"]
     search_fields = ["username", "first_name", "last_name", "email"]
@@ -339,7 +171,7 @@ class BrugerAdmin(KommuneAdmin, UserAdmin):
 @admin.register(AuditEvent)
 class AuditEventAdmin(SkrivebeskyttetAdmin):
     list_display = ["tidspunkt", "aktoer", "handling", "objekt_type", "objekt_id", "beskrivelse"]
-    list_filter = ["handling", "objekt_type", ("kommune", admin.RelatedOnlyFieldListFilter)]
+    list_filter = ["handling", "objekt_type", KOMMUNE_FILTER]
     search_fields = ["aktoer", "handling", "=objekt_id", "beskrivelse"]
     list_select_related = ["bruger", "kommune"]
     date_hierarchy = "tidspunkt"
@@ -356,7 +188,7 @@ class AuditEventAdmin(SkrivebeskyttetAdmin):
 @admin.register(Opslag)
 class OpslagAdmin(SkrivebeskyttetAdmin):
     list_display = ["tidspunkt", "bruger", "objekt_type", "objekt_id", "formaal"]
-    list_filter = ["objekt_type", ("kommune", admin.RelatedOnlyFieldListFilter)]
+    list_filter = ["objekt_type", KOMMUNE_FILTER]
     search_fields = ["bruger__username", "=objekt_id", "formaal"]
     list_select_related = ["bruger", "kommune"]
     date_hierarchy = "tidspunkt"
@@ -369,7 +201,7 @@ class ApiNoegleAdmin(KommuneAdmin):
     who makes it, with a role they hold; a platform operator names the person it acts for."""
 
     list_display = ["navn", "rolle", "kommune", "praefiks", "oprettet", "sidst_brugt", "aktiv"]
-    list_filter = ["rolle", ("kommune", admin.RelatedOnlyFieldListFilter)]
+    list_filter = ["rolle", KOMMUNE_FILTER]
     search_fields = ["navn", "=praefiks"]
     actions = ["tilbagekald"]
     fields = ["navn", "kommune", "rolle"]

@@ -17,19 +17,13 @@ from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.urls import URLPattern, reverse
+from django.urls import URLPattern
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from opgavepakker.admin import (
-    AarsagFilter,
-    RolleAdgangAdmin,
-    aarsag_tekst,
-    evidens_html,
-    konto_link,
-)
+from ky_debitor.admin_base import KOMMUNE_FILTER, RolleAdgangAdmin, admin_link
+from opgavepakker.evidens import AarsagFilter, aarsag_tekst, evidens_html
 
 from . import views
 from .models import KontoBeslutning, Sagstilknytningskoersel
@@ -58,7 +52,7 @@ class SagstilknytningskoerselAdmin(RolleAdgangAdmin):
         "startet_af",
     ]
     list_display_links = ["id"]
-    list_filter = ["status", "proeve", ("kommune", admin.RelatedOnlyFieldListFilter)]
+    list_filter = ["status", "proeve", KOMMUNE_FILTER]
     list_select_related = ["kommune", "startet_af"]
     # Status and times change while the page is open: the live panel shows them instead.
     fields = ["kommune", "proeve", "startet_af", "oprettet"]
@@ -183,18 +177,11 @@ class KontoBeslutningAdmin(RolleAdgangAdmin):
 
     @admin.display(description="kørsel", ordering="koersel")
     def koersel_vist(self, beslutning: KontoBeslutning) -> SafeString:
-        return format_html(
-            '<a href="{}">{}</a>',
-            reverse(
-                "admin:sagstilknytning_sagstilknytningskoersel_change",
-                args=[beslutning.koersel_id],
-            ),
-            views.koersel_navn(beslutning.koersel),
-        )
+        return admin_link(beslutning.koersel, views.koersel_navn(beslutning.koersel))
 
     @admin.display(description="debitorkonto", ordering="konto__kontonummer")
     def konto_vist(self, beslutning: KontoBeslutning) -> SafeString:
-        return konto_link(beslutning.konto)
+        return admin_link(beslutning.konto, beslutning.konto.kontonummer)
 
     @admin.display(description="resultat", ordering="resultat")
     def resultat_vist(self, beslutning: KontoBeslutning) -> str:

@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from ky_debitor.adgang import adgang_tilladt
-from ky_debitor.admin import kommune_afgraens
+from ky_debitor.admin_base import kommune_afgraens
 from ky_debitor.errors import ApplicationError
 from ky_debitor.koe import afsendelser
 from ky_debitor.models import Kommune
