@@ -14,6 +14,7 @@ COPY fordringer fordringer
 COPY sagstilknytning sagstilknytning
 COPY opgavepakker opgavepakker
 COPY rapporter rapporter
+COPY demo demo
 COPY templates templates
 COPY manage.py ./
 RUN pip install --no-cache-dir . \

@@ -20,7 +20,6 @@ from fordringer.models import (
     Borger,
     Debitorkonto,
     DebitorsystemOpsaetning,
-    DemoForventning,
     EIndkomstIndberetning,
     Fordring,
     Indbetaling,
@@ -296,14 +295,6 @@ class EIndkomstIndberetningAdmin(SkrivebeskyttetAdmin):
     @admin.display(description="beløb", ordering="beloeb")
     def beloeb_kr(self, obj: EIndkomstIndberetning) -> str:
         return format_beloeb(obj.beloeb)
-
-
-@admin.register(DemoForventning)
-class DemoForventningAdmin(SkrivebeskyttetAdmin):
-    list_display = ["konto", "resultat", "aarsag", "bevillingsnummer", "sagsnummer", "scenarie"]
-    list_filter = ["resultat", "aarsag", "scenarie"]
-    list_select_related = ["konto"]
-    search_fields = ["konto__kontonummer", "scenarie"]
 
 
 # --- Ompostering: national reasons and rates; the rest is written by the services ----------

@@ -59,6 +59,7 @@ def _nationale(*handlinger: str) -> tuple[str, ...]:
 
 
 # Model permissions each role's group holds, as "app_label.codename" with "*" for any model.
+# ``demo.view_*`` is the demo's intended outcomes, readable by whoever reads the konti.
 # Synced after every migrate (``apps.py``); the admin shows a person what these allow, and
 # every queryset is still scoped to their kommune.
 GRUPPE_RETTIGHEDER: dict[Rolle, tuple[str, ...]] = {
@@ -67,6 +68,7 @@ GRUPPE_RETTIGHEDER: dict[Rolle, tuple[str, ...]] = {
         "ky_debitor.add_apinoegle",
         "ky_debitor.change_apinoegle",
         "fordringer.view_*",
+        "demo.view_*",
         "sagstilknytning.view_*",
         "opgavepakker.view_*",
         "sagstilknytning.add_sagstilknytningskoersel",
@@ -76,11 +78,12 @@ GRUPPE_RETTIGHEDER: dict[Rolle, tuple[str, ...]] = {
     ),
     Rolle.PROJEKTLEDER: (
         "fordringer.view_*",
+        "demo.view_*",
         "sagstilknytning.view_*",
         "opgavepakker.view_*",
     ),
     Rolle.SAGSBEHANDLER: ("opgavepakker.view_*",),
-    Rolle.BOGHOLDER: ("fordringer.view_*",),
+    Rolle.BOGHOLDER: ("fordringer.view_*", "demo.view_*"),
     # Adds rows to the national tables (never edits them) and retires reason texts; reads the
     # audit trail, where a person without a kommune sees the national changes only.
     Rolle.NATIONAL: (

@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "sagstilknytning",
     "opgavepakker",
     "rapporter",
+    # The demo's data generator and expected outcomes; production code never imports it.
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -2,7 +2,6 @@
 with the app and keeps ``from fordringer.models import X`` the one way to reach a model."""
 
 from .debitorsystem import DebitorsystemOpsaetning, IndgaaendeBesked
-from .demo import DemoForventning
 from .kerne import (
     Bevilling,
     Borger,
@@ -36,7 +35,6 @@ __all__ = [
     "Borger",
     "Debitorkonto",
     "DebitorsystemOpsaetning",
-    "DemoForventning",
     "EIndkomstIndberetning",
     "Fordring",
     "Indbetaling",

@@ -25,7 +25,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from fordringer.demodata.service import demodata_generer
+from demo.services import demodata_generer
 from ky_debitor.adgang import roller_for
 from ky_debitor.api_noegler import api_noegle_opret
 from ky_debitor.models import Kommune

@@ -12,7 +12,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from fordringer.models import DemoForventning
+from demo.models import DemoForventning
 from opgavepakker.models import Opgave, OpgaveType
 from opgavepakker.workflow import AABNE
 from sagstilknytning.models import KoerselStatus, Sagstilknytningskoersel

@@ -19,13 +19,14 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
+from demo.models import DemoForventning
+from demo.scenarier import Forventning
+from demo.services import demodata_skriv_csv
+from demo.writer import KOLONNER
 from fordringer.cpr import cpr_normaliser
-from fordringer.demodata import Forventning, demodata_skriv_csv
-from fordringer.demodata.writer import KOLONNER
 from fordringer.models import (
     Bevilling,
     Debitorkonto,
-    DemoForventning,
     Fordring,
     Parkering,
     Sag,

@@ -17,11 +17,12 @@ from typing import Any
 from django.db import transaction
 
 from fordringer.importer import ImportResultat, import_kmd_aktiv
-from fordringer.models import Debitorkonto, DemoForventning
+from fordringer.models import Debitorkonto
 from ky_debitor.errors import ApplicationError
 from ky_debitor.models import Kommune
 
 from .bygger import Bygger, Optaelling, Tilfaeldig
+from .models import DemoForventning
 from .scenarier import KATALOG, Forventning, plan
 from .writer import Udtraek
 

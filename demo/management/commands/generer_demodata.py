@@ -14,7 +14,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from fordringer.demodata import DemoResultat, demodata_findes, demodata_generer
+from demo.services import DemoResultat, demodata_findes, demodata_generer
 from fordringer.importer import ImportFejl
 from ky_debitor.errors import ApplicationError
 

@@ -1,12 +1,15 @@
-"""The intended outcomes of generated demo konti (test and benchmark yardstick)."""
+"""The intended outcomes of generated demo konti (test and benchmark yardstick).
+
+The table keeps the name it had when the model lived in ``fordringer`` (migration
+``demo.0001_initial`` took the model over without touching the table).
+"""
 
 from __future__ import annotations
 
 from django.db import models
 
+from fordringer.models import Debitorkonto
 from ky_debitor.tenancy import TenantModel
-
-from .kerne import Debitorkonto
 
 
 class DemoForventning(TenantModel):
@@ -23,6 +26,7 @@ class DemoForventning(TenantModel):
     scenarie = models.CharField(max_length=60)
 
     class Meta:
+        db_table = "fordringer_demoforventning"
         verbose_name = "demo-forventning"
         verbose_name_plural = "demo-forventninger"
 
