@@ -25,6 +25,7 @@ from fordringer.models import (
     Indbetaling,
     IndgaaendeBesked,
     LL8ODaekning,
+    MaanedligSamling,
     Ompostering,
     OmposteringAarsag,
     Parkering,
@@ -405,3 +406,13 @@ class SamletFordringAdmin(SkrivebeskyttetAdmin):
     @admin.display(description="beløb", ordering="beloeb")
     def beloeb_kr(self, obj: SamletFordring) -> str:
         return format_beloeb(obj.beloeb)
+
+
+@admin.register(MaanedligSamling)
+class MaanedligSamlingAdmin(SkrivebeskyttetAdmin):
+    """ "Månedlig samling": created by the daily beat task, marked done on the screen."""
+
+    list_display = ["forfald", "konto", "maaned", "udbetalingskoersel", "afsluttet", "afsluttet_af"]
+    list_filter = ["forfald"]
+    list_select_related = ["konto", "afsluttet_af"]
+    search_fields = ["konto__kontonummer"]

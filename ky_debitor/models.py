@@ -21,7 +21,7 @@ class Kommune(models.Model):
         "frist (dd-mm året efter skatteåret)", max_length=5, default="31-01"
     )
     # Seed 000: løbende forsørgelsesydelser med tilbagebetalingspligt are merged the first
-    # working day after the monthly payment run (opgavepakker.maanedlig_samling).
+    # working day after the monthly payment run (fordringer.samling.maanedlig).
     udbetalingsdag = models.PositiveSmallIntegerField(
         "dag for den månedlige udbetalingskørsel",
         null=True,

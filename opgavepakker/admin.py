@@ -21,12 +21,11 @@ from django.utils.safestring import SafeString
 from ky_debitor.admin_base import (
     KOMMUNE_FILTER,
     RolleAdgangAdmin,
-    SkrivebeskyttetAdmin,
     admin_link,
 )
 
 from .evidens import AarsagFilter, aarsag_tekst, evidens_html
-from .models import MaanedligSamling, Opgave, Opgavepakke
+from .models import Opgave, Opgavepakke
 from .workflow import OpgaveStatus
 
 
@@ -121,13 +120,3 @@ class OpgaveAdmin(RolleAdgangAdmin):
     @admin.display(description="evidens")
     def evidens_vist(self, opgave: Opgave) -> SafeString:
         return evidens_html(opgave.evidens, kommune_id=opgave.kommune_id)
-
-
-@admin.register(MaanedligSamling)
-class MaanedligSamlingAdmin(SkrivebeskyttetAdmin):
-    """ "Månedlig samling": created by the daily beat task, marked done on the screen."""
-
-    list_display = ["forfald", "konto", "maaned", "udbetalingskoersel", "afsluttet", "afsluttet_af"]
-    list_filter = ["forfald"]
-    list_select_related = ["konto", "afsluttet_af"]
-    search_fields = ["konto__kontonummer"]

@@ -2,10 +2,7 @@
 
 Seed 000/002: packages with dækninger must be done before the tax year is closed, at the end of
 January after the tax year (``Kommune.frist_maaned_dag``, "31-01"), or dækninger are not in the
-citizen's årsopgørelse. Working days are Monday to Friday without Danish public holidays
-(``holidays.Denmark``) and without the three days the public sector's agreements give off
-(juleaftensdag, nytårsaftensdag and grundlovsdag; the package lists them as "optional"); 1 May
-is a working day for most municipal staff and is not excluded.
+citizen's årsopgørelse. Working days are those of ``ky_debitor.kalender``.
 """
 
 from __future__ import annotations
@@ -13,37 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
-from functools import cache
 
-import holidays
-
-# "Optional" Danish days that are days off under the public sector's agreements.
-_FRIDAGE_OVERENSKOMST = {(12, 24), (12, 31), (6, 5)}
-
-
-@cache
-def _helligdage(aar: int) -> frozenset[dt.date]:
-    offentlige = holidays.Denmark(years=aar, categories=(holidays.PUBLIC,))
-    valgfri = holidays.Denmark(years=aar, categories=(holidays.OPTIONAL,))
-    return frozenset(
-        list(offentlige) + [d for d in valgfri if (d.month, d.day) in _FRIDAGE_OVERENSKOMST]
-    )
-
-
-def er_arbejdsdag(dag: dt.date) -> bool:
-    return dag.weekday() < 5 and dag not in _helligdage(dag.year)
-
-
-def arbejdsdage(fra: dt.date, til: dt.date) -> int:
-    """Working days from ``fra`` to ``til``, both included (0 when ``til`` is before ``fra``)."""
-    if til < fra:
-        return 0
-    antal = 0
-    dag = fra
-    while dag <= til:
-        antal += er_arbejdsdag(dag)
-        dag += dt.timedelta(days=1)
-    return antal
+from ky_debitor.kalender import arbejdsdage
 
 
 def frist(frist_maaned_dag: str, i_dag: dt.date) -> dt.date:

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from ky_debitor.tenancy import TenantModel, kommune_uden_eget_indeks
+from ky_debitor.tenancy import TenantModel
 
 from .workflow import OpgaveStatus
 
@@ -84,41 +84,3 @@ class Opgave(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.get_type_display()} - {self.konto_id} ({self.aarsag})"
-
-
-class MaanedligSamling(TenantModel):
-    """Follow-up task "Månedlig samling" for a merged KMD Aktiv konto (seed 000).
-
-    A løbende forsørgelsesydelse med tilbagebetalingspligt raises a new claim at every monthly
-    payment run, and it must be merged into the KY konto the first working day after the run,
-    until the borger stops on the benefit. ``maaned`` is the first day of the payment run's
-    month; one task per konto and month (the database refuses a second).
-    """
-
-    kommune = kommune_uden_eget_indeks()
-    konto = models.ForeignKey(
-        "fordringer.Debitorkonto", on_delete=models.PROTECT, related_name="maanedlige_samlinger"
-    )
-    maaned = models.DateField("udbetalingsmåned")
-    udbetalingskoersel = models.DateField("udbetalingskørsel")
-    forfald = models.DateField()
-    oprettet = models.DateTimeField(auto_now_add=True)
-    afsluttet = models.DateTimeField(null=True, blank=True)
-    afsluttet_af = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    note = models.CharField("afslutningsnote", max_length=300, blank=True)
-
-    class Meta:
-        ordering = ["forfald", "id"]
-        verbose_name = "månedlig samling"
-        verbose_name_plural = "månedlige samlinger"
-        constraints = [
-            models.UniqueConstraint(
-                fields=["konto", "maaned"], name="maanedlig_samling_en_pr_konto_og_maaned"
-            ),
-        ]
-        indexes = [models.Index(fields=["kommune", "afsluttet", "forfald"])]
-
-    def __str__(self) -> str:
-        return f"Månedlig samling {self.maaned:%m-%Y} ({self.konto_id})"

@@ -21,6 +21,7 @@ from fordringer.models import (
     Bevilling,
     Debitorkonto,
     Fordring,
+    MaanedligSamling,
     Parkering,
     Sag,
     Ydelsestype,
@@ -30,7 +31,7 @@ from ky_debitor.money import NUL, MoneyField
 from sagstilknytning.regler import AARSAG_TEKST, norm
 
 from .frister import Fristberegning, fristberegning
-from .models import MaanedligSamling, Opgave, Opgavepakke, OpgaveType
+from .models import Opgave, Opgavepakke, OpgaveType
 from .workflow import AABNE, OpgaveStatus
 
 # The engine's rule names (the evidence) in plain Danish.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 from django.db import OperationalError
 
-from .maanedlig_samling import maanedlige_samlinger_opret as _opret
+from fordringer.samling.maanedlig import maanedlige_samlinger_opret as _opret
 
 
 @shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)

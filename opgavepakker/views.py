@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from fordringer.samling.maanedlig import maanedlig_samling_afslut
 from ky_debitor.adgang import adgang_tilladt
 from ky_debitor.audit import opslag_log
 from ky_debitor.errors import ApplicationError, ConflictError
@@ -27,7 +28,6 @@ from ky_debitor.omdirigering import sikker_tilbage
 from . import opgave_services, selectors
 from .filters import CprFilterForm, OpgaveFilter, cpr_filter
 from .forms import OpgaveForm, TildelForm
-from .maanedlig_samling import maanedlig_samling_afslut
 from .models import Opgave, Opgavepakke, OpgaveType
 from .workflow import OpgaveStatus
 

@@ -27,9 +27,10 @@ from fordringer.choices import (
     Tilknytning,
 )
 from fordringer.models import Debitorkonto, Fordring, Parkering, Postering
+from ky_debitor.kalender import arbejdsdage_frem, arbejdsdage_tilbage
 from ky_debitor.models import Kommune
 from ky_debitor.money import NUL
-from opgavepakker.frister import er_arbejdsdag, fristberegning
+from opgavepakker.frister import fristberegning
 from opgavepakker.models import Opgave, Opgavepakke, OpgaveType
 from opgavepakker.workflow import AABNE, OpgaveStatus
 
@@ -181,28 +182,6 @@ def detaljer_debitor_raekker(
 
 
 # --- opgavepakker_r21 -------------------------------------------------------------------------
-
-
-def arbejdsdage_tilbage(i_dag: dt.date, antal: int) -> dt.date:
-    """The first of the last ``antal`` working days up to and including ``i_dag``."""
-    dag, fundet = i_dag, 0
-    while True:
-        if er_arbejdsdag(dag):
-            fundet += 1
-            if fundet == antal:
-                return dag
-        dag -= dt.timedelta(days=1)
-
-
-def arbejdsdage_frem(fra: dt.date, antal: int) -> dt.date:
-    """The day on which ``antal`` working days from ``fra`` (included) are used up."""
-    dag, brugt = fra, 0
-    while True:
-        if er_arbejdsdag(dag):
-            brugt += 1
-            if brugt >= antal:
-                return dag
-        dag += dt.timedelta(days=1)
 
 
 def opgavepakker_r21_antal(kommune_id: int, filtre: Mapping[str, Any]) -> int:

@@ -25,7 +25,7 @@ from .ompostering import (
     Udbetaling,
 )
 from .rente import Renteregimeregel, Rentesats
-from .samling import SamletFordring, Samlingsbeslutning
+from .samling import MaanedligSamling, SamletFordring, Samlingsbeslutning
 from .udbakke import UdgaaendeBesked
 
 __all__ = [
@@ -40,6 +40,7 @@ __all__ = [
     "Indbetaling",
     "IndgaaendeBesked",
     "LL8ODaekning",
+    "MaanedligSamling",
     "Ompostering",
     "OmposteringAarsag",
     "OmposteringPostering",

@@ -1,7 +1,9 @@
-""" "Vurder, saml og frigiv debitorkonto" (seed 000): the decisions and the claims they moved.
+""" "Vurder, saml og frigiv debitorkonto" (seed 000): the decisions, the claims they moved, and
+the monthly samling that follows a merged løbende forsørgelsesydelse.
 
-Both tables are append-only: a decision is changed only by a newer decision on the same konto,
-and a moved claim stays moved (a correction is a new booking on the ledger, DESIGN §4.2).
+The decisions and moved claims are append-only: a decision is changed only by a newer decision
+on the same konto, and a moved claim stays moved (a correction is a new booking on the ledger,
+DESIGN §4.2).
 """
 
 from __future__ import annotations
@@ -112,3 +114,48 @@ class SamletFordring(AppendOnlyModel, TenantModel):
 
     def __str__(self) -> str:
         return f"{self.fra_fordring_id} → {self.til_fordring_id}"
+
+
+class MaanedligSamling(TenantModel):
+    """Follow-up task "Månedlig samling" for a merged KMD Aktiv konto (seed 000); made by
+    ``fordringer.samling.maanedlig``, listed and marked done on the caseworker's screen.
+
+    A løbende forsørgelsesydelse med tilbagebetalingspligt raises a new claim at every monthly
+    payment run, and it must be merged into the KY konto the first working day after the run,
+    until the borger stops on the benefit. ``maaned`` is the first day of the payment run's
+    month; one task per konto and month (the database refuses a second).
+    """
+
+    kommune = kommune_uden_eget_indeks()
+    konto = models.ForeignKey(
+        Debitorkonto, on_delete=models.PROTECT, related_name="maanedlige_samlinger"
+    )
+    maaned = models.DateField("udbetalingsmåned")
+    udbetalingskoersel = models.DateField("udbetalingskørsel")
+    forfald = models.DateField()
+    oprettet = models.DateTimeField(auto_now_add=True)
+    afsluttet = models.DateTimeField(null=True, blank=True)
+    afsluttet_af = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    note = models.CharField("afslutningsnote", max_length=300, blank=True)
+
+    class Meta:
+        # The table and index keep the names they had under opgavepakker (migration 0014).
+        db_table = "opgavepakker_maanedligsamling"
+        ordering = ["forfald", "id"]
+        verbose_name = "månedlig samling"
+        verbose_name_plural = "månedlige samlinger"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["konto", "maaned"], name="maanedlig_samling_en_pr_konto_og_maaned"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["kommune", "afsluttet", "forfald"], name="opgavepakke_kommune_79d85e_idx"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Månedlig samling {self.maaned:%m-%Y} ({self.konto_id})"

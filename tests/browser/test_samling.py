@@ -10,8 +10,7 @@ import pytest
 from django.utils import timezone
 
 from fordringer.choices import BeskedType
-from fordringer.models import UdgaaendeBesked
-from opgavepakker.models import MaanedligSamling
+from fordringer.models import MaanedligSamling, UdgaaendeBesked
 
 from ..fordringer.samling.samling_data import opret
 from .conftest import tjek_side

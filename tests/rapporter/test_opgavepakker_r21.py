@@ -14,7 +14,6 @@ from fordringer.ledger.services import postering_bogfoer
 from opgavepakker.models import Opgave, OpgaveType
 from opgavepakker.services import pakker_sikr
 from opgavepakker.workflow import OpgaveStatus
-from rapporter.selectors import arbejdsdage_frem, arbejdsdage_tilbage
 
 from ..factories import FordringFactory, kommune
 from .conftest import data_ark, koer_rapport, laes_csv
@@ -60,12 +59,6 @@ def pakkedata(db, bent):
     odense = pakker_sikr(kommune(461).pk)["MANGLER_REFERENCE_MED"]
     _opgave(odense, OpgaveStatus.AABEN, kommune_kode=461)
     return pakke
-
-
-def test_working_day_helpers_skip_weekends_and_danish_holidays():
-    # 12-01-2026 is a Monday; 1 January and 24-26 and 31 December are days off.
-    assert arbejdsdage_tilbage(dt.date(2026, 1, 12), 10) == dt.date(2025, 12, 23)
-    assert arbejdsdage_frem(dt.date(2026, 1, 12), 15) == dt.date(2026, 1, 30)
 
 
 @time_machine.travel(dt.datetime(2026, 1, 12, 10, 0, tzinfo=CPH), tick=False)

@@ -14,19 +14,19 @@ from django.test import Client
 from django.urls import reverse
 
 from fordringer.choices import Frigivelsestype, SamlingBeslutningType
-from fordringer.samling.services import samlingsbeslutning_opret
-from ky_debitor.errors import ApplicationError, ConflictError
-from ky_debitor.models import AuditEvent, Kommune
-from opgavepakker.maanedlig_samling import (
+from fordringer.models import MaanedligSamling
+from fordringer.samling.maanedlig import (
     maanedlig_samling_afslut,
     samlingsdag,
     seneste_forfaldne_maaned,
     udbetalingskoersel,
 )
-from opgavepakker.models import MaanedligSamling
+from fordringer.samling.services import samlingsbeslutning_opret
+from ky_debitor.errors import ApplicationError, ConflictError
+from ky_debitor.models import AuditEvent, Kommune
 from opgavepakker.tasks import maanedlige_samlinger_opret
 
-from ..fordringer.samling.samling_data import opret
+from .samling_data import opret
 
 KBH = ZoneInfo("Europe/Copenhagen")
 
@@ -44,7 +44,7 @@ def kl(aar: int, maaned: int, dag: int, time: int = 6) -> dt.datetime:
         (2026, 12, None, dt.date(2026, 12, 30), dt.date(2027, 1, 4), "Monday"),
         # Easter 2024: skærtorsdag 28-3 to 2. påskedag 1-4.
         (2024, 3, None, dt.date(2024, 3, 27), dt.date(2024, 4, 2), "Tuesday"),
-        # A day 31 in a 30-day month is its last day; 1 May is a working day (frister.py).
+        # A day 31 in a 30-day month is its last day; 1 May is a working day (kalender.py).
         (2026, 4, 31, dt.date(2026, 4, 30), dt.date(2026, 5, 1), "Friday"),
         # A run the 20th on a Saturday moves back to Friday; the samling is on Monday.
         (2026, 6, 20, dt.date(2026, 6, 19), dt.date(2026, 6, 22), "Monday"),

@@ -12,8 +12,9 @@ konto is released or a newer decision says it is no longer merged.
 The payment run's day of month is ``Kommune.udbetalingsdag``; empty means the month's last
 working day (forsørgelsesydelser are paid for the coming month at the end of the month, so the
 samling falls on the first working day of the month, as seed 000 says). Working days are
-``frister.er_arbejdsdag``: Monday to Friday without Danish public holidays and the public
-sector's days off (juleaftensdag, nytårsaftensdag, grundlovsdag).
+``ky_debitor.kalender.er_arbejdsdag``: Monday to Friday without Danish public holidays and the
+public sector's days off (juleaftensdag, nytårsaftensdag, grundlovsdag). The caseworker's list
+and its "udført" button are in ``opgavepakker`` (``views.maanedlige_samlinger``).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from fordringer.choices import Frigivelsestype, Kilde, SamlingBeslutningType
-from fordringer.models import Debitorkonto
+from fordringer.models import Debitorkonto, MaanedligSamling
 from fordringer.samling.selectors import (
     er_loebende_med_tilbagebetalingspligt,
     sag_stoppet,
@@ -34,9 +35,7 @@ from fordringer.samling.selectors import (
 )
 from ky_debitor.audit import audit_log
 from ky_debitor.errors import ApplicationError, ConflictError
-
-from .frister import er_arbejdsdag
-from .models import MaanedligSamling
+from ky_debitor.kalender import er_arbejdsdag
 
 
 def udbetalingskoersel(aar: int, maaned: int, udbetalingsdag: int | None) -> dt.date:
