@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -34,6 +34,9 @@ from fordringer.models import UdgaaendeBesked
 from ky_debitor.audit import audit_log
 from ky_debitor.errors import ApplicationError, ConflictError
 from ky_debitor.koe import efter_commit
+
+if TYPE_CHECKING:
+    from ky_debitor.models import Bruger
 
 
 class Transport(Protocol):
@@ -202,7 +205,7 @@ def udgaaende_besked_lever(*, besked_id: int, nu: dt.datetime | None = None) -> 
 
 
 @transaction.atomic
-def udgaaende_besked_proev_igen(*, user: Any, besked_id: int) -> UdgaaendeBesked:
+def udgaaende_besked_proev_igen(*, user: Bruger, besked_id: int) -> UdgaaendeBesked:
     """Drift puts a failed or stuck message back in line, with a fresh round of attempts, and
     it is sent after commit under the same idempotency key. Audited.
 
