@@ -158,7 +158,8 @@ def main() -> None:
 
     from fordringer.choices import PosteringArt
     from fordringer.models import OmposteringAarsag, Postering
-    from fordringer.ompostering.services import NyDaekning, ompostering_opret
+    from fordringer.ompostering.fordeling import NyDaekning
+    from fordringer.ompostering.services import ompostering_opret
 
     start = time.perf_counter()
     bruger, _borger, fordringer, linjer = byg(args.fordringer)

@@ -27,7 +27,8 @@ from django.urls import NoReverseMatch, URLResolver, get_resolver, reverse
 from fordringer.choices import Overfoersel, PosteringArt, Udbetalingskanal
 from fordringer.ledger.services import postering_bogfoer
 from fordringer.models import OmposteringAarsag
-from fordringer.ompostering.services import NyModtager, UdbetalingValg, ompostering_opret
+from fordringer.ompostering.services import ompostering_opret
+from fordringer.ompostering.udbetaling import NyModtager, UdbetalingValg
 from ky_debitor.audit import opslag_log
 from ky_debitor.models import Bruger, Kommune
 from ky_debitor.roles import Rolle

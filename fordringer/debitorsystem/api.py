@@ -26,7 +26,7 @@ from fordringer.debitorsystem.services import (
 )
 from fordringer.models import IndgaaendeBesked
 from ky_debitor.api import beloeb_felt
-from ky_debitor.models import ApiNoegle
+from ky_debitor.models import ApiNoegle, Bruger
 
 TAG = ["Debitorsystem (SF1590)"]
 KUN_SYSTEM = "Kun debitorsystemet kan sende beskeder: brug kommunens API-nøgle."
@@ -95,9 +95,12 @@ def _svar(besked: IndgaaendeBesked, ny: bool) -> Response:
     return svar
 
 
-def _kun_system(request: Request) -> None:
+def _afsender(request: Request) -> Bruger:
+    """The debitorsystem: only a request with an API key, which acts as the key's holder."""
     if not isinstance(request.auth, ApiNoegle):
         raise exceptions.PermissionDenied(KUN_SYSTEM)
+    assert isinstance(request.user, Bruger), "an API key acts as its holder"
+    return request.user
 
 
 SVAR = {
@@ -159,10 +162,10 @@ class DebitorsystemDaekning(APIView):
         ],
     )
     def post(self, request: Request) -> Response:
-        _kun_system(request)
+        afsender = _afsender(request)
         ind = DaekningInd(data=request.data)
         ind.is_valid(raise_exception=True)
-        return _svar(*debitorsystem_daekning_modtag(user=request.user, besked=ind.besked()))
+        return _svar(*debitorsystem_daekning_modtag(user=afsender, besked=ind.besked()))
 
 
 class DebitorsystemKontostatus(APIView):
@@ -187,7 +190,7 @@ class DebitorsystemKontostatus(APIView):
         ],
     )
     def post(self, request: Request) -> Response:
-        _kun_system(request)
+        afsender = _afsender(request)
         ind = KontostatusInd(data=request.data)
         ind.is_valid(raise_exception=True)
-        return _svar(*debitorsystem_kontostatus_modtag(user=request.user, besked=ind.besked()))
+        return _svar(*debitorsystem_kontostatus_modtag(user=afsender, besked=ind.besked()))

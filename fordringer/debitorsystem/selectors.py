@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db.models import Count, Max, Q, QuerySet
@@ -20,6 +20,11 @@ from fordringer.choices import BeskedStatus, BeskedType
 from fordringer.models import DebitorsystemOpsaetning, IndgaaendeBesked, UdgaaendeBesked
 from ky_debitor.models import Kommune
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from ky_debitor.models import Bruger
+
 SF1590_TYPER = (
     BeskedType.SF1590_B_01,
     BeskedType.SF1590_B_02,
@@ -28,7 +33,9 @@ SF1590_TYPER = (
 )
 
 
-def udgaaende_til_opfoelgning(*, user: Any, nu: dt.datetime | None = None) -> QuerySet[Any]:
+def udgaaende_til_opfoelgning(
+    *, user: Bruger | AnonymousUser, nu: dt.datetime | None = None
+) -> QuerySet[Any]:
     """Failed messages, and waiting ones that are stuck: older than
     ``KY_UDGAAENDE_FAST_MINUTTER`` or tried ``KY_UDGAAENDE_FAST_FORSOEG`` times or more.
     Failed first, then oldest first."""
@@ -103,13 +110,14 @@ INTEGRATIONER: tuple[tuple[str, str, str, str | None, str], ...] = (
 )
 
 
-def debitorsystem_parathed(*, user: Any) -> list[Parathed]:
+def debitorsystem_parathed(*, user: Bruger | AnonymousUser) -> list[Parathed]:
     """Per kommune the user may see: which integrations are configured, when each last
     worked, how many messages failed, and a Danish list of what is missing (seed 003)."""
     opsaetninger = {o.kommune_id: o for o in DebitorsystemOpsaetning.objects.for_user(user)}
     kommune_ids = set(opsaetninger)
-    if getattr(user, "kommune_id", None) is not None:
-        kommune_ids.add(user.kommune_id)
+    kommune_id = getattr(user, "kommune_id", None)
+    if kommune_id is not None:
+        kommune_ids.add(kommune_id)
     kommuner = Kommune.objects.filter(pk__in=kommune_ids).order_by("kode")
 
     sendt: dict[tuple[int, str], dt.datetime] = {}

@@ -27,7 +27,7 @@ import json
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -52,6 +52,9 @@ from fordringer.tilknytning.services import ll8o_indkomstaar
 from fordringer.ydelser.selectors import LL8OTabel
 from ky_debitor.audit import audit_log
 from ky_debitor.errors import ApplicationError
+
+if TYPE_CHECKING:
+    from ky_debitor.models import Bruger
 
 SYSTEM = "debitorsystem"
 
@@ -92,7 +95,7 @@ def _indhold(besked: DaekningBesked | KontostatusBesked) -> tuple[dict[str, Any]
 
 def _modtag(
     *,
-    user: Any,
+    user: Bruger,
     type: IndgaaendeType,
     besked: DaekningBesked | KontostatusBesked,
     behandl: Callable[[IndgaaendeBesked], None],
@@ -135,7 +138,7 @@ def _modtag(
 
 
 def debitorsystem_daekning_modtag(
-    *, user: Any, besked: DaekningBesked
+    *, user: Bruger, besked: DaekningBesked
 ) -> tuple[IndgaaendeBesked, bool]:
     """Book a dækning/afskrivning from the debitorsystem once (see the module docstring)."""
 
@@ -210,7 +213,7 @@ def debitorsystem_daekning_modtag(
 
 
 def debitorsystem_kontostatus_modtag(
-    *, user: Any, besked: KontostatusBesked
+    *, user: Bruger, besked: KontostatusBesked
 ) -> tuple[IndgaaendeBesked, bool]:
     """Record a debitorkonto's new status and/or frigivelsestype from the debitorsystem,
     once, and audit the change (the debitorsystem owns these two fields, DESIGN §6)."""

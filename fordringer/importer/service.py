@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -23,12 +23,15 @@ from .parsing import Felter, laes_csv
 from .resultat import TABELLER, ImportFejl, ImportResultat
 from .validation import FILER, Filspec, Raekke, valider
 
+if TYPE_CHECKING:
+    from ky_debitor.models import Bruger
+
 logger = logging.getLogger(__name__)
 
 SYSTEM = "importer_kmd_aktiv"
 
 
-def import_kmd_aktiv(mappe: Path, *, user: Any = None) -> ImportResultat:
+def import_kmd_aktiv(mappe: Path, *, user: Bruger | None = None) -> ImportResultat:
     """Import the KMD Aktiv extract in ``mappe`` (DESIGN §6).
 
     Every row of every file is checked before anything is stored; if one is bad, nothing is
@@ -155,13 +158,13 @@ def _skriver(
     return load_generic.skriver(cursor, spec)
 
 
-def _aktoer(user: Any) -> str:
+def _aktoer(user: Bruger | None) -> str:
     if user is not None and getattr(user, "is_authenticated", False):
         return str(user.get_username())
     return SYSTEM
 
 
-def _audit(user: Any, resultat: ImportResultat, kommune_ider: set[str]) -> None:
+def _audit(user: Bruger | None, resultat: ImportResultat, kommune_ider: set[str]) -> None:
     """One audit event per run, on the kommune of the extract (none when it spans several)."""
     kommuner = list(Kommune.objects.filter(pk__in=[int(pk) for pk in kommune_ider]))
     kommuner.sort(key=lambda k: k.kode)

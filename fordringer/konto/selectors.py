@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import CharField, Count, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Cast, Coalesce
@@ -24,8 +24,13 @@ from fordringer.models import (
 from ky_debitor.models import AuditEvent
 from ky_debitor.money import NUL, MoneyField, afrund
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
 
-def borger_soeg(*, user: Any, q: str, limit: int = 50) -> QuerySet[Borger]:
+    from ky_debitor.models import Bruger
+
+
+def borger_soeg(*, user: Bruger | AnonymousUser, q: str, limit: int = 50) -> QuerySet[Borger]:
     """Find borgere of the user's kommune by CPR (with or without dash) or by part of the name."""
     q = q.strip()
     borgere = Borger.objects.for_user(user)
@@ -42,7 +47,7 @@ def borger_soeg(*, user: Any, q: str, limit: int = 50) -> QuerySet[Borger]:
     return borgere.filter(navn__icontains=q)[:limit]
 
 
-def debitorkonto_for_user(*, user: Any, pk: int) -> Debitorkonto:
+def debitorkonto_for_user(*, user: Bruger | AnonymousUser, pk: int) -> Debitorkonto:
     return (
         Debitorkonto.objects.for_user(user)
         .select_related("borger", "bevilling", "sag", "kommune", "tilknyttet_af", "samlet_i")
@@ -156,7 +161,7 @@ class Noegletal:
     restance: Decimal
 
 
-def kommune_noegletal(*, user: Any) -> Noegletal:
+def kommune_noegletal(*, user: Bruger | AnonymousUser) -> Noegletal:
     """Counts of the user's kommune's KMD Aktiv konti, its parked dækninger and afskrivninger
     and the restance of its KMD Aktiv fordringer."""
     konti = Debitorkonto.objects.for_user(user).filter(kilde=Kilde.KMD_AKTIV)
@@ -184,12 +189,14 @@ def kommune_noegletal(*, user: Any) -> Noegletal:
     )
 
 
-def borger_for_user(*, user: Any, pk: int) -> Borger:
+def borger_for_user(*, user: Bruger | AnonymousUser, pk: int) -> Borger:
     """One borger of the user's kommune (``Borger.DoesNotExist`` for anyone else's)."""
     return Borger.objects.for_user(user).select_related("kommune").get(pk=pk)
 
 
-def debitorkonti_for_borger(*, user: Any, borger: Borger) -> QuerySet[Debitorkonto]:
+def debitorkonti_for_borger(
+    *, user: Bruger | AnonymousUser, borger: Borger
+) -> QuerySet[Debitorkonto]:
     """The borger's konti with their restance and unreleased parked amount."""
     restance = (
         Fordring.objects.filter(konto=OuterRef("pk"))
@@ -215,7 +222,7 @@ def debitorkonti_for_borger(*, user: Any, borger: Borger) -> QuerySet[Debitorkon
     )
 
 
-def bevillinger_for_borger(*, user: Any, borger: Borger) -> QuerySet[Bevilling]:
+def bevillinger_for_borger(*, user: Bruger | AnonymousUser, borger: Borger) -> QuerySet[Bevilling]:
     return (
         Bevilling.objects.for_user(user)
         .filter(borger=borger)
@@ -224,7 +231,7 @@ def bevillinger_for_borger(*, user: Any, borger: Borger) -> QuerySet[Bevilling]:
     )
 
 
-def sager_for_borger(*, user: Any, borger: Borger) -> QuerySet[Sag]:
+def sager_for_borger(*, user: Bruger | AnonymousUser, borger: Borger) -> QuerySet[Sag]:
     return (
         Sag.objects.for_user(user)
         .filter(borger=borger)
@@ -278,7 +285,9 @@ class BorgerTraef:
     ikke_tilknyttet: int
 
 
-def borger_soeg_med_konti(*, user: Any, q: str, limit: int = 50) -> list[BorgerTraef]:
+def borger_soeg_med_konti(
+    *, user: Bruger | AnonymousUser, q: str, limit: int = 50
+) -> list[BorgerTraef]:
     """``borger_soeg`` with each borger's number of konti and of unlinked KMD Aktiv konti,
     so a caseworker can tell two people of the same name apart (two queries in all)."""
     borgere = list(borger_soeg(user=user, q=q, limit=limit))

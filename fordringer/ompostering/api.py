@@ -20,16 +20,18 @@ from rest_framework.views import APIView
 
 from fordringer.choices import Overfoersel, Udbetalingskanal, UdbetalingStatus
 from fordringer.models import Ompostering, Udbetaling
-from fordringer.ompostering.services import (
-    NOTE_MAKS,
-    NyDaekning,
+from fordringer.ompostering.fordeling import NyDaekning
+from fordringer.ompostering.plan import NOTE_MAKS
+from fordringer.ompostering.services import ompostering_opret
+from fordringer.ompostering.udbetaling import (
     NyModtager,
     UdbetalingValg,
-    ompostering_opret,
+    udbetaling_afvis,
+    udbetaling_godkend,
 )
-from fordringer.ompostering.udbetaling import udbetaling_afvis, udbetaling_godkend
 from ky_debitor.api import EgenKommune, beloeb_felt
 from ky_debitor.api_idempotens import IDEMPOTENS_PARAMETER, idempotent
+from ky_debitor.models import Bruger
 
 TAG = ["Omposter fordeling"]
 
@@ -199,6 +201,7 @@ class OmposteringOpret(APIView):
         def udfoer() -> Response:
             ind = OmposteringInd(data=request.data)
             ind.is_valid(raise_exception=True)
+            assert isinstance(request.user, Bruger), "AdgangTabel lets only logged-in users through"
             ompostering = ompostering_opret(user=request.user, **ind.service_args())
             return Response(OmposteringUd(ompostering).data, status=status.HTTP_201_CREATED)
 

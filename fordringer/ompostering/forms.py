@@ -7,17 +7,23 @@ message is Danish. The business rules are checked again in the service.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 
 from fordringer.choices import Overfoersel, Udbetalingskanal
 from fordringer.cpr import cpr_normaliser
 from fordringer.models import Borger, Fordring, OmposteringAarsag
+from fordringer.ompostering.fordeling import NyDaekning
 from fordringer.ompostering.selectors import SoegeType
-from fordringer.ompostering.services import NyDaekning, NyModtager, UdbetalingValg
+from fordringer.ompostering.udbetaling import NyModtager, UdbetalingValg
 from ky_debitor.errors import ApplicationError
 from ky_debitor.money import parse_beloeb
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from ky_debitor.models import Bruger
 
 DATOFORMATER = ["%d-%m-%Y", "%Y-%m-%d"]
 DATOFEJL = {"invalid": "Skriv datoen som dd-mm-åååå."}
@@ -41,7 +47,7 @@ class BeloebField(forms.CharField):
             raise forms.ValidationError(fejl.message) from fejl
 
 
-def borger_efter_cpr(*, user: Any, tekst: str) -> Borger:
+def borger_efter_cpr(*, user: Bruger | AnonymousUser, tekst: str) -> Borger:
     try:
         cpr = cpr_normaliser(tekst)
     except ApplicationError as fejl:
@@ -148,7 +154,9 @@ class FordelingForm(forms.Form):
     )
     fritaget_modregning = forms.BooleanField(label="Fritaget for modregning", required=False)
 
-    def __init__(self, *args: Any, user: Any, fordringer: list[Fordring], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, user: Bruger | AnonymousUser, fordringer: list[Fordring], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
         self.fordringer = fordringer

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 
@@ -15,6 +15,11 @@ from fordringer.models import Borger, Fordring, Postering, Sagsbehandlerfordelin
 from fordringer.rente.services import aktive_posteringer, rente_aendring
 from ky_debitor.errors import ApplicationError
 from ky_debitor.money import NUL
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from ky_debitor.models import Bruger
 
 
 class SoegeType:
@@ -33,7 +38,7 @@ class SoegeType:
 
 def daekninger_soeg(
     *,
-    user: Any,
+    user: Bruger | AnonymousUser,
     borger: Borger,
     periode_fra: dt.date | None = None,
     periode_til: dt.date | None = None,
@@ -70,7 +75,7 @@ def daekninger_soeg(
 
 
 def daekninger_valgte(
-    *, user: Any, ids: Sequence[int], borger: Borger | None = None
+    *, user: Bruger | AnonymousUser, ids: Sequence[int], borger: Borger | None = None
 ) -> list[Postering]:
     """The chosen dækninger, oldest first; ``ApplicationError`` with a Danish message when
     one is missing, chosen twice or (with ``borger``) not one of that borger's.
@@ -143,7 +148,10 @@ def tilbagerulning_vis(
 
 
 def udaekkede_fordringer(
-    *, user: Any, borger: Borger, restance_efter: dict[int, Decimal] | None = None
+    *,
+    user: Bruger | AnonymousUser,
+    borger: Borger,
+    restance_efter: dict[int, Decimal] | None = None,
 ) -> list[tuple[Fordring, Decimal]]:
     """The borger's claims with something owing (seed 004 trin 4), oldest due date first,
     each with its restance once the rollback is done (``restance_efter``)."""
@@ -158,7 +166,7 @@ def udaekkede_fordringer(
     return [(f, restance_efter.get(f.pk, f.restance)) for f in fordringer]
 
 
-def udbetalinger_til_godkendelse(*, user: Any) -> QuerySet[Udbetaling]:
+def udbetalinger_til_godkendelse(*, user: Bruger | AnonymousUser) -> QuerySet[Udbetaling]:
     return (
         Udbetaling.objects.for_user(user)
         .filter(status=UdbetalingStatus.AFVENTER)
@@ -174,7 +182,7 @@ def udbetalinger_til_godkendelse(*, user: Any) -> QuerySet[Udbetaling]:
 
 
 def sagsbehandlerfordeling_liste(
-    *, user: Any, behandlede: bool = False, q: str = ""
+    *, user: Bruger | AnonymousUser, behandlede: bool = False, q: str = ""
 ) -> QuerySet[Sagsbehandlerfordeling]:
     """Open items (seed 004: worked daily); with ``behandlede`` the handled ones, searchable
     by name, text or what was done, with who handled them and when."""

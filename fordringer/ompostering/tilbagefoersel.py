@@ -13,34 +13,61 @@ on since. Everything is linked to the ompostering and audited, like the omposter
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from fordringer.choices import OmposteringRolle, PosteringArt, UdbetalingStatus
 from fordringer.ledger.services import postering_bogfoer
 from fordringer.models import Debitorkonto, Fordring, Ompostering, Postering, Sagsbehandlerfordeling
-from fordringer.ompostering.services import SYSTEM, posteringer_link, renter_genberegn
+from fordringer.ompostering.fordeling import SYSTEM, posteringer_link, renter_genberegn
 from ky_debitor.audit import audit_log
 from ky_debitor.errors import ApplicationError, ConflictError
+
+if TYPE_CHECKING:
+    from ky_debitor.models import Bruger
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """The locked ompostering and what undoing it reverses (``nye_daekninger``) and books
+    again (``oprindelige``), with the konti touched and the waiting amounts to close."""
+
+    ompostering: Ompostering
+    konti: frozenset[int]
+    ventende: QuerySet[Sagsbehandlerfordeling]
+    nye_daekninger: tuple[Postering, ...]
+    oprindelige: tuple[Postering, ...]
 
 
 @transaction.atomic
 def ompostering_tilbagefoer(
-    *, user: Any, ompostering_id: int, begrundelse: str, idag: dt.date | None = None
+    *, user: Bruger, ompostering_id: int, begrundelse: str, idag: dt.date | None = None
 ) -> Ompostering:
     """Undo an ompostering (module docstring). ``begrundelse`` is required."""
     idag = idag or timezone.localdate()
     if not begrundelse.strip():
         raise ApplicationError("Angiv en begrundelse for tilbageførslen.", felt="begrundelse")
+    plan = _plan_laas(user=user, ompostering_id=ompostering_id)
+    _posteringer_tilbagefoer(plan, user=user, begrundelse=begrundelse, idag=idag)
+    _ompostering_luk(plan, user=user)
+    _audit(plan, user=user, begrundelse=begrundelse)
+    return plan.ompostering
+
+
+def _plan_laas(*, user: Bruger, ompostering_id: int) -> _Plan:
+    """Lock the konti touched (id order, as everywhere), then the ompostering, and refuse
+    when anything it did has been carried on since."""
     ompostering = Ompostering.objects.for_user(user).filter(pk=ompostering_id).first()
     if ompostering is None:
         raise ApplicationError("Omposteringen findes ikke.")
     links = list(
         ompostering.posteringer.select_related("postering__tilbagefoerer").order_by("postering_id")
     )
-    konti = set(
+    konti = frozenset(
         Fordring.objects.filter(pk__in={link.postering.fordring_id for link in links}).values_list(
             "konto_id", flat=True
         )
@@ -59,23 +86,28 @@ def ompostering_tilbagefoer(
             "Et beløb fra omposteringen er allerede fordelt fra sagsbehandlerfordeling, så "
             "omposteringen kan ikke tilbageføres."
         )
-    nye_daekninger = [
+    nye_daekninger = tuple(
         link.postering
         for link in links
         if link.rolle == OmposteringRolle.DAEKNING and link.postering.art == PosteringArt.DAEKNING
-    ]
+    )
     if Postering.objects.filter(tilbagefoerer__in=nye_daekninger).exists():
         raise ConflictError(
             "En dækning fra omposteringen er siden tilbageført eller omposteret igen."
         )
-    oprindelige = [
+    oprindelige = tuple(
         link.postering.tilbagefoerer
         for link in links
         if link.rolle == OmposteringRolle.TILBAGEFOERSEL
         and link.postering.tilbagefoerer is not None
         and link.postering.tilbagefoerer.art == PosteringArt.DAEKNING
-    ]
+    )
+    return _Plan(ompostering, konti, ventende, nye_daekninger, oprindelige)
 
+
+def _posteringer_tilbagefoer(plan: _Plan, *, user: Bruger, begrundelse: str, idag: dt.date) -> None:
+    """The ledger: reverse the new dækninger, book the rolled-back ones again as they were,
+    and recompute interest on every claim touched, all linked to the ompostering."""
     nye = [
         postering_bogfoer(
             fordring=p.fordring,
@@ -88,9 +120,9 @@ def ompostering_tilbagefoer(
             tilbagefoerer=p,
             system=SYSTEM,
         )
-        for p in nye_daekninger
+        for p in plan.nye_daekninger
     ]
-    posteringer_link(ompostering, nye, OmposteringRolle.TILBAGEFOERSEL)
+    posteringer_link(plan.ompostering, nye, OmposteringRolle.TILBAGEFOERSEL)
     igen = [
         postering_bogfoer(
             fordring=p.fordring,
@@ -103,35 +135,41 @@ def ompostering_tilbagefoer(
             indbetaling=p.indbetaling,
             system=SYSTEM,
         )
-        for p in oprindelige
+        for p in plan.oprindelige
     ]
-    posteringer_link(ompostering, igen, OmposteringRolle.DAEKNING)
+    posteringer_link(plan.ompostering, igen, OmposteringRolle.DAEKNING)
     renter_genberegn(
-        ompostering=ompostering,
-        fordring_ids={p.fordring_id for p in nye_daekninger + oprindelige},
+        ompostering=plan.ompostering,
+        fordring_ids={p.fordring_id for p in plan.nye_daekninger + plan.oprindelige},
         idag=idag,
         user=user,
         begrundelse=begrundelse,
     )
 
+
+def _ompostering_luk(plan: _Plan, *, user: Bruger) -> None:
+    """A payout still awaiting approval is rejected, a waiting amount closed, and the
+    ompostering marked as undone."""
     nu = timezone.now()
-    ompostering.udbetalinger.filter(status=UdbetalingStatus.AFVENTER).update(
+    plan.ompostering.udbetalinger.filter(status=UdbetalingStatus.AFVENTER).update(
         status=UdbetalingStatus.AFVIST,
         behandlet=nu,
         begrundelse="Omposteringen er tilbageført",
     )
-    ventende.update(behandlet=nu, behandlet_af=user, behandling="Omposteringen er tilbageført")
-    ompostering.tilbagefoert, ompostering.tilbagefoert_af = nu, user
-    ompostering.save(update_fields=["tilbagefoert", "tilbagefoert_af"])
-    for konto in Debitorkonto.objects.filter(pk__in=konti).order_by("pk"):
+    plan.ventende.update(behandlet=nu, behandlet_af=user, behandling="Omposteringen er tilbageført")
+    plan.ompostering.tilbagefoert, plan.ompostering.tilbagefoert_af = nu, user
+    plan.ompostering.save(update_fields=["tilbagefoert", "tilbagefoert_af"])
+
+
+def _audit(plan: _Plan, *, user: Bruger, begrundelse: str) -> None:
+    for konto in Debitorkonto.objects.filter(pk__in=plan.konti).order_by("pk"):
         audit_log(
             user=user,
             kommune_id=konto.kommune_id,
             handling="ompostering.tilbagefoer",
             objekt=konto,
-            beskrivelse=f"Ompostering {ompostering.pk} tilbageført.",
+            beskrivelse=f"Ompostering {plan.ompostering.pk} tilbageført.",
             begrundelse=begrundelse,
-            data={"ompostering_id": ompostering.pk},
+            data={"ompostering_id": plan.ompostering.pk},
             system=SYSTEM,
         )
-    return ompostering

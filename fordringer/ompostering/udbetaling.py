@@ -1,30 +1,37 @@
 """Udbetalinger til godkendelse and the sagsbehandlerfordeling list (seed 004).
 
-A payout from an ompostering waits for a Bogholder other than the person who created it
-(four-eyes): the persons behind the two requests are compared (``api_noegler.samme_person``),
-so one person's screen and API keys are one person. Approved, it goes to the outbox for its
-channel; rejected, its amount goes to the sagsbehandlerfordeling list, so no money is ever
-lost: for every ompostering ``beloeb = fordelt + udbetalt + venter`` still holds.
+An ompostering may turn part of its amount into a payout (``udbetaling_opret``, inside
+``ompostering_opret``'s transaction), with a letter to an alternative recipient. The payout
+waits for a Bogholder other than the person who created it (four-eyes): the persons behind the
+two requests are compared (``api_noegler.samme_person``), so one person's screen and API keys
+are one person. Approved, it goes to the outbox for its channel; rejected, its amount goes to
+the sagsbehandlerfordeling list, so no money is ever lost: for every ompostering
+``beloeb = fordelt + udbetalt + venter`` still holds.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
 
-from fordringer.choices import BeskedType, UdbetalingStatus
+from fordringer.choices import BeskedType, Overfoersel, Udbetalingskanal, UdbetalingStatus
 from fordringer.models import (
+    AlternativModtager,
+    Borger,
     Debitorkonto,
     Fordring,
     Ompostering,
+    OmposteringAarsag,
     Sagsbehandlerfordeling,
     Udbetaling,
 )
-from fordringer.ompostering.services import (
+from fordringer.ompostering.fordeling import (
     Kilde,
     NyDaekning,
     Pulje,
@@ -39,8 +46,132 @@ from ky_debitor.errors import ApplicationError, ConflictError
 from ky_debitor.money import NUL, format_beloeb
 from ky_debitor.roles import Rolle, has_role
 
+if TYPE_CHECKING:
+    from ky_debitor.models import Bruger
 
-def _udbetaling_laas(*, user: Any, udbetaling_id: int) -> Udbetaling:
+
+@dataclass(frozen=True)
+class NyModtager:
+    """A recipient who is not a borger, created on the spot (seed 004 trin 6)."""
+
+    navn: str
+    identifikation: str = ""
+    adresse: str = ""
+
+
+@dataclass(frozen=True)
+class UdbetalingValg:
+    """Amount to pay out and how (seed 004 trin 7). No cash."""
+
+    beloeb: Decimal
+    kanal: str
+    overfoersel: str
+    fritaget_modregning: bool = False
+    modtager_borger_id: int | None = None
+    ny_modtager: NyModtager | None = None
+
+    @property
+    def alternativ(self) -> bool:
+        return self.modtager_borger_id is not None or self.ny_modtager is not None
+
+
+def udbetaling_valider(*, user: Bruger, udbetaling: UdbetalingValg) -> None:
+    """Seed 004 trin 6-7: a positive amount, a channel and a transfer, and at most one
+    alternative recipient, who must exist in the person's kommune."""
+    if udbetaling.beloeb <= 0:
+        raise ApplicationError("Beløbet til udbetaling skal være større end 0,00 kr.")
+    if udbetaling.kanal not in Udbetalingskanal.values:
+        raise ApplicationError("Vælg udbetalingskanal: NemKonto eller check.", felt="kanal")
+    if udbetaling.overfoersel not in Overfoersel.values:
+        raise ApplicationError("Vælg overførsel: SAP38, EFI eller kundens konto.")
+    if udbetaling.modtager_borger_id is not None and udbetaling.ny_modtager is not None:
+        raise ApplicationError(
+            "Vælg enten en eksisterende borger eller en ny modtager som alternativ modtager."
+        )
+    if udbetaling.overfoersel == Overfoersel.KUNDEKONTO and not udbetaling.alternativ:
+        raise ApplicationError(
+            "Overførsel til kundens konto kan kun vælges med en alternativ modtager.",
+            felt="overfoersel",
+        )
+    if udbetaling.ny_modtager is not None and not udbetaling.ny_modtager.navn.strip():
+        raise ApplicationError("Angiv navnet på den nye modtager.", felt="modtager_navn")
+    if (
+        udbetaling.modtager_borger_id is not None
+        and not Borger.objects.for_user(user).filter(pk=udbetaling.modtager_borger_id).exists()
+    ):
+        raise ApplicationError("Den valgte modtager findes ikke.")
+
+
+def meddelelse_tekst(
+    *, modtager: str, borger: Borger, beloeb: Decimal, aarsag: str, note: str
+) -> str:
+    """The letter to an alternative recipient (seed 004 trin 8): that an ompostering took
+    place, the amount, which borger it concerns, the reason, and the caseworker's note."""
+    return (
+        f"Til {modtager}\n\n"
+        f"Kommunen har omposteret en indbetaling vedrørende {borger.navn} og udbetaler "
+        f"{format_beloeb(beloeb)} kr. til dig.\n\n"
+        f"Årsag: {aarsag}\n\n"
+        f"{note}\n"
+    )
+
+
+def udbetaling_opret(
+    *,
+    ompostering: Ompostering,
+    udbetaling: UdbetalingValg,
+    user: Bruger,
+    aarsag: OmposteringAarsag,
+    note: str,
+) -> Udbetaling:
+    """The payout of an ompostering, awaiting approval, and with a note to an alternative
+    recipient the letter to him in the outbox. Runs inside ``ompostering_opret``."""
+    ny = None
+    if udbetaling.ny_modtager is not None:
+        ny = AlternativModtager.objects.create(
+            kommune_id=ompostering.kommune_id,
+            navn=udbetaling.ny_modtager.navn.strip()[:200],
+            identifikation=udbetaling.ny_modtager.identifikation.strip()[:20],
+            adresse=udbetaling.ny_modtager.adresse.strip()[:300],
+            oprettet_af=user,
+        )
+    raekke = Udbetaling.objects.create(
+        kommune_id=ompostering.kommune_id,
+        ompostering=ompostering,
+        borger=ompostering.til_borger,
+        modtager_borger_id=udbetaling.modtager_borger_id,
+        modtager_alternativ=ny,
+        beloeb=udbetaling.beloeb,
+        kanal=udbetaling.kanal,
+        overfoersel=udbetaling.overfoersel,
+        fritaget_modregning=udbetaling.fritaget_modregning,
+        oprettet_af=user,
+    )
+    if note and udbetaling.alternativ:
+        raekke = Udbetaling.objects.select_related(
+            "modtager_borger", "modtager_alternativ", "borger"
+        ).get(pk=raekke.pk)
+        udgaaende_besked_opret(
+            kommune_id=ompostering.kommune_id,
+            type=BeskedType.MEDDELELSE,
+            noegle=f"meddelelse:ompostering:{ompostering.pk}",
+            payload={
+                "ompostering_id": ompostering.pk,
+                "udbetaling_id": raekke.pk,
+                "modtager": raekke.modtager_navn,
+                "tekst": meddelelse_tekst(
+                    modtager=raekke.modtager_navn,
+                    borger=ompostering.til_borger,
+                    beloeb=raekke.beloeb,
+                    aarsag=aarsag.tekst,
+                    note=note,
+                ),
+            },
+        )
+    return raekke
+
+
+def _udbetaling_laas(*, user: Bruger, udbetaling_id: int) -> Udbetaling:
     if not has_role(user, Rolle.BOGHOLDER):
         raise ApplicationError("Kun en bogholder kan godkende eller afvise udbetalinger.")
     udbetaling = (
@@ -65,7 +196,7 @@ def _udbetaling_laas(*, user: Any, udbetaling_id: int) -> Udbetaling:
     return udbetaling
 
 
-def _behandlet(udbetaling: Udbetaling, *, user: Any, status: str, begrundelse: str) -> None:
+def _behandlet(udbetaling: Udbetaling, *, user: Bruger, status: str, begrundelse: str) -> None:
     udbetaling.status = status
     udbetaling.behandlet = timezone.now()
     udbetaling.behandlet_af = user
@@ -86,7 +217,7 @@ def _behandlet(udbetaling: Udbetaling, *, user: Any, status: str, begrundelse: s
 
 
 @transaction.atomic
-def udbetaling_godkend(*, user: Any, udbetaling_id: int, begrundelse: str = "") -> Udbetaling:
+def udbetaling_godkend(*, user: Bruger, udbetaling_id: int, begrundelse: str = "") -> Udbetaling:
     """Approve a payout (four-eyes) and send it to the outbox for its channel."""
     udbetaling = _udbetaling_laas(user=user, udbetaling_id=udbetaling_id)
     _behandlet(udbetaling, user=user, status=UdbetalingStatus.GODKENDT, begrundelse=begrundelse)
@@ -114,7 +245,7 @@ def udbetaling_godkend(*, user: Any, udbetaling_id: int, begrundelse: str = "") 
 
 
 @transaction.atomic
-def udbetaling_afvis(*, user: Any, udbetaling_id: int, begrundelse: str) -> Udbetaling:
+def udbetaling_afvis(*, user: Bruger, udbetaling_id: int, begrundelse: str) -> Udbetaling:
     """Reject a payout; its amount waits on the sagsbehandlerfordeling list instead."""
     if not begrundelse.strip():
         raise ApplicationError("Angiv en begrundelse for afvisningen.", felt="begrundelse")
@@ -137,7 +268,7 @@ def udbetaling_afvis(*, user: Any, udbetaling_id: int, begrundelse: str) -> Udbe
 @transaction.atomic
 def sagsbehandlerfordeling_behandl(
     *,
-    user: Any,
+    user: Bruger,
     post_id: int,
     fordeling: Sequence[NyDaekning],
     behandling: str,

@@ -33,18 +33,16 @@ from fordringer.ompostering.forms import (
     SoegeForm,
     borger_efter_cpr,
 )
-from fordringer.ompostering.services import (
-    meddelelse_tekst,
-    ompostering_automatisk,
-    ompostering_opret,
-)
+from fordringer.ompostering.services import ompostering_automatisk, ompostering_opret
 from fordringer.ompostering.udbetaling import (
+    meddelelse_tekst,
     sagsbehandlerfordeling_behandl,
     udbetaling_afvis,
     udbetaling_godkend,
 )
 from ky_debitor.errors import ApplicationError
 from ky_debitor.koe import afsendelser
+from ky_debitor.models import Bruger
 from ky_debitor.money import NUL
 
 View = Callable[..., HttpResponse]
@@ -197,6 +195,7 @@ def ompostering_fordeling(request: HttpRequest) -> HttpResponse:
     form = _fordeling_form(request, kontekst, data)
     if request.method == "POST" and form.is_valid():
         if request.POST.get("handling") == "automatisk":
+            assert isinstance(request.user, Bruger), "skaerm lets only logged-in users through"
             try:
                 ompostering = ompostering_automatisk(
                     user=request.user,
@@ -239,6 +238,7 @@ def ompostering_godkend(request: HttpRequest) -> HttpResponse:
     udbetaling = form.udbetaling_valg()
     fejl = None
     if request.method == "POST":
+        assert isinstance(request.user, Bruger), "skaerm lets only logged-in users through"
         try:
             ompostering = ompostering_opret(
                 user=request.user,
@@ -339,6 +339,7 @@ def udbetaling_behandl(request: HttpRequest, pk: int) -> HttpResponse:
     """Approve or reject one payout; the service enforces four-eyes."""
     form = BegrundelseForm(request.POST)
     begrundelse = form.data.get("begrundelse", "")[:255]
+    assert isinstance(request.user, Bruger), "skaerm lets only logged-in users through"
     try:
         if request.POST.get("handling") == "afvis":
             udbetaling_afvis(user=request.user, udbetaling_id=pk, begrundelse=begrundelse)
@@ -395,6 +396,7 @@ def sagsbehandlerfordeling_post(request: HttpRequest, pk: int) -> HttpResponse:
     # Only the amounts matter here; reason and payout belong to the ompostering.
     form.fields["aarsag"].required = False
     if request.method == "POST" and form.is_valid() and behandling.is_valid():
+        assert isinstance(request.user, Bruger), "skaerm lets only logged-in users through"
         try:
             sagsbehandlerfordeling_behandl(
                 user=request.user,

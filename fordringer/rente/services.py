@@ -19,7 +19,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 
@@ -30,6 +30,9 @@ from fordringer.rente.beregning import Bevaegelse, Rentebogning, Sats, rente_ber
 from ky_debitor.audit import audit_log
 from ky_debitor.errors import ApplicationError, ConflictError
 from ky_debitor.money import NUL, format_beloeb
+
+if TYPE_CHECKING:
+    from ky_debitor.models import Bruger
 
 
 def rentesatser(renteregime: str) -> list[Sats]:
@@ -119,7 +122,7 @@ def rente_aendring(
 
 @transaction.atomic
 def renter_bogfoer(
-    *, aendring: Renteaendring, user: Any, begrundelse: str, system: str = "rente"
+    *, aendring: Renteaendring, user: Bruger | None, begrundelse: str, system: str = "rente"
 ) -> list[Postering]:
     """Book a computed interest change on one claim in one go: lock the konto and the claim
     (the ledger's lock order), refuse a second reversal or a negative restance, write the
@@ -188,7 +191,7 @@ OVERBETALBARE_ARTER = (PosteringArt.DAEKNING, PosteringArt.AFSKRIVNING, Posterin
 
 
 def overbetaling_flyt(
-    *, fordring: Fordring, overskud: Decimal, user: Any, begrundelse: str, system: str
+    *, fordring: Fordring, overskud: Decimal, user: Bruger | None, begrundelse: str, system: str
 ) -> Decimal:
     """Take ``overskud`` off an overpaid claim, the credits booked last first (the payment
     that paid what the screen showed). Each is reversed whole and booked again, same kind,
@@ -244,7 +247,7 @@ def overbetaling_flyt(
 
 
 def _overskud_til_kunden(
-    *, fordring: Fordring, kredit: Postering, beloeb: Decimal, user: Any, system: str
+    *, fordring: Fordring, kredit: Postering, beloeb: Decimal, user: Bruger | None, system: str
 ) -> Sagsbehandlerfordeling:
     borger_id = Debitorkonto.objects.values_list("borger_id", flat=True).get(pk=fordring.konto_id)
     post = Sagsbehandlerfordeling.objects.create(
@@ -273,7 +276,12 @@ def _overskud_til_kunden(
 
 @transaction.atomic
 def renter_afstem(
-    *, fordring: Fordring, til_dato: dt.date, user: Any, begrundelse: str, system: str = "rente"
+    *,
+    fordring: Fordring,
+    til_dato: dt.date,
+    user: Bruger | None,
+    begrundelse: str,
+    system: str = "rente",
 ) -> list[Postering]:
     """Bring the claim's interest in line with its ledger up to ``til_dato``; an overpaid
     claim first gives its excess to the customer (``overbetaling_flyt``). Returns the

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 
@@ -18,6 +18,11 @@ from fordringer.choices import Frigivelsestype, Kilde, SagStatus, SamlingBeslutn
 from fordringer.models import Debitorkonto, Fordring, Samlingsbeslutning, Ydelsestype
 from fordringer.ydelser.selectors import ydelseskode_tabel
 from ky_debitor.money import NUL
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from ky_debitor.models import Bruger
 
 
 def konto_ydelsestype_id(konto: Debitorkonto) -> int | None:
@@ -190,7 +195,7 @@ def samlingsvurdering(*, konto: Debitorkonto, idag: dt.date) -> Samlingsvurderin
     )
 
 
-def konto_til_vurdering(*, user: Any, pk: int) -> Debitorkonto:
+def konto_til_vurdering(*, user: Bruger | AnonymousUser, pk: int) -> Debitorkonto:
     """A KMD Aktiv konto of the user's kommune (``DoesNotExist`` for anything else)."""
     return (
         Debitorkonto.objects.for_user(user)

@@ -24,8 +24,8 @@ The rules of seed 000's questions and answers, enforced here:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -50,6 +50,9 @@ from ky_debitor.audit import audit_log
 from ky_debitor.errors import ApplicationError, ConflictError
 from ky_debitor.money import NUL, format_beloeb
 
+if TYPE_CHECKING:
+    from ky_debitor.models import Bruger
+
 SYSTEM = "samling"
 
 
@@ -71,7 +74,7 @@ def _frigivet_fejl(konto: Debitorkonto, side: str) -> ConflictError:
 
 def _audit(
     *,
-    user: Any,
+    user: Bruger,
     beslutning: Samlingsbeslutning,
     konti: Iterable[Debitorkonto],
     beskrivelse: str,
@@ -120,7 +123,7 @@ def _ky_konto(
 @transaction.atomic
 def samlingsbeslutning_opret(
     *,
-    user: Any,
+    user: Bruger,
     konto_id: int,
     beslutning: SamlingBeslutningType | str,
     begrundelse: str,
@@ -169,35 +172,11 @@ def samlingsbeslutning_opret(
 
 
 def _saml(
-    *, user: Any, konto: Debitorkonto, ky: Debitorkonto | None, begrundelse: str, idag: dt.date
+    *, user: Bruger, konto: Debitorkonto, ky: Debitorkonto | None, begrundelse: str, idag: dt.date
 ) -> Samlingsbeslutning:
     """Move every claim with restance to the KY konto through the ledger, and ask the
     debitorsystem to merge the konti (SF1590_B_04)."""
-    if konto.frigivelsestype == Frigivelsestype.FRIGIVET:
-        raise _frigivet_fejl(konto, "KMD Aktiv-debitorkonto")
-    if ky is None:
-        raise ApplicationError("Vælg den KY-debitorkonto, der skal samles i.", felt="ky_konto")
-    if ky.frigivelsestype == Frigivelsestype.FRIGIVET:
-        raise _frigivet_fejl(ky, "KY-debitorkonto")
-    if konto.samlet_i_id is not None and konto.samlet_i_id != ky.pk:
-        tidligere = Debitorkonto.objects.get(pk=konto.samlet_i_id).kontonummer
-        raise ConflictError(
-            f"Debitorkontoen er allerede samlet i {tidligere}; den kan kun samles videre i "
-            "samme KY-debitorkonto.",
-            felt="ky_konto",
-        )
-    ydelsestype = konto_ydelsestype_id(konto)
-    if ydelsestype is None:
-        raise ApplicationError(
-            "KMD Aktiv-debitorkontoens ydelsestype kendes ikke. Sagstilknyt kontoen og angiv "
-            "ydelsestypen, før den samles."
-        )
-    if konto_ydelsestype_id(ky) != ydelsestype:
-        raise ApplicationError(
-            f"KY-debitorkonto {ky.kontonummer} er ikke for samme ydelsestype og kan ikke "
-            "samles med.",
-            felt="ky_konto",
-        )
+    ky = _saml_kontroller(konto=konto, ky=ky)
     fordringer = list(
         Fordring.objects.select_for_update()
         .filter(konto=konto, restance__gt=0)
@@ -224,7 +203,56 @@ def _saml(
     ]
     konto.samlet_i = ky
     konto.save(update_fields=["samlet_i"])
+    _b04_send(beslutning=beslutning, konto=konto, ky=ky, flyttet=flyttet)
+    tekst = (
+        f"Debitorkonto {konto.kontonummer} samlet i KY-debitorkonto {ky.kontonummer}: "
+        f"{len(flyttet)} fordring{'er' if len(flyttet) != 1 else ''} med restance "
+        f"{format_beloeb(beslutning.beloeb)} kr. flyttet."
+    )
+    _audit(user=user, beslutning=beslutning, konti=(konto, ky), beskrivelse=tekst)
+    return beslutning
 
+
+def _saml_kontroller(*, konto: Debitorkonto, ky: Debitorkonto | None) -> Debitorkonto:
+    """Seed 000's rules for merging: neither konto released, a konto merged once is merged on
+    into the same KY konto only, and both are for the same (known) ydelsestype. Returns the
+    KY konto."""
+    if konto.frigivelsestype == Frigivelsestype.FRIGIVET:
+        raise _frigivet_fejl(konto, "KMD Aktiv-debitorkonto")
+    if ky is None:
+        raise ApplicationError("Vælg den KY-debitorkonto, der skal samles i.", felt="ky_konto")
+    if ky.frigivelsestype == Frigivelsestype.FRIGIVET:
+        raise _frigivet_fejl(ky, "KY-debitorkonto")
+    if konto.samlet_i_id is not None and konto.samlet_i_id != ky.pk:
+        tidligere = Debitorkonto.objects.get(pk=konto.samlet_i_id).kontonummer
+        raise ConflictError(
+            f"Debitorkontoen er allerede samlet i {tidligere}; den kan kun samles videre i "
+            "samme KY-debitorkonto.",
+            felt="ky_konto",
+        )
+    ydelsestype = konto_ydelsestype_id(konto)
+    if ydelsestype is None:
+        raise ApplicationError(
+            "KMD Aktiv-debitorkontoens ydelsestype kendes ikke. Sagstilknyt kontoen og angiv "
+            "ydelsestypen, før den samles."
+        )
+    if konto_ydelsestype_id(ky) != ydelsestype:
+        raise ApplicationError(
+            f"KY-debitorkonto {ky.kontonummer} er ikke for samme ydelsestype og kan ikke "
+            "samles med.",
+            felt="ky_konto",
+        )
+    return ky
+
+
+def _b04_send(
+    *,
+    beslutning: Samlingsbeslutning,
+    konto: Debitorkonto,
+    ky: Debitorkonto,
+    flyttet: Sequence[SamletFordring],
+) -> None:
+    """The request to the debitorsystem to merge the konti (SF1590_B_04), in the outbox."""
     udgaaende_besked_opret(
         kommune_id=konto.kommune_id,
         type=BeskedType.SF1590_B_04,
@@ -246,13 +274,6 @@ def _saml(
             ],
         },
     )
-    tekst = (
-        f"Debitorkonto {konto.kontonummer} samlet i KY-debitorkonto {ky.kontonummer}: "
-        f"{len(flyttet)} fordring{'er' if len(flyttet) != 1 else ''} med restance "
-        f"{format_beloeb(beslutning.beloeb)} kr. flyttet."
-    )
-    _audit(user=user, beslutning=beslutning, konti=(konto, ky), beskrivelse=tekst)
-    return beslutning
 
 
 def _nyt_fordringsid(fordring: Fordring, beslutning: Samlingsbeslutning) -> str:
@@ -266,7 +287,7 @@ def _flyt(
     fordring: Fordring,
     konto: Debitorkonto,
     ky: Debitorkonto,
-    user: Any,
+    user: Bruger,
     idag: dt.date,
 ) -> SamletFordring:
     """One claim: a new claim on the KY konto carrying the restance (its HOVEDSTOL entry, text
@@ -326,7 +347,7 @@ def _flyt(
 
 
 def _frigiv(
-    *, user: Any, konto: Debitorkonto, ky: Debitorkonto | None, begrundelse: str, idag: dt.date
+    *, user: Bruger, konto: Debitorkonto, ky: Debitorkonto | None, begrundelse: str, idag: dt.date
 ) -> Samlingsbeslutning:
     """Release the KMD Aktiv konto, or, when it is already released and the claim continues
     in KY, the borger's KY konto instead; the debitorsystem gets a DebitorRegistrering
@@ -393,7 +414,7 @@ def _frigiv(
 
 
 def _ingen_samling(
-    *, user: Any, konto: Debitorkonto, ky: Debitorkonto | None, begrundelse: str
+    *, user: Bruger, konto: Debitorkonto, ky: Debitorkonto | None, begrundelse: str
 ) -> Samlingsbeslutning:
     """Record that the konto is not merged; nothing else changes (seed 000: "Der er ingen
     konsekvens for borger, sagen eller sagsbehandler")."""

@@ -5,7 +5,8 @@ it changes and audits it; an ``ApplicationError`` leaves everything as it was.
 
 Linking is set-based (``debitorkonti_tilknyt``) so a linking run can link a thousand konti in a
 handful of statements; the caseworker's single link (``debitorkonto_tilknyt``) is the same code
-with one konto.
+with one konto. It reads as its steps: lock and validate (``plan.plan_laas``), create the
+missing sager, link the konti, stamp their claims, release what was parked, audit.
 """
 
 from __future__ import annotations
@@ -14,12 +15,12 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from fordringer.choices import PosteringArt, SagStatus, Tilknytning
+from fordringer.choices import PosteringArt, SagStatus
 from fordringer.ledger.services import postering_bogfoer, postering_tilbagefoer
 from fordringer.models import (
     Bevilling,
@@ -31,10 +32,13 @@ from fordringer.models import (
     Ydelsestype,
 )
 from fordringer.rente.regime import renteregime_stempl
-from fordringer.ydelser.selectors import LL8OTabel, ydelseskode_tabel
+from fordringer.tilknytning.plan import FordringValg, KontoValg, TilknytningPlan, plan_laas
+from fordringer.ydelser.selectors import LL8OTabel
 from ky_debitor.audit import audit_rows_create
 from ky_debitor.bulk import blandt, rows_copy, rows_update
-from ky_debitor.errors import ApplicationError, ConflictError
+
+if TYPE_CHECKING:
+    from ky_debitor.models import Bruger
 
 __all__ = [
     "FordringValg",
@@ -47,28 +51,6 @@ __all__ = [
     "postering_bogfoer",
     "postering_tilbagefoer",
 ]
-
-
-@dataclass(frozen=True)
-class FordringValg:
-    """A person's choice for one claim on the task screen (seed 002: angiv reference, skift
-    ydelsestype in one go)."""
-
-    kmd_aktiv_reference: str
-    ydelsestype_id: int | None
-
-
-@dataclass(frozen=True)
-class KontoValg:
-    """Link ``konto_id`` to ``bevilling_id`` (may be None: særlig støtte, manual claims) and
-    ``sag_id`` (None: *sagsoprettelse*). ``ydelsestype_id`` stamps the claims; None derives it
-    from the bevilling's ydelseskode."""
-
-    konto_id: int
-    bevilling_id: int | None
-    sag_id: int | None
-    ydelsestype_id: int | None = None
-    begrundelse: str = ""
 
 
 @dataclass(frozen=True)
@@ -102,7 +84,7 @@ def ll8o_indkomstaar(
 
 
 def parkeringer_frigiv(
-    *, konto_ids: Sequence[int], kommune_id: int, user: Any, system: str = "system"
+    *, konto_ids: Sequence[int], kommune_id: int, user: Bruger | None, system: str = "system"
 ) -> dict[int, int]:
     """Release parked dækninger and afskrivninger of these konti whose claim has a ydelsestype.
 
@@ -196,7 +178,7 @@ def debitorkonti_tilknyt(
     *,
     kommune_id: int,
     valg: Sequence[KontoValg],
-    user: Any,
+    user: Bruger | None,
     manual: bool,
     fordring_valg: Mapping[int, FordringValg] | None = None,
     system: str = "sagstilknytning",
@@ -210,111 +192,59 @@ def debitorkonti_tilknyt(
     afskrivninger are released in the same transaction, and every konto is audited.
 
     Automation never overrides a person (DESIGN §4.5): with ``manual=False`` a konto or claim
-    linked or referenced by hand raises ``ConflictError`` and nothing changes.
+    linked or referenced by hand raises ``ConflictError`` and nothing changes. ``user`` None is
+    a linking run (``system``).
     """
     if not valg:
         return []
-    ids = [v.konto_id for v in valg]
-    if len(set(ids)) != len(ids):
-        raise ApplicationError("Samme debitorkonto er valgt flere gange.")
-    # Plain rows, not model instances: a linking chunk reads a few thousand of each.
-    konti = {
-        k.pk: k
-        for k in Debitorkonto.objects.select_for_update()
-        .filter(blandt("pk", ids), kommune_id=kommune_id)
-        .order_by("pk")
-        .values_list("pk", "kontonummer", "borger_id", "tilknytning", named=True)
-    }
-    if len(konti) != len(ids):
-        raise ApplicationError("En eller flere debitorkonti findes ikke i kommunen.")
-    if not manual:
-        manuelle = {k.kontonummer for k in konti.values() if k.tilknytning == Tilknytning.MANUEL}
-        manuelle |= {
-            konti[konto_id].kontonummer
-            for konto_id in Fordring.objects.filter(
-                blandt("konto_id", ids), reference_kilde=Tilknytning.MANUEL
-            ).values_list("konto_id", flat=True)
-        }
-        if manuelle:
-            raise ConflictError(
-                f"Debitorkonto {', '.join(sorted(manuelle))} er tilknyttet eller refereret "
-                "manuelt og ændres ikke af automatikken."
-            )
-
-    bevillinger = {
-        b.pk: b
-        for b in Bevilling.objects.select_for_update()
-        .filter(blandt("pk", {v.bevilling_id for v in valg if v.bevilling_id}))
-        .order_by("pk")
-        .values_list(
-            "pk", "kommune_id", "borger_id", "bevillingsnummer", "ydelseskode", "sag_id", named=True
+    plan = plan_laas(
+        kommune_id=kommune_id, valg=valg, manual=manual, fordring_valg=fordring_valg or {}
+    )
+    sag_for, oprettede = _sager_opret(plan)
+    _konti_tilknyt(plan, sag_for=sag_for, tilknyttet_af=user.pk if manual and user else None)
+    _fordringer_stempl(plan)
+    frigivet = parkeringer_frigiv(
+        konto_ids=plan.konto_ids, kommune_id=kommune_id, user=user, system=system
+    )
+    _audit(plan, sag_for=sag_for, oprettede=oprettede, frigivet=frigivet, user=user, system=system)
+    return [
+        Tilknyttet(
+            v.konto_id,
+            sag_for[v.konto_id],
+            sag_for[v.konto_id] in oprettede,
+            frigivet.get(v.konto_id, 0),
         )
-    }
-    sager = {
-        s.pk: s
-        for s in Sag.objects.filter(blandt("pk", {v.sag_id for v in valg if v.sag_id})).values_list(
-            "pk", "kommune_id", "borger_id", "sagsnummer", named=True
-        )
-    }
-    koder = ydelseskode_tabel()
-    for v in valg:
-        konto = konti[v.konto_id]
-        bevilling = bevillinger.get(v.bevilling_id) if v.bevilling_id else None
-        if v.bevilling_id and (
-            bevilling is None
-            or bevilling.kommune_id != kommune_id
-            or bevilling.borger_id != konto.borger_id
-        ):
-            nummer = bevilling.bevillingsnummer if bevilling else ""
-            raise ApplicationError(
-                f"Bevilling {nummer} tilhører ikke debitorkontoens borger "
-                f"(debitorkonto {konto.kontonummer})."
-            )
-        sag = sager.get(v.sag_id) if v.sag_id else None
-        if v.sag_id and (
-            sag is None or sag.kommune_id != kommune_id or sag.borger_id != konto.borger_id
-        ):
-            raise ApplicationError(
-                f"Sag {sag.sagsnummer if sag else ''} tilhører ikke debitorkontoens borger "
-                f"(debitorkonto {konto.kontonummer})."
-            )
-        if bevilling is None and v.ydelsestype_id is None and not fordring_valg:
-            raise ApplicationError(
-                f"Vælg en bevilling eller en ydelsestype for debitorkonto {konto.kontonummer}."
-            )
+        for v in valg
+    ]
 
-    def ydelsestype_for(v: KontoValg) -> int | None:
-        if v.ydelsestype_id is not None:
-            return v.ydelsestype_id
-        bevilling = bevillinger.get(v.bevilling_id) if v.bevilling_id else None
-        return koder.get(bevilling.ydelseskode.strip().upper()) if bevilling else None
 
-    # Sagsoprettelse: one new sag per bevilling (or per konto without a bevilling). A bevilling
-    # that got a sag meanwhile (another chunk, another person) is linked to that sag instead.
+def _sager_opret(plan: TilknytningPlan) -> tuple[dict[int, int], set[int]]:
+    """Sagsoprettelse: one new sag per bevilling (or per konto without a bevilling), which
+    becomes the bevilling's sag. A bevilling that got a sag meanwhile (another chunk, another
+    person) is linked to that sag instead. Returns the sag of every konto and the new ones."""
     sag_for: dict[int, int] = {}
     opret: dict[tuple[str, int], Sag] = {}
-    uden_sag = [v for v in valg if v.sag_id is None]
+    uden_sag = [v for v in plan.valg if v.sag_id is None]
     numre = _nye_sagsnumre(
-        kommune_id, {v.konto_id: konti[v.konto_id].kontonummer for v in uden_sag}
+        plan.kommune_id, {v.konto_id: plan.konti[v.konto_id].kontonummer for v in uden_sag}
     )
     for v in uden_sag:
-        bevilling = bevillinger.get(v.bevilling_id) if v.bevilling_id else None
+        bevilling = plan.bevilling(v)
         if bevilling is not None and bevilling.sag_id is not None:
             sag_for[v.konto_id] = bevilling.sag_id
             continue
         noegle = ("bevilling", bevilling.pk) if bevilling else ("konto", v.konto_id)
         if noegle not in opret:
             opret[noegle] = Sag(
-                kommune_id=kommune_id,
+                kommune_id=plan.kommune_id,
                 sagsnummer=numre[v.konto_id],
-                borger_id=konti[v.konto_id].borger_id,
+                borger_id=plan.konti[v.konto_id].borger_id,
                 ydelseskode=bevilling.ydelseskode if bevilling else "",
-                ydelsestype_id=ydelsestype_for(v),
+                ydelsestype_id=plan.ydelsestyper[v.konto_id],
                 status=SagStatus.AABEN,
                 oprettet_ved_tilknytning=True,
             )
     nye = Sag.objects.bulk_create(list(opret.values()), batch_size=1000)
-    oprettede = {sag.pk for sag in nye}
     rows_update(
         Bevilling,
         columns=["sag"],
@@ -324,43 +254,36 @@ def debitorkonti_tilknyt(
         if v.konto_id not in sag_for:
             noegle = ("bevilling", v.bevilling_id) if v.bevilling_id else ("konto", v.konto_id)
             sag_for[v.konto_id] = opret[noegle].pk
-    for v in valg:
+    for v in plan.valg:
         if v.sag_id is not None:
             sag_for[v.konto_id] = v.sag_id
+    return sag_for, {sag.pk for sag in nye}
 
-    # The konti.
-    maade = Tilknytning.MANUEL if manual else Tilknytning.AUTOMATISK
+
+def _konti_tilknyt(
+    plan: TilknytningPlan, *, sag_for: Mapping[int, int], tilknyttet_af: int | None
+) -> None:
     nu = timezone.now()
     rows_update(
         Debitorkonto,
         columns=["bevilling", "sag", "tilknytning", "tilknyttet_af", "tilknyttet_tid"],
         rows=[
-            (
-                v.konto_id,
-                v.bevilling_id,
-                sag_for[v.konto_id],
-                maade.value,
-                getattr(user, "pk", None) if manual else None,
-                nu,
-            )
-            for v in valg
+            (v.konto_id, v.bevilling_id, sag_for[v.konto_id], plan.maade.value, tilknyttet_af, nu)
+            for v in plan.valg
         ],
     )
 
-    # The claims: the bevilling's number as reference and the ydelsestype, unless the person
-    # chose otherwise for a claim.
-    fordring_valg = fordring_valg or {}
-    if fordring_valg and Fordring.objects.filter(
-        pk__in=fordring_valg, konto_id__in=ids
-    ).count() != len(fordring_valg):
-        raise ApplicationError("Der er valgt fordringer, som ikke står på debitorkontoen.")
+
+def _fordringer_stempl(plan: TilknytningPlan) -> None:
+    """The claims: the bevilling's number as reference and the ydelsestype, unless the person
+    chose otherwise for a claim; then their interest regime follows (DESIGN §7)."""
     # Set-based, one statement per combination of what is known: a reference only where the
     # konto has a bevilling, a ydelsestype only where one is derived or chosen.
     stempler: dict[tuple[bool, bool], list[tuple[Any, ...]]] = defaultdict(list)
-    for v in valg:
-        ref = bevillinger[v.bevilling_id].bevillingsnummer if v.bevilling_id else None
-        yt = ydelsestype_for(v)
-        row = (v.konto_id, *(x for x in (ref, yt) if x is not None), maade.value)
+    for v in plan.valg:
+        ref = plan.bevillinger[v.bevilling_id].bevillingsnummer if v.bevilling_id else None
+        yt = plan.ydelsestyper[v.konto_id]
+        row = (v.konto_id, *(x for x in (ref, yt) if x is not None), plan.maade.value)
         stempler[ref is not None, yt is not None].append(row)
     for (med_ref, med_yt), raekker in stempler.items():
         rows_update(
@@ -378,32 +301,40 @@ def debitorkonti_tilknyt(
         columns=["kmd_aktiv_reference", "ydelsestype"],
         rows=[
             (pk, fv.kmd_aktiv_reference.strip(), fv.ydelsestype_id)
-            for pk, fv in fordring_valg.items()
+            for pk, fv in plan.fordring_valg.items()
         ],
     )
+    renteregime_stempl(
+        Fordring.objects.filter(blandt("konto_id", plan.konto_ids)), idag=timezone.localdate()
+    )
 
-    # The claims' interest regime follows their (new) ydelsestype (DESIGN §7).
-    renteregime_stempl(Fordring.objects.filter(blandt("konto_id", ids)), idag=timezone.localdate())
-    frigivet = parkeringer_frigiv(konto_ids=ids, kommune_id=kommune_id, user=user, system=system)
 
+def _audit(
+    plan: TilknytningPlan,
+    *,
+    sag_for: Mapping[int, int],
+    oprettede: set[int],
+    frigivet: Mapping[int, int],
+    user: Bruger | None,
+    system: str,
+) -> None:
+    """Every new sag and every konto linked, in one set-based write."""
     navne = dict(
         Sag.objects.filter(blandt("pk", set(sag_for.values()))).values_list("pk", "sagsnummer")
     )
     typer = dict(Ydelsestype.objects.values_list("pk", "navn"))
-    kvitteringer = []
-    rows = []
-    for v in valg:
-        konto = konti[v.konto_id]
+    rows: list[dict[str, Any]] = []
+    for v in plan.valg:
+        konto = plan.konti[v.konto_id]
         sag_id = sag_for[v.konto_id]
         oprettet = sag_id in oprettede
-        bevilling = bevillinger.get(v.bevilling_id) if v.bevilling_id else None
-        yt = ydelsestype_for(v)
-        kvitteringer.append(Tilknyttet(v.konto_id, sag_id, oprettet, frigivet.get(v.konto_id, 0)))
+        bevilling = plan.bevilling(v)
+        yt = plan.ydelsestyper[v.konto_id]
         if oprettet:
             rows.append(
                 dict(
                     user=user,
-                    kommune_id=kommune_id,
+                    kommune_id=plan.kommune_id,
                     handling="sag.opret",
                     objekt_type="fordringer.sag",
                     objekt_id=str(sag_id),
@@ -415,14 +346,14 @@ def debitorkonti_tilknyt(
         rows.append(
             dict(
                 user=user,
-                kommune_id=kommune_id,
+                kommune_id=plan.kommune_id,
                 handling="debitorkonto.tilknyt",
                 objekt_type="fordringer.debitorkonto",
                 objekt_id=str(konto.pk),
                 beskrivelse=(
                     f"Debitorkonto {konto.kontonummer} "
                     f"{'sagsoprettet' if oprettet else 'sagstilknyttet'} "
-                    f"({maade.label.lower()}): bevilling "
+                    f"({plan.maade.label.lower()}): bevilling "
                     f"{bevilling.bevillingsnummer if bevilling else 'ingen'}, sag {navne[sag_id]}, "
                     f"ydelsestype {typer.get(yt, 'ukendt') if yt else 'ukendt'}; "
                     f"{frigivet.get(v.konto_id, 0)} parkerede frigivet."
@@ -433,7 +364,6 @@ def debitorkonti_tilknyt(
             )
         )
     audit_rows_create(rows)
-    return kvitteringer
 
 
 def debitorkonto_tilknyt(
@@ -441,7 +371,7 @@ def debitorkonto_tilknyt(
     konto: Debitorkonto,
     bevilling: Bevilling | None,
     sag: Sag | None,
-    user: Any,
+    user: Bruger | None,
     manual: bool,
     ydelsestype: Ydelsestype | None = None,
     fordring_valg: Mapping[int, FordringValg] | None = None,

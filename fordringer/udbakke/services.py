@@ -19,7 +19,7 @@ integration last worked; Drift puts a failed message back in line (``udgaaende_b
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import DatabaseError, transaction
@@ -31,6 +31,9 @@ from fordringer.udbakke.transport import transport
 from ky_debitor.audit import audit_log
 from ky_debitor.errors import ApplicationError, ConflictError
 from ky_debitor.koe import efter_commit
+
+if TYPE_CHECKING:
+    from ky_debitor.models import Bruger
 
 
 def udgaaende_besked_opret(
@@ -90,7 +93,7 @@ def udgaaende_besked_lever(*, besked_id: int, nu: dt.datetime | None = None) -> 
 
 
 @transaction.atomic
-def udgaaende_besked_proev_igen(*, user: Any, besked_id: int) -> UdgaaendeBesked:
+def udgaaende_besked_proev_igen(*, user: Bruger, besked_id: int) -> UdgaaendeBesked:
     """Drift puts a failed or stuck message back in line, with a fresh round of attempts, and
     it is sent after commit under the same idempotency key. Audited.
 

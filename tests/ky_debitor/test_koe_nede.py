@@ -19,12 +19,9 @@ from django.urls import reverse
 
 from fordringer.choices import BeskedStatus, BeskedType, Overfoersel, Udbetalingskanal
 from fordringer.models import Udbetaling, UdgaaendeBesked
-from fordringer.ompostering.services import (
-    NyDaekning,
-    NyModtager,
-    UdbetalingValg,
-    ompostering_opret,
-)
+from fordringer.ompostering.fordeling import NyDaekning
+from fordringer.ompostering.services import ompostering_opret
+from fordringer.ompostering.udbetaling import NyModtager, UdbetalingValg
 from fordringer.tasks import udgaaende_send_forfaldne
 from ky_debitor.celery import app
 from ky_debitor.roles import Rolle

@@ -17,7 +17,8 @@ from fordringer.models import (
     Sagsbehandlerfordeling,
     UdgaaendeBesked,
 )
-from fordringer.ompostering.services import NyDaekning, ompostering_automatisk, ompostering_opret
+from fordringer.ompostering.fordeling import NyDaekning
+from fordringer.ompostering.services import ompostering_automatisk, ompostering_opret
 from ky_debitor.errors import ApplicationError, ConflictError
 from ky_debitor.models import AuditEvent
 from tests.factories import FordringFactory

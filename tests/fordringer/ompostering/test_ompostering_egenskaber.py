@@ -34,13 +34,10 @@ from fordringer.models import (
     Sagsbehandlerfordeling,
     Udbetaling,
 )
-from fordringer.ompostering.services import (
-    NyDaekning,
-    UdbetalingValg,
-    ompostering_automatisk,
-    ompostering_opret,
-)
+from fordringer.ompostering.fordeling import NyDaekning
+from fordringer.ompostering.services import ompostering_automatisk, ompostering_opret
 from fordringer.ompostering.tilbagefoersel import ompostering_tilbagefoer
+from fordringer.ompostering.udbetaling import UdbetalingValg
 from fordringer.rente.services import renter_afstem
 from ky_debitor.errors import ApplicationError
 from ky_debitor.money import NUL, afrund

@@ -11,7 +11,8 @@ import pytest
 from django.db import connection
 
 from fordringer.models import Ompostering, Postering
-from fordringer.ompostering.services import NyDaekning, ompostering_opret
+from fordringer.ompostering.fordeling import NyDaekning
+from fordringer.ompostering.services import ompostering_opret
 from ky_debitor.errors import ConflictError
 from ky_debitor.roles import Rolle
 from tests.factories import BrugerFactory, kommune

@@ -17,14 +17,12 @@ from fordringer.models import (
     Udbetaling,
     UdgaaendeBesked,
 )
-from fordringer.ompostering.services import (
-    NyDaekning,
-    NyModtager,
-    UdbetalingValg,
-    ompostering_opret,
-)
+from fordringer.ompostering.fordeling import NyDaekning
+from fordringer.ompostering.services import ompostering_opret
 from fordringer.ompostering.tilbagefoersel import ompostering_tilbagefoer
 from fordringer.ompostering.udbetaling import (
+    NyModtager,
+    UdbetalingValg,
     sagsbehandlerfordeling_behandl,
     udbetaling_afvis,
     udbetaling_godkend,

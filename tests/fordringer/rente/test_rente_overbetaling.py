@@ -23,7 +23,7 @@ from fordringer.choices import PosteringArt, Renteregime
 from fordringer.konto.selectors import restance_fra_ledger
 from fordringer.ledger.services import postering_bogfoer
 from fordringer.models import Postering, Sagsbehandlerfordeling
-from fordringer.ompostering.services import NyDaekning
+from fordringer.ompostering.fordeling import NyDaekning
 from fordringer.ompostering.udbetaling import sagsbehandlerfordeling_behandl
 from fordringer.rente.services import renter_afstem
 from ky_debitor.models import AuditEvent

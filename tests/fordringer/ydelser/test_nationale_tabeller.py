@@ -28,7 +28,8 @@ from fordringer.models import (
     Ydelseskode,
     Ydelsestype,
 )
-from fordringer.ompostering.services import NyDaekning, ompostering_opret
+from fordringer.ompostering.fordeling import NyDaekning
+from fordringer.ompostering.services import ompostering_opret
 from fordringer.ydelser.selectors import LL8OTabel
 from ky_debitor.append_only import AppendOnlyError
 from ky_debitor.audit import audit_log
