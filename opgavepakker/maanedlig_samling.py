@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -34,6 +33,7 @@ from fordringer.samling.selectors import (
 )
 from ky_debitor.audit import audit_log
 from ky_debitor.errors import ApplicationError, ConflictError
+from ky_debitor.models import Bruger
 
 from .frister import er_arbejdsdag
 from .models import MaanedligSamling
@@ -129,7 +129,7 @@ def maanedlige_samlinger_opret(*, idag: dt.date | None = None) -> int:
 
 
 @transaction.atomic
-def maanedlig_samling_afslut(*, user: Any, samling_id: int, note: str = "") -> MaanedligSamling:
+def maanedlig_samling_afslut(*, user: Bruger, samling_id: int, note: str = "") -> MaanedligSamling:
     """A caseworker marks a "Månedlig samling" done (audited on the konto)."""
     try:
         samling = (
