@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 
 from ky_debitor.api import EgenKommune, IdFilter
 from ky_debitor.api_idempotens import IDEMPOTENS_PARAMETER, idempotent
+from ky_debitor.models import Bruger
 
 from . import opgave_services, selectors
 from .models import Opgave, Opgavepakke, OpgaveType
@@ -165,6 +166,7 @@ class OpgaveTag(APIView):
     )
     def post(self, request: Request, pk: int) -> Response:
         def udfoer() -> Response:
+            assert isinstance(request.user, Bruger), "AdgangTabel lets only logged-in users through"
             opgave = opgave_services.opgave_tag(user=request.user, opgave_id=pk)
             return Response(OpgaveUd(opgave).data)
 
@@ -186,6 +188,7 @@ class OpgaveAfslut(APIView):
         def udfoer() -> Response:
             ind = OpgaveAfslutInd(data=request.data)
             ind.is_valid(raise_exception=True)
+            assert isinstance(request.user, Bruger), "AdgangTabel lets only logged-in users through"
             kvittering = opgave_services.opgave_afslut(
                 user=request.user, opgave_id=pk, valg=ind.valg()
             )

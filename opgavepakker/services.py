@@ -65,6 +65,9 @@ class Aendringer:
     flyttet: int = 0
 
 
+_VENTESKRIDT_LUKKET = "Lukket: de parkerede dækninger og afskrivninger er frigivet."
+
+
 def _lukkenote(ny: str | None, koersel_id: int | None) -> str:
     hvem = f"sagstilknytningskørsel {koersel_id}" if koersel_id else "systemet"
     if ny is None:
@@ -90,83 +93,138 @@ def opgaver_synkroniser(
         if not proeve
         else {p.kode: p for p in Opgavepakke.objects.filter(kommune_id=kommune_id)}
     )
-    konto_ids = [o.konto_id for o in oensker]
+    aabne = _aabne_opgaver([o.konto_id for o in oensker])
+    plan = _synkronisering_planlaeg(oensker, aabne, pakker=pakker, koersel_id=koersel_id)
+    if not proeve:
+        _synkronisering_skriv(plan, kommune_id=kommune_id, pakker=pakker, koersel_id=koersel_id)
+        _lukninger_audit(plan.lukkes, kommune_id=kommune_id)
+    return Aendringer(
+        aabnet=[(n.konto_id, n.aarsag) for n in plan.nye],
+        lukket=[(luk.konto_id, luk.aarsag) for luk in plan.lukkes],
+        flyttet=len(plan.flyttes),
+    )
+
+
+@dataclass(frozen=True)
+class _NyOpgave:
+    konto_id: int
+    type: OpgaveType
+    pakke_kode: str
+    aarsag: str = ""  # empty for the waiting step
+    evidens: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _Lukning:
+    opgave_id: int
+    konto_id: int
+    aarsag: str  # empty for the waiting step
+    note: str
+
+
+@dataclass(frozen=True)
+class _Synkronisering:
+    """The plan, decided in memory before anything is written."""
+
+    nye: tuple[_NyOpgave, ...]
+    lukkes: tuple[_Lukning, ...]
+    flyttes: tuple[tuple[int, int], ...]  # (opgave, new package)
+
+
+def _aabne_opgaver(konto_ids: Sequence[int]) -> dict[int, list[Opgave]]:
+    """The konti's open tasks by konto, oldest first."""
     aabne: dict[int, list[Opgave]] = {}
     for opgave in Opgave.objects.filter(blandt("konto_id", konto_ids), status__in=AABNE).order_by(
         "pk"
     ):
         aabne.setdefault(opgave.konto_id, []).append(opgave)
+    return aabne
 
-    nu = timezone.now()
-    aendringer = Aendringer()
-    nye: list[Opgave] = []
-    luk: list[Opgave] = []
-    flyt: list[Opgave] = []
+
+def _synkronisering_planlaeg(
+    oensker: Sequence[OensketOpgave],
+    aabne: Mapping[int, list[Opgave]],
+    *,
+    pakker: Mapping[str, Opgavepakke],
+    koersel_id: int | None,
+) -> _Synkronisering:
+    """Konto by konto: which open tasks stay (perhaps in another package), which close, and
+    which tasks the konto lacks."""
+    nye: list[_NyOpgave] = []
+    lukkes: list[_Lukning] = []
+    flyttes: list[tuple[int, int]] = []
     for oensket in oensker:
         eksisterende = aabne.get(oensket.konto_id, [])
         opret = [o for o in eksisterende if o.type == OpgaveType.OPRET_FORDRINGSSAG]
         vent = [o for o in eksisterende if o.type == OpgaveType.DAEKNINGER]
-        tilknyttet = oensket.aarsag is None
 
-        beholdt = False
-        for opgave in opret:
-            taget = opgave.status == OpgaveStatus.I_GANG and not tilknyttet
-            if opgave.aarsag == oensket.aarsag or taget:
-                beholdt = True
-                maal = pakker.get(pakke_kode(opgave.aarsag, oensket.har_parkeret))
-                if maal is not None and opgave.pakke_id != maal.pk:
-                    opgave.pakke = maal
-                    flyt.append(opgave)
-                continue
-            opgave.status, opgave.afsluttet = OpgaveStatus.AFSLUTTET, nu
-            opgave.afslutning = _lukkenote(oensket.aarsag, koersel_id)
-            luk.append(opgave)
-            aendringer.lukket.append((opgave.konto_id, opgave.aarsag))
-        if oensket.aarsag is not None and not beholdt:
-            aendringer.aabnet.append((oensket.konto_id, oensket.aarsag))
-            if not proeve:
-                nye.append(
-                    Opgave(
-                        kommune_id=kommune_id,
-                        konto_id=oensket.konto_id,
-                        pakke=pakker[pakke_kode(oensket.aarsag, oensket.har_parkeret)],
-                        type=OpgaveType.OPRET_FORDRINGSSAG,
-                        aarsag=oensket.aarsag,
-                        evidens=dict(oensket.evidens),
-                        koersel_id=koersel_id,
-                    )
+        beholdes = [o for o in opret if _beholdes(o, oensket)]
+        for opgave in beholdes:
+            maal = pakker.get(pakke_kode(opgave.aarsag, oensket.har_parkeret))
+            if maal is not None and opgave.pakke_id != maal.pk:
+                flyttes.append((opgave.pk, maal.pk))
+        lukkes += [
+            _Lukning(o.pk, o.konto_id, o.aarsag, _lukkenote(oensket.aarsag, koersel_id))
+            for o in opret
+            if not _beholdes(o, oensket)
+        ]
+        if oensket.aarsag is not None and not beholdes:
+            nye.append(
+                _NyOpgave(
+                    konto_id=oensket.konto_id,
+                    type=OpgaveType.OPRET_FORDRINGSSAG,
+                    pakke_kode=pakke_kode(oensket.aarsag, oensket.har_parkeret),
+                    aarsag=oensket.aarsag,
+                    evidens=oensket.evidens,
                 )
+            )
 
         # The waiting step: one open task while the konto has parked dækninger/afskrivninger.
         if oensket.har_parkeret and not vent:
-            aendringer.aabnet.append((oensket.konto_id, ""))
-            if not proeve:
-                nye.append(
-                    Opgave(
-                        kommune_id=kommune_id,
-                        konto_id=oensket.konto_id,
-                        pakke=pakker[VENTESKRIDT_KODE],
-                        type=OpgaveType.DAEKNINGER,
-                        koersel_id=koersel_id,
-                    )
-                )
+            nye.append(_NyOpgave(oensket.konto_id, OpgaveType.DAEKNINGER, VENTESKRIDT_KODE))
         elif not oensket.har_parkeret:
-            for opgave in vent:
-                opgave.status, opgave.afsluttet = OpgaveStatus.AFSLUTTET, nu
-                opgave.afslutning = "Lukket: de parkerede dækninger og afskrivninger er frigivet."
-                luk.append(opgave)
-                aendringer.lukket.append((opgave.konto_id, ""))
+            lukkes += [_Lukning(o.pk, o.konto_id, "", _VENTESKRIDT_LUKKET) for o in vent]
+    return _Synkronisering(nye=tuple(nye), lukkes=tuple(lukkes), flyttes=tuple(flyttes))
 
-    aendringer.flyttet = len(flyt)
-    if proeve:
-        return aendringer
+
+def _beholdes(opgave: Opgave, oensket: OensketOpgave) -> bool:
+    """An open task stays while its reason holds; a task a person has taken stays until the
+    konto is linked (automation never takes work out of a person's hands)."""
+    taget = opgave.status == OpgaveStatus.I_GANG and oensket.aarsag is not None
+    return opgave.aarsag == oensket.aarsag or taget
+
+
+def _synkronisering_skriv(
+    plan: _Synkronisering,
+    *,
+    kommune_id: int,
+    pakker: Mapping[str, Opgavepakke],
+    koersel_id: int | None,
+) -> None:
+    nu = timezone.now()
     rows_update(
         Opgave,
         columns=["status", "afsluttet", "afslutning"],
-        rows=[(o.pk, o.status, o.afsluttet, o.afslutning) for o in luk],
+        rows=[(luk.opgave_id, OpgaveStatus.AFSLUTTET, nu, luk.note) for luk in plan.lukkes],
     )
-    rows_update(Opgave, columns=["pakke"], rows=[(o.pk, o.pakke_id) for o in flyt])
-    rows_insert(nye)
+    rows_update(Opgave, columns=["pakke"], rows=plan.flyttes)
+    rows_insert(
+        [
+            Opgave(
+                kommune_id=kommune_id,
+                konto_id=ny.konto_id,
+                pakke=pakker[ny.pakke_kode],
+                type=ny.type,
+                aarsag=ny.aarsag,
+                evidens=dict(ny.evidens),
+                koersel_id=koersel_id,
+            )
+            for ny in plan.nye
+        ]
+    )
+
+
+def _lukninger_audit(lukkes: Sequence[_Lukning], *, kommune_id: int) -> None:
     audit_rows_create(
         [
             dict(
@@ -174,11 +232,10 @@ def opgaver_synkroniser(
                 kommune_id=kommune_id,
                 handling="opgave.luk",
                 objekt_type="opgavepakker.opgave",
-                objekt_id=str(o.pk),
-                beskrivelse=o.afslutning,
+                objekt_id=str(luk.opgave_id),
+                beskrivelse=luk.note,
                 system="sagstilknytning",
             )
-            for o in luk
+            for luk in lukkes
         ]
     )
-    return aendringer

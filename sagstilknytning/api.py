@@ -20,6 +20,7 @@ from rest_framework.views import APIView
 from ky_debitor.api import EgenKommune, IdFilter
 from ky_debitor.api_idempotens import IDEMPOTENS_PARAMETER, idempotent
 from ky_debitor.errors import ApplicationError
+from ky_debitor.models import Bruger
 from opgavepakker.selectors import evidens_fordringer
 
 from .models import KontoBeslutning, Sagstilknytningskoersel
@@ -141,6 +142,7 @@ class KoerselStart(APIView):
         def udfoer() -> Response:
             ind = KoerselStartInd(data=request.data)
             ind.is_valid(raise_exception=True)
+            assert isinstance(request.user, Bruger), "AdgangTabel lets only logged-in users through"
             kommune = getattr(request.user, "kommune", None)
             if kommune is None:
                 raise ApplicationError("Du er ikke knyttet til en kommune.")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
@@ -71,15 +73,52 @@ def chunk_tilstand(kommune_id: int, fra_id: int, til_id: int) -> list[KontoTilst
     """Load the konti with ``fra_id <= id <= til_id`` and everything the rules need, in seven
     queries whatever the chunk size, each reading only the chunk's rows through an index (by
     the id range or one array of borger ids), so a chunk costs the same in a large kommune."""
-    i_chunk = kmd_aktiv_konti(kommune_id).filter(pk__gte=fra_id, pk__lte=til_id)
-    konti = list(
-        i_chunk.order_by("pk").values_list(
+    konti: list[_KontoRaekke] = list(
+        kmd_aktiv_konti(kommune_id)
+        .filter(pk__gte=fra_id, pk__lte=til_id)
+        .order_by("pk")
+        .values_list(
             "pk", "kontonummer", "borger_id", "status", "tilknytning", "bevilling_id", "sag_id"
         )
     )
-    borgere = blandt("borger_id", {k[2] for k in konti})
+    borgere = {k[2] for k in konti}
     koder = ydelseskode_tabel()
+    fordringer, manuelt_refereret = _chunk_fordringer(kommune_id, fra_id, til_id)
+    bevillinger = _borgernes_bevillinger(kommune_id, borgere, koder)
+    sager, oprettet_ved_tilknytning = _borgernes_sager(kommune_id, borgere)
+    indlaest = _Indlaest(
+        fordringer=fordringer,
+        manuelt_refereret=manuelt_refereret,
+        bevillinger=bevillinger,
+        sager=sager,
+        oprettet_ved_tilknytning=oprettet_ved_tilknytning,
+        reference_ejere=_fremmede_referencers_ejere(kommune_id, konti, fordringer, bevillinger),
+        parkeret=parkerede_konti(fra_id, til_id),
+    )
+    return [_konto_tilstand(konto, indlaest) for konto in konti]
 
+
+# pk, kontonummer, borger_id, status, tilknytning, bevilling_id, sag_id
+_KontoRaekke = tuple[int, str, int, str, str, int | None, int | None]
+
+
+@dataclass(frozen=True)
+class _Indlaest:
+    """The chunk's rows, read one query per table, that each konto's state is built from."""
+
+    fordringer: Mapping[int, list[FordringData]]  # by konto
+    manuelt_refereret: AbstractSet[int]  # konti with a claim a person gave its reference
+    bevillinger: Mapping[int, list[BevillingData]]  # by borger
+    sager: Mapping[int, list[SagData]]  # by borger
+    oprettet_ved_tilknytning: AbstractSet[int]  # sager
+    reference_ejere: Mapping[str, int]  # other borgere's bevillingsnumre → borger
+    parkeret: AbstractSet[int]  # konti
+
+
+def _chunk_fordringer(
+    kommune_id: int, fra_id: int, til_id: int
+) -> tuple[dict[int, list[FordringData]], set[int]]:
+    """The claims by konto, and the konti with a claim a person gave its reference."""
     fordringer: dict[int, list[FordringData]] = defaultdict(list)
     manuelt_refereret: set[int] = set()
     # The range may hold KY konti too; their claims are read but never looked at.
@@ -100,10 +139,15 @@ def chunk_tilstand(kommune_id: int, fra_id: int, til_id: int) -> list[KontoTilst
         fordringer[f[2]].append(FordringData(f[0], f[1], f[3], f[4], f[5], f[6], f[7]))
         if f[8] == Tilknytning.MANUEL:
             manuelt_refereret.add(f[2])
+    return fordringer, manuelt_refereret
 
+
+def _borgernes_bevillinger(
+    kommune_id: int, borgere: AbstractSet[int], koder: Mapping[str, int]
+) -> dict[int, list[BevillingData]]:
     bevillinger: dict[int, list[BevillingData]] = defaultdict(list)
     for b in (
-        Bevilling.objects.filter(borgere, kommune_id=kommune_id)
+        Bevilling.objects.filter(blandt("borger_id", borgere), kommune_id=kommune_id)
         .order_by("pk")
         .values_list(
             "pk",
@@ -118,11 +162,17 @@ def chunk_tilstand(kommune_id: int, fra_id: int, til_id: int) -> list[KontoTilst
         bevillinger[b[6]].append(
             BevillingData(b[0], b[1], b[2], b[3], b[4], b[5], koder.get(b[2].strip().upper()))
         )
+    return bevillinger
 
+
+def _borgernes_sager(
+    kommune_id: int, borgere: AbstractSet[int]
+) -> tuple[dict[int, list[SagData]], set[int]]:
+    """The sager by borger, and those opened by a linking (sagsoprettelse)."""
     sager: dict[int, list[SagData]] = defaultdict(list)
     oprettet_ved_tilknytning: set[int] = set()
     for s in (
-        Sag.objects.filter(borgere, kommune_id=kommune_id)
+        Sag.objects.filter(blandt("borger_id", borgere), kommune_id=kommune_id)
         .order_by("pk")
         .values_list(
             "pk", "sagsnummer", "ydelsestype_id", "status", "oprettet_ved_tilknytning", "borger_id"
@@ -131,9 +181,17 @@ def chunk_tilstand(kommune_id: int, fra_id: int, til_id: int) -> list[KontoTilst
         if s[4]:
             oprettet_ved_tilknytning.add(s[0])
         sager[s[5]].append(SagData(s[0], s[1], s[2], s[3] == SagStatus.AABEN, s[4]))
+    return sager, oprettet_ved_tilknytning
 
-    # Owners of the other bevillinger the claims name: finds references to another borger's
-    # grant. A reference to one of the borger's own bevillinger needs no look-up.
+
+def _fremmede_referencers_ejere(
+    kommune_id: int,
+    konti: Sequence[_KontoRaekke],
+    fordringer: Mapping[int, list[FordringData]],
+    bevillinger: Mapping[int, list[BevillingData]],
+) -> dict[str, int]:
+    """Owners of the other bevillinger the claims name: finds references to another borger's
+    grant. A reference to one of the borger's own bevillinger needs no look-up."""
     egne_numre = {borger_id: {b.nummer_norm for b in bs} for borger_id, bs in bevillinger.items()}
     fremmede = {
         n
@@ -141,42 +199,37 @@ def chunk_tilstand(kommune_id: int, fra_id: int, til_id: int) -> list[KontoTilst
         for n in (f.reference_norm for f in fordringer.get(konto_id, ()))
         if n and n not in egne_numre.get(borger_id, ())
     }
-    ejere = (
-        dict(
-            Bevilling.objects.annotate(n=Lower(Trim("bevillingsnummer")))
-            .filter(kommune_id=kommune_id, n__in=fremmede)
-            .values_list("n", "borger_id")
-        )
-        if fremmede
-        else {}
+    if not fremmede:
+        return {}
+    return dict(
+        Bevilling.objects.annotate(n=Lower(Trim("bevillingsnummer")))
+        .filter(kommune_id=kommune_id, n__in=fremmede)
+        .values_list("n", "borger_id")
     )
-    parkeret = parkerede_konti(fra_id, til_id)
 
-    tilstande = []
-    for pk, kontonummer, borger_id, status, tilknytning, bevilling_id, sag_id in konti:
-        egne = fordringer.get(pk, ())
-        data = KontoData(
+
+def _konto_tilstand(konto: _KontoRaekke, indlaest: _Indlaest) -> KontoTilstand:
+    pk, kontonummer, borger_id, status, tilknytning, bevilling_id, sag_id = konto
+    egne = indlaest.fordringer.get(pk, ())
+    ejere = indlaest.reference_ejere
+    return KontoTilstand(
+        data=KontoData(
             id=pk,
             kontonummer=kontonummer,
             borger_id=borger_id,
             venter_paa_daekning=status == KontoStatus.VENTER_PAA_DAEKNING,
             fordringer=tuple(egne),
-            bevillinger=tuple(bevillinger.get(borger_id, ())),
-            sager=tuple(sager.get(borger_id, ())),
+            bevillinger=tuple(indlaest.bevillinger.get(borger_id, ())),
+            sager=tuple(indlaest.sager.get(borger_id, ())),
             reference_ejere={n: ejere[n] for n in (f.reference_norm for f in egne) if n in ejere},
-        )
-        tilstande.append(
-            KontoTilstand(
-                data=data,
-                tilknytning=tilknytning,
-                bevilling_id=bevilling_id,
-                sag_id=sag_id,
-                manuel=tilknytning == Tilknytning.MANUEL or pk in manuelt_refereret,
-                har_parkeret=pk in parkeret,
-                sag_oprettet_ved_tilknytning=sag_id in oprettet_ved_tilknytning,
-            )
-        )
-    return tilstande
+        ),
+        tilknytning=tilknytning,
+        bevilling_id=bevilling_id,
+        sag_id=sag_id,
+        manuel=tilknytning == Tilknytning.MANUEL or pk in indlaest.manuelt_refereret,
+        har_parkeret=pk in indlaest.parkeret,
+        sag_oprettet_ved_tilknytning=sag_id in indlaest.oprettet_ved_tilknytning,
+    )
 
 
 # --- Progress of a run (the admin's live progress bar) ----------------------------------------

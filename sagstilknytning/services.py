@@ -11,7 +11,8 @@ chunk's transaction rolls back and the chunk runs again; a finished chunk is nev
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,8 +25,8 @@ from ky_debitor.audit import audit_log
 from ky_debitor.bulk import foreign_keys_check, gc_pause, rows_copy
 from ky_debitor.errors import ApplicationError, ConflictError
 from ky_debitor.koe import efter_commit
-from ky_debitor.models import Kommune
-from opgavepakker.services import OensketOpgave, opgaver_synkroniser
+from ky_debitor.models import Bruger, Kommune
+from opgavepakker.services import Aendringer, OensketOpgave, opgaver_synkroniser
 
 from .models import AKTIVE, KoerselChunk, KoerselStatus, KontoBeslutning, Sagstilknytningskoersel
 from .regler import Aarsag, Beslutning, Resultat, vurder_konto
@@ -36,7 +37,7 @@ CHUNK_STOERRELSE = 2000
 
 @transaction.atomic
 def koersel_opret(
-    *, kommune: Kommune, user: Any, proeve: bool, chunk_stoerrelse: int = CHUNK_STOERRELSE
+    *, kommune: Kommune, user: Bruger | None, proeve: bool, chunk_stoerrelse: int = CHUNK_STOERRELSE
 ) -> Sagstilknytningskoersel:
     """Create a run and its chunks. Refused while another run for the kommune is active."""
     if Sagstilknytningskoersel.objects.filter(kommune=kommune, status__in=AKTIVE).exists():
@@ -88,7 +89,7 @@ def _allerede_aktiv(kommune: Kommune) -> str:
 
 
 def koersel_start(
-    *, kommune: Kommune, user: Any, proeve: bool, chunk_stoerrelse: int = CHUNK_STOERRELSE
+    *, kommune: Kommune, user: Bruger | None, proeve: bool, chunk_stoerrelse: int = CHUNK_STOERRELSE
 ) -> Sagstilknytningskoersel:
     """Create a run and hand it to the workers once the creation has committed."""
     from .tasks import koersel_koer
@@ -210,73 +211,105 @@ def chunk_behandl(*, koersel_id: int, nummer: int) -> ChunkResultat:
         koersel = Sagstilknytningskoersel.objects.get(pk=koersel_id)
         if chunk.faerdig is not None or koersel.status not in AKTIVE:
             return ChunkResultat(0, sprunget_over=True)
-        kommune_id = koersel.kommune_id
-        # Lock the konti of the chunk (konto first, everywhere) so no person acts meanwhile.
-        list(
-            kmd_aktiv_konti(kommune_id)
-            .select_for_update()
-            .filter(pk__gte=chunk.fra_konto_id, pk__lte=chunk.til_konto_id)
-            .order_by("pk")
-            .values_list("pk", flat=True)
-        )
-        tilstande = chunk_tilstand(kommune_id, chunk.fra_konto_id, chunk.til_konto_id)
-        par: list[Par] = [(t, _resultat_med_historik(vurder_konto(t.data), t)) for t in tilstande]
+        par = _chunk_laas_og_vurder(koersel.kommune_id, chunk)
+        tilknytning = _chunk_tilknyt(koersel, chunk, par)
+        aendringer = _chunk_opgaver_synkroniser(koersel, par, tilknytning)
+        antal = _registrer(koersel, par, tilknytning, aendringer)
+        _chunk_afslut(chunk, koersel_id, behandlet=len(par), antal=antal)
+    return ChunkResultat(len(par))
 
-        valg = [
-            KontoValg(b.konto_id, b.bevilling_id, b.sag_id, b.ydelsestype_id)
-            for t, b in par
-            if b.tilknyttes and not t.manuel and not _allerede_sådan(b, t)
-        ]
-        if koersel.proeve:
-            sag_efter: dict[int, int] = {}
-            parkeret_efter = {
+
+@dataclass(frozen=True)
+class _ChunkTilknytning:
+    """What linking the chunk did (in a dry run: would do), for its tasks and decisions."""
+
+    linkes: frozenset[int]  # konti the run links
+    sag_efter: Mapping[int, int]  # konto → its sag after linking (empty in a dry run)
+    parkeret_efter: AbstractSet[int]  # konti with parked entries after linking
+
+
+def _chunk_laas_og_vurder(kommune_id: int, chunk: KoerselChunk) -> list[Par]:
+    """Lock the chunk's konti (konto first, everywhere, so no person acts meanwhile), load
+    them and decide each by the rules."""
+    list(
+        kmd_aktiv_konti(kommune_id)
+        .select_for_update()
+        .filter(pk__gte=chunk.fra_konto_id, pk__lte=chunk.til_konto_id)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    tilstande = chunk_tilstand(kommune_id, chunk.fra_konto_id, chunk.til_konto_id)
+    return [(t, _resultat_med_historik(vurder_konto(t.data), t)) for t in tilstande]
+
+
+def _chunk_tilknyt(
+    koersel: Sagstilknytningskoersel, chunk: KoerselChunk, par: Sequence[Par]
+) -> _ChunkTilknytning:
+    """Link the konti the rules link, except those a person linked or that are linked so
+    already; a dry run links nothing and works out which konti would still have parked
+    entries."""
+    valg = [
+        KontoValg(b.konto_id, b.bevilling_id, b.sag_id, b.ydelsestype_id)
+        for t, b in par
+        if b.tilknyttes and not t.manuel and not _allerede_sådan(b, t)
+    ]
+    linkes = frozenset(v.konto_id for v in valg)
+    if koersel.proeve:
+        return _ChunkTilknytning(
+            linkes,
+            sag_efter={},
+            parkeret_efter={
                 t.data.id
                 for t, b in par
                 if t.har_parkeret and not (b.tilknyttes and b.ydelsestype_id and not t.manuel)
-            }
-        else:
-            kvitteringer = debitorkonti_tilknyt(
-                kommune_id=kommune_id, valg=valg, user=None, manual=False
-            )
-            sag_efter = {k.konto_id: k.sag_id for k in kvitteringer}
-            parkeret_efter = parkerede_konti(chunk.fra_konto_id, chunk.til_konto_id)
+            },
+        )
+    kvitteringer = debitorkonti_tilknyt(
+        kommune_id=koersel.kommune_id, valg=valg, user=None, manual=False
+    )
+    return _ChunkTilknytning(
+        linkes,
+        sag_efter={k.konto_id: k.sag_id for k in kvitteringer},
+        parkeret_efter=parkerede_konti(chunk.fra_konto_id, chunk.til_konto_id),
+    )
 
-        aendringer = opgaver_synkroniser(
-            kommune_id=kommune_id,
-            oensker=[
-                OensketOpgave(
-                    t.data.id,
-                    aarsag := _opgave_aarsag(t, b),
-                    t.data.id in parkeret_efter,
-                    _evidens(b, t) if aarsag else {},
-                )
-                for t, b in par
-            ],
-            koersel_id=koersel_id,
-            proeve=koersel.proeve,
-        )
-        antal = _registrer(
-            koersel,
-            par,
-            sag_efter,
-            {v.konto_id for v in valg},
-            aabnes={k: a for k, a in aendringer.aabnet if a},
-            lukkes={k: a for k, a in aendringer.lukket if a},
-        )
-        chunk.faerdig = timezone.now()
-        chunk.save(update_fields=["faerdig"])
-        # The run's row is shared by every worker and stays locked from the update below until
-        # the commit. Check the chunk's deferred foreign keys (≈ 0.1 s) before taking it, not
-        # inside the commit, so the other workers wait for nothing but the commit itself.
-        foreign_keys_check()
-        Sagstilknytningskoersel.objects.filter(pk=koersel_id).update(
-            behandlet=F("behandlet") + len(par),
-            antal_sagstilknyttet=F("antal_sagstilknyttet") + antal[Resultat.SAGSTILKNYTTET],
-            antal_sagsoprettet=F("antal_sagsoprettet") + antal[Resultat.SAGSOPRETTET],
-            antal_opgave=F("antal_opgave") + antal[Resultat.OPGAVE],
-            antal_uaendret=F("antal_uaendret") + antal[Resultat.UAENDRET],
-        )
-    return ChunkResultat(len(par))
+
+def _chunk_opgaver_synkroniser(
+    koersel: Sagstilknytningskoersel, par: Sequence[Par], tilknytning: _ChunkTilknytning
+) -> Aendringer:
+    return opgaver_synkroniser(
+        kommune_id=koersel.kommune_id,
+        oensker=[
+            OensketOpgave(
+                t.data.id,
+                aarsag := _opgave_aarsag(t, b),
+                t.data.id in tilknytning.parkeret_efter,
+                _evidens(b, t) if aarsag else {},
+            )
+            for t, b in par
+        ],
+        koersel_id=koersel.pk,
+        proeve=koersel.proeve,
+    )
+
+
+def _chunk_afslut(
+    chunk: KoerselChunk, koersel_id: int, *, behandlet: int, antal: Mapping[Resultat, int]
+) -> None:
+    """Mark the chunk done and add its counts to the run's."""
+    chunk.faerdig = timezone.now()
+    chunk.save(update_fields=["faerdig"])
+    # The run's row is shared by every worker and stays locked from the update below until
+    # the commit. Check the chunk's deferred foreign keys (≈ 0.1 s) before taking it, not
+    # inside the commit, so the other workers wait for nothing but the commit itself.
+    foreign_keys_check()
+    Sagstilknytningskoersel.objects.filter(pk=koersel_id).update(
+        behandlet=F("behandlet") + behandlet,
+        antal_sagstilknyttet=F("antal_sagstilknyttet") + antal[Resultat.SAGSTILKNYTTET],
+        antal_sagsoprettet=F("antal_sagsoprettet") + antal[Resultat.SAGSOPRETTET],
+        antal_opgave=F("antal_opgave") + antal[Resultat.OPGAVE],
+        antal_uaendret=F("antal_uaendret") + antal[Resultat.UAENDRET],
+    )
 
 
 def _opgave_aarsag(t: KontoTilstand, b: Beslutning) -> str | None:
@@ -293,13 +326,12 @@ def _opgave_aarsag(t: KontoTilstand, b: Beslutning) -> str | None:
 def _registrer(
     koersel: Sagstilknytningskoersel,
     par: Sequence[Par],
-    sag_efter: dict[int, int],
-    linkes: set[int],
-    *,
-    aabnes: dict[int, str],
-    lukkes: dict[int, str],
+    tilknytning: _ChunkTilknytning,
+    aendringer: Aendringer,
 ) -> dict[Resultat, int]:
     """Store one ``KontoBeslutning`` per konto; returns the count per outcome."""
+    aabnes = {k: a for k, a in aendringer.aabnet if a}
+    lukkes = {k: a for k, a in aendringer.lukket if a}
     rows = []
     antal = dict.fromkeys(Resultat, 0)
     for t, b in par:
@@ -319,11 +351,11 @@ def _registrer(
                 resultat.value,
                 b.aarsag.value if b.aarsag and not t.manuel else "",
                 b.bevilling_id if b.tilknyttes else None,
-                b.sag_id if t.manuel else sag_efter.get(t.data.id, b.sag_id),
+                b.sag_id if t.manuel else tilknytning.sag_efter.get(t.data.id, b.sag_id),
                 _aendring(
                     t,
                     b,
-                    t.data.id in linkes,
+                    t.data.id in tilknytning.linkes,
                     aabnes.get(t.data.id),
                     lukkes.get(t.data.id),
                     koersel.proeve,
@@ -395,7 +427,9 @@ def koersel_fejlet(*, koersel_id: int, fejl: str) -> None:
 
 
 @transaction.atomic
-def koersel_annuller(*, koersel: Sagstilknytningskoersel, user: Any) -> Sagstilknytningskoersel:
+def koersel_annuller(
+    *, koersel: Sagstilknytningskoersel, user: Bruger | None
+) -> Sagstilknytningskoersel:
     """Stop a run: chunks already done stay done; the rest are not started."""
     koersel = Sagstilknytningskoersel.objects.select_for_update().get(pk=koersel.pk)
     if koersel.status not in AKTIVE:
@@ -415,7 +449,9 @@ def koersel_annuller(*, koersel: Sagstilknytningskoersel, user: Any) -> Sagstilk
 
 
 @transaction.atomic
-def koersel_genoptag(*, koersel: Sagstilknytningskoersel, user: Any) -> Sagstilknytningskoersel:
+def koersel_genoptag(
+    *, koersel: Sagstilknytningskoersel, user: Bruger | None
+) -> Sagstilknytningskoersel:
     """Resume a FAILED run from its last committed chunk."""
     from .tasks import koersel_koer
 

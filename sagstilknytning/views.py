@@ -23,7 +23,7 @@ from ky_debitor.adgang import adgang_tilladt
 from ky_debitor.admin_base import kommune_afgraens
 from ky_debitor.errors import ApplicationError
 from ky_debitor.koe import afsendelser
-from ky_debitor.models import Kommune
+from ky_debitor.models import Bruger, Kommune
 
 from .models import KoerselStatus, Sagstilknytningskoersel
 from .selectors import koersel_fremdrift
@@ -35,9 +35,11 @@ def kan_styre(user: Any) -> bool:
     return adgang_tilladt(user, "admin:sagstilknytning_sagstilknytningskoersel_start")
 
 
-def _kraev_drift(request: HttpRequest) -> None:
-    if not kan_styre(request.user):
+def _kraev_drift(request: HttpRequest) -> Bruger:
+    """The Drift person acting; anyone else gets 403."""
+    if not isinstance(request.user, Bruger) or not kan_styre(request.user):
         raise PermissionDenied("Kun Drift kan starte, annullere og genoptage sagstilknytning.")
+    return request.user
 
 
 def _koersel(
@@ -111,14 +113,14 @@ class StartForm(forms.Form):
 
 
 def koersel_start_view(request: HttpRequest, model_admin: admin.ModelAdmin[Any]) -> HttpResponse:
-    _kraev_drift(request)
-    form = StartForm(request.POST or None, user=request.user)
+    drift = _kraev_drift(request)
+    form = StartForm(request.POST or None, user=drift)
     if request.method == "POST" and form.is_valid():
         try:
             with afsendelser() as afsendelse:
                 koersel = koersel_start(
                     kommune=form.cleaned_data["kommune"],
-                    user=request.user,
+                    user=drift,
                     proeve=form.cleaned_data["proeve"],
                 )
         except ApplicationError as exc:
@@ -147,10 +149,10 @@ def koersel_start_view(request: HttpRequest, model_admin: admin.ModelAdmin[Any])
 def koersel_annuller_view(
     request: HttpRequest, model_admin: admin.ModelAdmin[Any], object_id: str
 ) -> HttpResponse:
-    _kraev_drift(request)
+    drift = _kraev_drift(request)
     koersel = _koersel(request, model_admin, object_id)
     try:
-        koersel = koersel_annuller(koersel=koersel, user=request.user)
+        koersel = koersel_annuller(koersel=koersel, user=drift)
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
@@ -165,11 +167,11 @@ def koersel_annuller_view(
 def koersel_genoptag_view(
     request: HttpRequest, model_admin: admin.ModelAdmin[Any], object_id: str
 ) -> HttpResponse:
-    _kraev_drift(request)
+    drift = _kraev_drift(request)
     koersel = _koersel(request, model_admin, object_id)
     try:
         with afsendelser() as afsendelse:
-            koersel_genoptag(koersel=koersel, user=request.user)
+            koersel_genoptag(koersel=koersel, user=drift)
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -36,6 +35,7 @@ from fordringer.samling.selectors import (
 from ky_debitor.audit import audit_log
 from ky_debitor.errors import ApplicationError, ConflictError
 from ky_debitor.kalender import er_arbejdsdag
+from ky_debitor.models import Bruger
 
 
 def udbetalingskoersel(aar: int, maaned: int, udbetalingsdag: int | None) -> dt.date:
@@ -128,7 +128,7 @@ def maanedlige_samlinger_opret(*, idag: dt.date | None = None) -> int:
 
 
 @transaction.atomic
-def maanedlig_samling_afslut(*, user: Any, samling_id: int, note: str = "") -> MaanedligSamling:
+def maanedlig_samling_afslut(*, user: Bruger, samling_id: int, note: str = "") -> MaanedligSamling:
     """A caseworker marks a "Månedlig samling" done (audited on the konto)."""
     try:
         samling = (
