@@ -22,6 +22,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from fordringer.models import Debitorkonto, Sag
+from fordringer.tilknytning.regler import REGELNAVNE
+from fordringer.tilknytning.regler import navn as kodenavn
 from ky_debitor.adgang import adgang_tilladt
 from ky_debitor.admin import SkrivebeskyttetAdmin
 
@@ -30,15 +32,7 @@ from .pakker import AARSAGER
 from .selectors import evidens_fordringer
 from .workflow import OpgaveStatus
 
-AARSAG_NAVN: dict[str, str] = dict(AARSAGER)
 INGENTING = "\N{EN DASH}"  # an empty cell
-
-# The rules of DESIGN §5 by the name the linking run stores as evidence.
-REGEL_TEKST: dict[str, str] = {
-    "reference": "Regel 1: KMD Aktiv reference er bevillingsnummeret",
-    "reference_i_tekst": "Regel 2: bevillingsnummeret står i fordringens tekst",
-    "ydelse_og_periode": "Regel 3: ydelseskode og periode passer",
-}
 
 
 class RolleAdgangAdmin(SkrivebeskyttetAdmin):
@@ -77,7 +71,7 @@ class AarsagFilter(admin.SimpleListFilter):
 
 
 def aarsag_tekst(kode: str) -> str:
-    return f"{AARSAG_NAVN.get(kode, kode)} ({kode})" if kode else INGENTING
+    return f"{kodenavn(kode)} ({kode})" if kode else INGENTING
 
 
 def konto_link(konto: Debitorkonto) -> SafeString:
@@ -137,8 +131,9 @@ def evidens_html(evidens: Mapping[str, Any], *, kommune_id: int) -> SafeString:
                     (
                         (
                             f.get("fordringsid", ""),
-                            REGEL_TEKST.get(f["regel"])
-                            or f"Ingen regel: {aarsag_tekst(f['regel'])}",
+                            kodenavn(f["regel"])
+                            if f["regel"] in REGELNAVNE
+                            else f"Ingen regel: {aarsag_tekst(f['regel'])}",
                             nummer.get(f.get("bevilling_id"), INGENTING),
                             _kandidater(f.get("kandidater", [])),
                         )

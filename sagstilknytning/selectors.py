@@ -8,15 +8,15 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import Lower, Trim
 from django.utils import timezone
 
 from fordringer.choices import Kilde, KontoStatus, SagStatus, Tilknytning
 from fordringer.models import Bevilling, Debitorkonto, Fordring, Parkering, Sag
 from fordringer.selectors import ydelseskode_tabel
+from fordringer.tilknytning.regler import navn
+from fordringer.tilknytning.selectors import bevilling_ejere
 from ky_debitor.bulk import blandt
 from ky_debitor.models import Kommune
-from opgavepakker.pakker import AARSAGER
 
 from .models import AKTIVE, Sagstilknytningskoersel
 from .regler import BevillingData, FordringData, KontoData, Resultat, SagData
@@ -141,15 +141,7 @@ def chunk_tilstand(kommune_id: int, fra_id: int, til_id: int) -> list[KontoTilst
         for n in (f.reference_norm for f in fordringer.get(konto_id, ()))
         if n and n not in egne_numre.get(borger_id, ())
     }
-    ejere = (
-        dict(
-            Bevilling.objects.annotate(n=Lower(Trim("bevillingsnummer")))
-            .filter(kommune_id=kommune_id, n__in=fremmede)
-            .values_list("n", "borger_id")
-        )
-        if fremmede
-        else {}
-    )
+    ejere = bevilling_ejere(kommune_id=kommune_id, numre=fremmede)
     parkeret = parkerede_konti(fra_id, til_id)
 
     tilstande = []
@@ -269,7 +261,6 @@ def koersel_fremdrift(
     varighed = (slut - koersel.startet).total_seconds() if koersel.startet else None
     rate = koersel.behandlet / varighed if varighed and varighed > 0 and koersel.behandlet else None
     resterende = math.ceil((koersel.total - koersel.behandlet) / rate) if aktiv and rate else None
-    aarsag_navne = dict(AARSAGER)
     return Fremdrift(
         koersel_id=koersel.pk,
         status=koersel.status,
@@ -294,8 +285,7 @@ def koersel_fremdrift(
             )
         ),
         aarsager=tuple(
-            Optaelling(kode, aarsag_navne.get(kode, kode), antal)
-            for kode, antal in antal_pr_aarsag(koersel).items()
+            Optaelling(kode, navn(kode), antal) for kode, antal in antal_pr_aarsag(koersel).items()
         ),
         fejl=koersel.fejl,
     )
