@@ -15,19 +15,12 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from fordringer.models import Sag
+from fordringer.tilknytning.regler import REGELNAVNE
+from fordringer.tilknytning.regler import navn as kodenavn
 from ky_debitor.admin_base import INGENTING
 
 from .pakker import AARSAGER
 from .selectors import evidens_fordringer
-
-AARSAG_NAVN: dict[str, str] = dict(AARSAGER)
-
-# The rules of DESIGN §5 by the name the linking run stores as evidence.
-REGEL_TEKST: dict[str, str] = {
-    "reference": "Regel 1: KMD Aktiv reference er bevillingsnummeret",
-    "reference_i_tekst": "Regel 2: bevillingsnummeret står i fordringens tekst",
-    "ydelse_og_periode": "Regel 3: ydelseskode og periode passer",
-}
 
 
 class AarsagFilter(admin.SimpleListFilter):
@@ -44,7 +37,7 @@ class AarsagFilter(admin.SimpleListFilter):
 
 
 def aarsag_tekst(kode: str) -> str:
-    return f"{AARSAG_NAVN.get(kode, kode)} ({kode})" if kode else INGENTING
+    return f"{kodenavn(kode)} ({kode})" if kode else INGENTING
 
 
 def _kandidater(kandidater: Iterable[Mapping[str, Any]]) -> SafeString:
@@ -96,8 +89,9 @@ def evidens_html(evidens: Mapping[str, Any], *, kommune_id: int) -> SafeString:
                     (
                         (
                             f.get("fordringsid", ""),
-                            REGEL_TEKST.get(f["regel"])
-                            or f"Ingen regel: {aarsag_tekst(f['regel'])}",
+                            kodenavn(f["regel"])
+                            if f["regel"] in REGELNAVNE
+                            else f"Ingen regel: {aarsag_tekst(f['regel'])}",
                             nummer.get(f.get("bevilling_id"), INGENTING),
                             _kandidater(f.get("kandidater", [])),
                         )

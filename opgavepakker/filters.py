@@ -14,8 +14,8 @@ from django import forms
 from django.db.models import QuerySet
 
 from fordringer.cpr import cpr_normaliser
+from fordringer.tilknytning.regler import forklaring
 from ky_debitor.errors import ApplicationError
-from sagstilknytning.regler import AARSAG_TEKST
 
 from .opgave_services import tildelbare_brugere
 from .pakker import AARSAGER
@@ -100,7 +100,7 @@ class OpgaveFilter(django_filters.FilterSet):
             *((f"b{b.pk}", b.visningsnavn) for b in tildelbare_brugere(user=user)),
         ]
         self.filters["aarsag"].extra["choices"] = [
-            (kode, AARSAG_TEKST.get(kode, navn)) for kode, navn in AARSAGER
+            (kode, forklaring(kode)) for kode, _navn in AARSAGER
         ]
 
     def filtrer_tildelt(self, qs: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:

@@ -6,17 +6,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from fordringer.tilknytning.regler import Aarsag, navn
+
 VENTESKRIDT_KODE = "DAEKNINGER_AFSKRIVNINGER"
 
-AARSAGER: tuple[tuple[str, str], ...] = (
-    ("MANGLER_REFERENCE", "Manglende KMD Aktiv reference"),
-    ("FLERE_BEVILLINGER", "Flere bevillinger eller sager passer"),
-    ("INGEN_BEVILLING", "Ingen bevilling"),
-    ("YDELSESTYPE_UKENDT", "Ydelsestype kan ikke udledes"),
-    ("VENTER_PAA_DAEKNING", "Venter på dækning"),
-    ("BLANDEDE_BEVILLINGER", "Blandede bevillinger"),
-    ("DATAFEJL", "Datafejl"),
+# The reason codes in the order their packages are listed (seed 000), not in the order of
+# precedence the run applies them in; names from the one table of the matching vocabulary.
+PAKKE_AARSAGER: tuple[Aarsag, ...] = (
+    Aarsag.MANGLER_REFERENCE,
+    Aarsag.FLERE_BEVILLINGER,
+    Aarsag.INGEN_BEVILLING,
+    Aarsag.YDELSESTYPE_UKENDT,
+    Aarsag.VENTER_PAA_DAEKNING,
+    Aarsag.BLANDEDE_BEVILLINGER,
+    Aarsag.DATAFEJL,
 )
+AARSAGER: tuple[tuple[str, str], ...] = tuple((a.value, navn(a)) for a in PAKKE_AARSAGER)
 
 
 @dataclass(frozen=True)
@@ -36,11 +41,11 @@ def pakke_kode(aarsag: str, med_daekninger: bool) -> str:
 def definitioner() -> list[PakkeDefinition]:
     pakker: list[PakkeDefinition] = []
     for med in (True, False):
-        for aarsag, navn in AARSAGER:
+        for aarsag, aarsag_navn in AARSAGER:
             pakker.append(
                 PakkeDefinition(
                     kode=pakke_kode(aarsag, med),
-                    navn=f"{navn} - {'med' if med else 'uden'} dækninger",
+                    navn=f"{aarsag_navn} - {'med' if med else 'uden'} dækninger",
                     aarsag=aarsag,
                     med_daekninger=med,
                     venteskridt=False,

@@ -7,6 +7,7 @@ aggregated in the database, per-row sums are subqueries, and lists are paginated
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -26,25 +27,25 @@ from fordringer.models import (
     Sag,
     Ydelsestype,
 )
+from fordringer.tilknytning.regler import (
+    BevillingData,
+    FordringData,
+    anvend_regler,
+    daekker_periode,
+    datafejl,
+    forklaring,
+    norm,
+    regel_reference,
+    regel_reference_i_tekst,
+    samme_ydelseskode,
+)
+from fordringer.tilknytning.selectors import bevilling_ejere
 from fordringer.ydelser.selectors import ydelseskode_tabel
 from ky_debitor.money import NUL, MoneyField
-from sagstilknytning.regler import AARSAG_TEKST, norm
 
 from .frister import Fristberegning, fristberegning
 from .models import Opgave, Opgavepakke, OpgaveType
 from .workflow import AABNE, OpgaveStatus
-
-# The engine's rule names (the evidence) in plain Danish.
-REGEL_TEKST: dict[str, str] = {
-    "reference": "Fordringens KMD Aktiv reference er bevillingsnummeret",
-    "reference_i_tekst": "Bevillingsnummeret står i fordringens tekst",
-    "ydelse_og_periode": "Én bevilling har fordringens ydelseskode og dækker perioden",
-}
-
-
-def regel_tekst(regel: str) -> str:
-    return REGEL_TEKST.get(regel) or AARSAG_TEKST.get(regel, regel)
-
 
 # --- Start page ------------------------------------------------------------------------------
 
@@ -185,10 +186,16 @@ class BevillingKandidat:
     ydelseskode: bool
     periode: bool
     ydelsestype_id: int | None
+    afgjort: int = 0  # claims the rules resolve to this bevilling, as the run decides them
+    lige_god: int = 0  # claims for which rule 3 finds it among several
 
     @property
     def point(self) -> int:
         return 4 * self.reference + 2 * self.ydelseskode + self.periode
+
+    @property
+    def rang(self) -> tuple[int, int, int, str]:
+        return (-self.afgjort, -self.lige_god, -self.point, self.bevilling.bevillingsnummer)
 
     @property
     def sag_id(self) -> int | None:
@@ -229,38 +236,71 @@ def opgave_for_user(*, user: Any, pk: int) -> Opgave:
     )
 
 
-def _daekker(bevilling: Bevilling, fordring: Fordring) -> bool:
-    if fordring.periode_fra is None:
-        return False
-    slut = fordring.periode_til or fordring.periode_fra
-    return bevilling.periode_fra <= fordring.periode_fra and (
-        bevilling.periode_til is None or slut <= bevilling.periode_til
-    )
-
-
 def rangerede_kandidater(
-    bevillinger: Sequence[Bevilling], fordringer: Sequence[Fordring], koder: dict[str, int]
+    bevillinger: Sequence[Bevilling],
+    fordringer: Sequence[Fordring],
+    koder: Mapping[str, int],
+    *,
+    borger_id: int,
+    reference_ejere: Mapping[str, int],
 ) -> list[BevillingKandidat]:
-    """The borger's bevillinger, best first: a reference (or the number in a claim's text)
-    counts most, then the benefit code, then a period covering every claim (DESIGN §5)."""
-    referencer = {norm(f.kmd_aktiv_reference) for f in fordringer if f.kmd_aktiv_reference}
-    ord_i_tekst = {norm(o) for f in fordringer for o in f.tekst.replace(",", " ").split()}
-    fkoder = {f.ydelseskode.strip().upper() for f in fordringer if f.ydelseskode}
-    kandidater = [
-        BevillingKandidat(
-            bevilling=b,
-            reference=norm(b.bevillingsnummer) in referencer | ord_i_tekst,
-            ydelseskode=b.ydelseskode.strip().upper() in fkoder,
-            periode=bool(fordringer) and all(_daekker(b, f) for f in fordringer),
-            ydelsestype_id=koder.get(b.ydelseskode.strip().upper()),
+    """The borger's bevillinger, best first, by the linking run's own rules (DESIGN §5,
+    ``fordringer.tilknytning.regler``), so the first is the bevilling the run chose or would
+    choose: the one the rules resolve the most claims to (a claim failing the data check counts
+    for none); then one rule 3 finds among several for the most claims; then by what fits — a
+    reference (or the number in a claim's text) counts most, then the ydelseskode, then a
+    period covering every claim."""
+    krav = [
+        FordringData(
+            f.pk,
+            f.fordringsid,
+            f.kmd_aktiv_reference,
+            f.ydelseskode,
+            f.tekst,
+            f.periode_fra,
+            f.periode_til,
+        )
+        for f in fordringer
+    ]
+    data = [
+        BevillingData(
+            b.pk,
+            b.bevillingsnummer,
+            b.ydelseskode,
+            b.periode_fra,
+            b.periode_til,
+            b.sag_id,
+            koder.get(b.ydelseskode.strip().upper()),
         )
         for b in bevillinger
     ]
-    return sorted(kandidater, key=lambda k: (-k.point, k.bevilling.bevillingsnummer))
+    afgjort: Counter[int] = Counter()
+    lige_gode: Counter[int] = Counter()
+    for f in krav:
+        if datafejl(f, borger_id, reference_ejere):
+            continue
+        udfald = anvend_regler(f, data)
+        if udfald.valgt is not None:
+            afgjort[udfald.valgt.id] += 1
+        lige_gode.update(b.id for b in udfald.flere)
+    kandidater = [
+        BevillingKandidat(
+            bevilling=b,
+            reference=any(regel_reference(f, [d]) or regel_reference_i_tekst(f, [d]) for f in krav),
+            ydelseskode=any(samme_ydelseskode(d, f) for f in krav),
+            periode=bool(krav) and all(daekker_periode(d, f) for f in krav),
+            ydelsestype_id=d.ydelsestype_id,
+            afgjort=afgjort[d.id],
+            lige_god=lige_gode[d.id],
+        )
+        for b, d in zip(bevillinger, data, strict=True)
+    ]
+    return sorted(kandidater, key=lambda k: k.rang)
 
 
 def opgaveskaerm(*, opgave: Opgave) -> Opgaveskaerm:
-    """Everything the "Opret fordringssag" screen shows, in five queries."""
+    """Everything the "Opret fordringssag" screen shows, in five queries (six when a claim
+    names a bevilling that is not the borger's: the data check looks up its owner)."""
     konto = opgave.konto
     fordringer = list(
         konto.fordringer.select_related("ydelsestype")
@@ -284,12 +324,17 @@ def opgaveskaerm(*, opgave: Opgave) -> Opgaveskaerm:
         .order_by("-status", "sagsnummer")
     )
     koder = ydelseskode_tabel()
+    # The data check needs the owners of the bevillinger the claims name that are not the
+    # borger's own (none to look up, no query, in the common case).
+    egne = {norm(b.bevillingsnummer) for b in bevillinger}
+    fremmede = {norm(f.kmd_aktiv_reference) for f in fordringer} - egne - {""}
+    ejere = bevilling_ejere(kommune_id=konto.kommune_id, numre=fremmede)
     ydelsestyper = list(Ydelsestype.objects.order_by("navn"))
     evidens: dict[int, FordringEvidensVisning] = {}
     for raekke in evidens_fordringer(opgave.evidens or {}):
         evidens[int(raekke.get("fordring_id", 0))] = FordringEvidensVisning(
             regel=str(raekke.get("regel", "")),
-            tekst=regel_tekst(str(raekke.get("regel", ""))),
+            tekst=forklaring(str(raekke.get("regel", ""))),
             kandidater=list(raekke.get("kandidater", [])),
         )
     return Opgaveskaerm(
@@ -297,10 +342,12 @@ def opgaveskaerm(*, opgave: Opgave) -> Opgaveskaerm:
         konto=konto,
         fordringer=fordringer,
         evidens=evidens,
-        kandidater=rangerede_kandidater(bevillinger, fordringer, koder),
+        kandidater=rangerede_kandidater(
+            bevillinger, fordringer, koder, borger_id=konto.borger_id, reference_ejere=ejere
+        ),
         sager=sager,
         ydelsestyper=ydelsestyper,
-        aarsag_tekst=regel_tekst(opgave.aarsag) if opgave.aarsag else "",
+        aarsag_tekst=forklaring(opgave.aarsag) if opgave.aarsag else "",
         parkeret=sum((f.parkeret or NUL for f in fordringer), NUL),
         restance=sum((f.restance for f in fordringer), NUL),
         kun_ydelsestype=opgave.aarsag == "YDELSESTYPE_UKENDT" and konto.er_tilknyttet,

@@ -10,15 +10,15 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import Lower, Trim
 from django.utils import timezone
 
 from fordringer.choices import Kilde, KontoStatus, SagStatus, Tilknytning
 from fordringer.models import Bevilling, Debitorkonto, Fordring, Parkering, Sag
+from fordringer.tilknytning.regler import navn
+from fordringer.tilknytning.selectors import bevilling_ejere
 from fordringer.ydelser.selectors import ydelseskode_tabel
 from ky_debitor.bulk import blandt
 from ky_debitor.models import Kommune
-from opgavepakker.pakker import AARSAGER
 
 from .models import AKTIVE, Sagstilknytningskoersel
 from .regler import BevillingData, FordringData, KontoData, Resultat, SagData
@@ -199,13 +199,7 @@ def _fremmede_referencers_ejere(
         for n in (f.reference_norm for f in fordringer.get(konto_id, ()))
         if n and n not in egne_numre.get(borger_id, ())
     }
-    if not fremmede:
-        return {}
-    return dict(
-        Bevilling.objects.annotate(n=Lower(Trim("bevillingsnummer")))
-        .filter(kommune_id=kommune_id, n__in=fremmede)
-        .values_list("n", "borger_id")
-    )
+    return bevilling_ejere(kommune_id=kommune_id, numre=fremmede)
 
 
 def _konto_tilstand(konto: _KontoRaekke, indlaest: _Indlaest) -> KontoTilstand:
@@ -322,7 +316,6 @@ def koersel_fremdrift(
     varighed = (slut - koersel.startet).total_seconds() if koersel.startet else None
     rate = koersel.behandlet / varighed if varighed and varighed > 0 and koersel.behandlet else None
     resterende = math.ceil((koersel.total - koersel.behandlet) / rate) if aktiv and rate else None
-    aarsag_navne = dict(AARSAGER)
     return Fremdrift(
         koersel_id=koersel.pk,
         status=koersel.status,
@@ -347,8 +340,7 @@ def koersel_fremdrift(
             )
         ),
         aarsager=tuple(
-            Optaelling(kode, aarsag_navne.get(kode, kode), antal)
-            for kode, antal in antal_pr_aarsag(koersel).items()
+            Optaelling(kode, navn(kode), antal) for kode, antal in antal_pr_aarsag(koersel).items()
         ),
         fejl=koersel.fejl,
     )
