@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 KOMMUNE ?= 101
 KONTI ?= 3000
 
-.PHONY: demo test venv lint typecheck check clean
+.PHONY: demo test test-fast venv lint typecheck check clean
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,10 +28,20 @@ demo: venv
 	$(DEMO_MILJOE) $(BIN)/python manage.py sagstilknytning --kommune $(KOMMUNE)
 	$(DEMO_MILJOE) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
+# Tests run on every core (pytest-xdist: one test database and KY_VAR_DIR per process; the
+# tests on real Celery workers take the test Redis in turn). TEST_WORKERS=0: one process.
+TEST_WORKERS ?= auto
+XDIST := -n $(TEST_WORKERS)
+
 ## Run the whole test suite (PostgreSQL when DATABASE_URL is set, SQLite otherwise).
 test: venv
 	$(BIN)/python manage.py collectstatic --no-input -v0
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(XDIST) $(PYTEST_ARGS)
+
+## The fast loop: everything but the slow (enumerating, property, fuzz, worker) and browser tests.
+test-fast: venv
+	$(BIN)/python manage.py collectstatic --no-input -v0
+	$(BIN)/python -m pytest $(XDIST) -m "not slow and not browser" $(PYTEST_ARGS)
 
 lint: venv
 	$(BIN)/ruff check .

@@ -19,7 +19,9 @@ from django.db import connection
 REDIS_TEST_URL = os.environ.get("REDIS_TEST_URL", "")
 ROOT = Path(__file__).resolve().parents[1]
 
+# The ``broker`` fixture gives such a test the test Redis alone, also under pytest-xdist.
 KRAEVER_ARBEJDERE = [
+    pytest.mark.slow,
     pytest.mark.postgres,
     pytest.mark.skipif(not REDIS_TEST_URL, reason="kræver REDIS_TEST_URL (en Redis til test)"),
     pytest.mark.django_db(transaction=True, serialized_rollback=True),

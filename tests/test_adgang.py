@@ -22,7 +22,6 @@ import pytest
 from django.http import HttpResponseBase
 from django.test import Client
 from django.urls import reverse
-from rest_framework.test import APIClient
 
 from ky_debitor.adgang import ADGANG, TILDELING, adgang_tilladt, er_offentlig, roller_for
 from ky_debitor.api_noegler import api_noegle_opret
@@ -31,8 +30,11 @@ from ky_debitor.models import ApiNoegle, Bruger, Kommune
 from ky_debitor.roles import Rolle
 from ky_debitor.rolletildeling import rolle_tildeling_tjek
 
+from . import personas
 from .factories import BrugerFactory
 from .test_kommuneadskillelse import (
+    ApiGennemgaaer,
+    Gennemgaaer,
     _fingerprint,
     _url_names,
     _viser_koebenhavn,
@@ -46,20 +48,20 @@ LOG_AF = {"logout", "admin:logout"}  # a POST there would end the walk's session
 ADMIN_SELV = {"admin:autocomplete"}
 
 
-def _person(rolle: Rolle, kode: int) -> Client:
+def _person(rolle: Rolle, kode: int) -> Gennemgaaer:
     user = BrugerFactory.create(
         username=f"{rolle.value.lower()}{kode}",
         kommune=Kommune.objects.get(kode=kode),
         is_staff=True,
         roller=[rolle],
     )
-    client = Client()
+    client = Gennemgaaer()
     client.force_login(user)
     client.user = user  # type: ignore[attr-defined]
     return client
 
 
-def _system(rolle: Rolle, indehaver: Bruger, opretter: object) -> APIClient:
+def _system(rolle: Rolle, indehaver: Bruger, opretter: object) -> ApiGennemgaaer:
     """A token with ``rolle`` acting as ``indehaver`` (who holds that role), made by a
     platform operator."""
     kommune = indehaver.kommune
@@ -67,7 +69,7 @@ def _system(rolle: Rolle, indehaver: Bruger, opretter: object) -> APIClient:
     _, token = api_noegle_opret(
         user=opretter, kommune=kommune, rolle=rolle, navn=f"{rolle} {kommune}", indehaver=indehaver
     )
-    client = APIClient()
+    client = ApiGennemgaaer()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
     return client
 
@@ -118,6 +120,7 @@ def test_the_table_says_what_the_issue_requires(db):
     assert Rolle.NATIONAL not in roller_for("borger")  # type: ignore[operator]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("rolle", list(Rolle), ids=lambda r: r.value)
 def test_each_role_gets_exactly_what_the_table_says_and_nothing_of_another_kommune(
     rolle, koebenhavns_data, operatoer
@@ -169,6 +172,9 @@ def test_each_role_gets_exactly_what_the_table_says_and_nothing_of_another_kommu
                     laek = _viser_koebenhavn(fremmed_svar.content)  # type: ignore[attr-defined]
                     assert not laek, f"{metode} {url} ({name}) viste {laek} til {rolle} i Odense"
     assert _fingerprint(koebenhavn) == foer, f"{rolle} i Odense ændrede Københavns data"
+    for client in (fremmed, fremmed_system):
+        beskeder = client.beskeder_med_koebenhavn()
+        assert not beskeder, f"en besked viste Københavns data til {rolle} i Odense: {beskeder}"
 
 
 def test_anonymous_visitors_get_only_the_public_pages(koebenhavns_data, client):
@@ -187,8 +193,8 @@ def koebenhavns_data(db, bent):
 
 @pytest.fixture
 def operatoer(db):
-    """A platform operator, who makes the walk's API tokens for the walk's people."""
-    return BrugerFactory.create(username="operatoer", kommune=None, is_superuser=True)
+    """The platform operator, who makes the walk's API tokens for the walk's people."""
+    return personas.operatoer()
 
 
 @pytest.mark.parametrize("rolle", list(Rolle), ids=lambda r: r.value)

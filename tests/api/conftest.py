@@ -12,8 +12,8 @@ from rest_framework.test import APIClient
 from ky_debitor.api_noegler import api_noegle_opret
 from ky_debitor.roles import Rolle
 
-from ..factories import BrugerFactory, kommune
-from ..opgavepakker.conftest import carl, opgaver  # noqa: F401 - fixtures used here too
+from ..factories import kommune
+from ..opgavepakker.conftest import opgaver  # noqa: F401 - a fixture used here too
 
 
 def api_som(user) -> APIClient:
@@ -49,12 +49,6 @@ def samtidigt(token: str, url: str, data: dict[str, Any], **headers: Any) -> lis
     for t in traade:
         t.join()
     return svar
-
-
-@pytest.fixture
-def dina(db):
-    """Dina is Drift in København."""
-    return BrugerFactory.create(username="dina", kommune=kommune(101), roller=[Rolle.DRIFT])
 
 
 @pytest.fixture

@@ -3,8 +3,6 @@ permission table's roles, four eyes, and the Idempotency-Key on every write that
 
 from __future__ import annotations
 
-import pytest
-
 from fordringer.choices import BeskedType, UdbetalingStatus
 from fordringer.models import Ompostering, Postering, Udbetaling, UdgaaendeBesked
 from ky_debitor.roles import Rolle
@@ -12,12 +10,6 @@ from ky_debitor.roles import Rolle
 from ..factories import BrugerFactory, kommune
 from ..fordringer.ompostering.ompostering_data import opret
 from .conftest import api_som
-
-
-@pytest.fixture
-def birgit(db):
-    """Birgit is the second Bogholder in København: she approves what Bent creates."""
-    return BrugerFactory.create(username="birgit", kommune=kommune(101), roller=[Rolle.BOGHOLDER])
 
 
 def _omposter(client, s, noegle="omp-1", fordelt="200.00", udbetalt="300.00"):

@@ -84,6 +84,7 @@ def _fuzz(operation: Any, token: str, base_url: str, tilfaelde: Counter[int]) ->
     koer()
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_api_keeps_its_schema_under_generated_requests(live_server, settings_media):
     demodata_generer(kommunekode=101, konti=40, seed=3)

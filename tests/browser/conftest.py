@@ -21,11 +21,10 @@ from playwright.sync_api import ViewportSize, sync_playwright
 
 from fordringer.choices import PosteringArt
 from fordringer.ledger.services import postering_bogfoer
-from ky_debitor.roles import Rolle
 
+from .. import personas
 from ..factories import (
     BorgerFactory,
-    BrugerFactory,
     DebitorkontoFactory,
     FordringFactory,
     kommune,
@@ -133,14 +132,8 @@ def tjek_side(page: Any, navn: str) -> None:
 
 @pytest.fixture
 def sara(transactional_db: None) -> Any:
-    """Sara is a Sagsbehandler in København (created in the live server's database)."""
-    return BrugerFactory.create(
-        username="sara",
-        first_name="Sara",
-        last_name="Sagsbehandler",
-        kommune=kommune(101),
-        roller=[Rolle.SAGSBEHANDLER],
-    )
+    """Sara, created in the live server's database."""
+    return personas.sara()
 
 
 @pytest.fixture

@@ -22,14 +22,13 @@ import pytest
 from playwright.sync_api import expect
 
 from ky_debitor.celery import app as celery_app
-from ky_debitor.roles import Rolle
 from sagstilknytning import services
 from sagstilknytning.models import KoerselStatus, Sagstilknytningskoersel
 
+from .. import personas
 from ..factories import (
     BevillingFactory,
     BorgerFactory,
-    BrugerFactory,
     FordringFactory,
     kommune,
 )
@@ -45,15 +44,7 @@ KOERSLER = "/admin/sagstilknytning/sagstilknytningskoersel/"
 
 @pytest.fixture
 def dagmar(transactional_db: None) -> Any:
-    """Dagmar works in Drift in København and runs the linking from the admin."""
-    return BrugerFactory.create(
-        username="dagmar",
-        first_name="Dagmar",
-        last_name="Drift",
-        kommune=kommune(101),
-        is_staff=True,
-        roller=[Rolle.DRIFT],
-    )
+    return personas.dagmar()
 
 
 @pytest.fixture

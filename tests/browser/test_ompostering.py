@@ -13,9 +13,8 @@ import pytest
 
 from fordringer.choices import BeskedType
 from fordringer.models import Fordring, Ompostering, Udbetaling, UdgaaendeBesked
-from ky_debitor.roles import Rolle
 
-from ..factories import BrugerFactory, kommune
+from .. import personas
 from ..fordringer.ompostering.ompostering_data import opret
 from .conftest import ADGANGSKODE, tjek_side
 
@@ -35,13 +34,7 @@ def log_paa(side: Any, brugernavn: str) -> None:
 
 @pytest.fixture
 def bogholdere(transactional_db: None) -> tuple[Any, Any]:
-    bent = BrugerFactory.create(
-        username="bent", first_name="Bent", kommune=kommune(101), roller=[Rolle.BOGHOLDER]
-    )
-    birgit = BrugerFactory.create(
-        username="birgit", first_name="Birgit", kommune=kommune(101), roller=[Rolle.BOGHOLDER]
-    )
-    return bent, birgit
+    return personas.bent(), personas.birgit()
 
 
 @pytest.fixture

@@ -18,11 +18,11 @@ import pytest
 from fordringer.choices import PosteringArt, Tilknytning
 from fordringer.ledger.services import postering_bogfoer
 from fordringer.models import Debitorkonto, EIndkomstIndberetning, Parkering
-from ky_debitor.roles import Rolle
 from opgavepakker.models import Opgave
 from opgavepakker.workflow import OpgaveStatus
 
-from ..factories import BevillingFactory, BorgerFactory, BrugerFactory, FordringFactory, kommune
+from .. import personas
+from ..factories import BevillingFactory, BorgerFactory, FordringFactory, kommune
 from ..sagstilknytning.conftest import koer
 from .conftest import ADGANGSKODE, VIEWPORT, tjek_side
 
@@ -92,24 +92,12 @@ def opgavekonti(transactional_db: None, sara: Any) -> list[Debitorkonto]:
 
 @pytest.fixture
 def carl(transactional_db: None) -> Any:
-    return BrugerFactory.create(
-        username="carl",
-        first_name="Carl",
-        last_name="Kollega",
-        kommune=kommune(101),
-        roller=[Rolle.SAGSBEHANDLER],
-    )
+    return personas.carl()
 
 
 @pytest.fixture
 def pia(transactional_db: None) -> Any:
-    return BrugerFactory.create(
-        username="pia",
-        first_name="Pia",
-        last_name="Projektleder",
-        kommune=kommune(101),
-        roller=[Rolle.PROJEKTLEDER],
-    )
+    return personas.pia()
 
 
 def assert_tilknyttet(kontonummer: str, bevillingsnummer: str) -> None:

@@ -11,9 +11,7 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from ky_debitor.roles import Rolle
-
-from ..factories import BrugerFactory, kommune
+from .. import personas
 from .conftest import ADGANGSKODE, tjek_side
 from .test_grundskærme import log_paa
 
@@ -25,13 +23,7 @@ pytestmark = [
 
 @pytest.fixture
 def pia(transactional_db: None) -> Any:
-    return BrugerFactory.create(
-        username="pia",
-        first_name="Pia",
-        last_name="Projektleder",
-        kommune=kommune(101),
-        roller=[Rolle.PROJEKTLEDER],
-    )
+    return personas.pia()
 
 
 def test_projektleder_downloads_a_large_export_with_progress(

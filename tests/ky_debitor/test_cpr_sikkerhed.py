@@ -21,9 +21,8 @@ from lxml import html as lxml_html
 
 from fordringer.models import Debitorkonto
 from ky_debitor.logmaskering import CprMaskering
-from ky_debitor.roles import Rolle
 
-from ..factories import BorgerFactory, BrugerFactory, DebitorkontoFactory, FordringFactory, kommune
+from ..factories import BorgerFactory, DebitorkontoFactory, FordringFactory, kommune
 from ..screens.html import side
 
 CPR = "1505824321"
@@ -140,11 +139,6 @@ def karen(db) -> Any:
     konto = DebitorkontoFactory.create(borger=borger, kontonummer="K-4711")
     FordringFactory.create(konto=konto, fordringsid="F-1")
     return borger
-
-
-@pytest.fixture
-def pia(db) -> Any:
-    return BrugerFactory.create(username="pia", kommune=kommune(101), roller=[Rolle.PROJEKTLEDER])
 
 
 def skaerme(karen: Any) -> list[str]:

@@ -17,6 +17,7 @@ from ky_debitor.errors import ApplicationError
 from ky_debitor.models import ApiNoegle, AuditEvent, Bruger
 from ky_debitor.roles import Rolle
 
+from .. import personas
 from ..factories import BrugerFactory, kommune
 from ..fordringer.ompostering.ompostering_data import opret
 
@@ -67,30 +68,14 @@ def _godkend(client: APIClient, udbetaling_id: int):
 
 
 @pytest.fixture
-def dina(db):
-    """Dina is Drift in København, and nothing else."""
-    return BrugerFactory.create(username="dina", kommune=kommune(101), roller=[Rolle.DRIFT])
-
-
-@pytest.fixture
 def bodil(db):
-    """Bodil is both Drift and Bogholder in København: she may make Bogholder keys."""
-    return BrugerFactory.create(
-        username="bodil", kommune=kommune(101), roller=[Rolle.DRIFT, Rolle.BOGHOLDER]
-    )
-
-
-@pytest.fixture
-def birgit(db):
-    return BrugerFactory.create(username="birgit", kommune=kommune(101), roller=[Rolle.BOGHOLDER])
+    return personas.bodil()
 
 
 @pytest.fixture
 def operatoer(db):
-    """A platform operator (superuser, no kommune)."""
-    return BrugerFactory.create(
-        username="operatoer", kommune=None, is_superuser=True, is_staff=True
-    )
+    """The platform operator, with the admin's front door open."""
+    return personas.operatoer(is_staff=True)
 
 
 def test_drift_cannot_make_a_key_with_a_role_drift_does_not_hold(dina):

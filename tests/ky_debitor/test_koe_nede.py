@@ -7,12 +7,10 @@ the test Redis (``tests/arbejdere.py``) runs the sweep exactly as Celery beat wo
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal as D
 
-import pytest
 import redis
 from celery import current_app
 from django.urls import reverse
@@ -24,13 +22,14 @@ from fordringer.ompostering.services import ompostering_opret
 from fordringer.ompostering.udbetaling import NyModtager, UdbetalingValg
 from fordringer.tasks import udgaaende_send_forfaldne
 from ky_debitor.celery import app
-from ky_debitor.roles import Rolle
 from rapporter.models import Eksport, EksportStatus
 from rapporter.tasks import eksport_send_ventende
 
+from .. import personas
 from ..arbejdere import KRAEVER_ARBEJDERE, REDIS_TEST_URL, start_worker, stop
-from ..factories import BrugerFactory, FordringFactory, kommune
+from ..factories import FordringFactory
 from ..fordringer.ompostering.ompostering_data import IDAG, opret
+from ..vent import vent_til
 
 pytestmark = KRAEVER_ARBEJDERE
 
@@ -61,23 +60,8 @@ def _glem_forbindelser() -> None:
     app.amqp._producer_pool = None
 
 
-def _vent(betingelse, beskrivelse: str, timeout: float = 90) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if betingelse():
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"nåede ikke frem: {beskrivelse}")
-
-
 def _beskeder(response) -> list[str]:
     return [str(m) for m in response.context["messages"]]
-
-
-@pytest.fixture
-def birgit(db):
-    """Birgit is the second Bogholder in København: she approves what Bent creates."""
-    return BrugerFactory.create(username="birgit", kommune=kommune(101), roller=[Rolle.BOGHOLDER])
 
 
 def test_a_payout_approved_while_the_queue_is_down_is_saved_said_so_and_sent_later(
@@ -119,9 +103,9 @@ def test_a_payout_approved_while_the_queue_is_down_is_saved_said_so_and_sent_lat
     worker = start_worker("efter-udfald", miljoe={"KY_VAR_DIR": str(tmp_path)})
     try:
         broker.send_task(udgaaende_send_forfaldne.name)  # as beat sends it
-        _vent(
+        vent_til(
             lambda: UdgaaendeBesked.objects.get(pk=besked.pk).status == BeskedStatus.SENDT,
-            "udbetalingen sendt af opsamlingen",
+            besked="udbetalingen sendt af opsamlingen",
         )
     finally:
         stop(worker)
@@ -132,7 +116,7 @@ def test_a_payout_approved_while_the_queue_is_down_is_saved_said_so_and_sent_lat
 def test_an_export_ordered_while_the_queue_is_down_waits_and_the_sweep_writes_it_once(
     client, broker, settings, tmp_path
 ):
-    pia = BrugerFactory.create(username="pia", kommune=kommune(101), roller=[Rolle.PROJEKTLEDER])
+    pia = personas.pia()
     for _ in range(3):
         FordringFactory.create()
     settings.KY_EKSPORT_GRAENSE = 1
@@ -159,12 +143,12 @@ def test_an_export_ordered_while_the_queue_is_down_waits_and_the_sweep_writes_it
         # Beat sends the sweep every minute; twice here, and the export is written once.
         broker.send_task(eksport_send_ventende.name)
         broker.send_task(eksport_send_ventende.name)
-        _vent(
+        vent_til(
             lambda: Eksport.objects.get(pk=eksport.pk).status == EksportStatus.FAERDIG,
-            "udtrækket dannet af opsamlingen",
+            besked="udtrækket dannet af opsamlingen",
         )
         koe = redis.Redis.from_url(REDIS_TEST_URL)
-        _vent(lambda: koe.llen("celery") == 0, "den anden besked hentet af arbejderen")
+        vent_til(lambda: koe.llen("celery") == 0, besked="den anden besked hentet af arbejderen")
     finally:  # a warm stop lets the worker finish what it holds
         stop(worker)
     eksport.refresh_from_db()

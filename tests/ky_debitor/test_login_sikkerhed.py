@@ -14,9 +14,8 @@ from django.test import Client
 from django.urls import reverse
 
 from ky_debitor.models import AuditEvent
-from ky_debitor.roles import Rolle
 
-from ..factories import BrugerFactory, kommune
+from .. import personas
 from ..screens.html import side
 
 ADGANGSKODE = "Hemmeligt-kodeord-1"  # BrugerFactory's password
@@ -40,18 +39,12 @@ def er_logget_paa(client: Client) -> bool:
 
 @pytest.fixture
 def dagny(db):
-    """Dagny works in Drift in København and manages its users in the admin."""
-    return BrugerFactory.create(
-        username="dagny", kommune=kommune(101), is_staff=True, roller=[Rolle.DRIFT]
-    )
+    return personas.dagny()
 
 
 @pytest.fixture
 def otto(db):
-    """Otto works in Drift in Odense."""
-    return BrugerFactory.create(
-        username="otto", kommune=kommune(461), is_staff=True, roller=[Rolle.DRIFT]
-    )
+    return personas.otto()
 
 
 def test_the_limit_is_five_failed_logins_by_default():

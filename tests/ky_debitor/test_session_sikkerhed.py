@@ -24,12 +24,6 @@ MINUT = dt.timedelta(minutes=1)
 
 
 @pytest.fixture
-def pia(db):
-    """Pia is a Projektleder in København; she downloads reports."""
-    return BrugerFactory.create(username="pia", kommune=kommune(101), roller=[Rolle.PROJEKTLEDER])
-
-
-@pytest.fixture
 def koerende_eksport(pia) -> Eksport:
     return EksportFactory.create(bruger=pia)
 

@@ -11,11 +11,10 @@ import pytest
 
 from fordringer.choices import PosteringArt
 from fordringer.ledger.services import postering_bogfoer
-from ky_debitor.roles import Rolle
 from opgavepakker.models import Opgave, OpgaveType
 from opgavepakker.workflow import AABNE
 
-from ..factories import BevillingFactory, BorgerFactory, BrugerFactory, FordringFactory, kommune
+from ..factories import BevillingFactory, BorgerFactory, FordringFactory
 from ..sagstilknytning.conftest import koer
 
 
@@ -31,18 +30,6 @@ def parker_daekning(fordring: Any, user: Any, beloeb: str = "50.00") -> None:
         valoerdato=dt.date(2026, 2, 1),
         user=user,
     )
-
-
-@pytest.fixture
-def pia(db):
-    """Pia is a Projektleder in København."""
-    return BrugerFactory.create(username="pia", kommune=kommune(101), roller=[Rolle.PROJEKTLEDER])
-
-
-@pytest.fixture
-def carl(db):
-    """Carl is another Sagsbehandler in København."""
-    return BrugerFactory.create(username="carl", kommune=kommune(101), roller=[Rolle.SAGSBEHANDLER])
 
 
 @pytest.fixture

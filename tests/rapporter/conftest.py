@@ -16,9 +16,8 @@ from openpyxl import load_workbook
 from fordringer.choices import Frigivelsestype, KontoStatus, PosteringArt, SagStatus, Tilknytning
 from fordringer.ledger.services import postering_bogfoer
 from fordringer.models import Ydelsestype
-from ky_debitor.roles import Rolle
 
-from ..factories import BorgerFactory, BrugerFactory, FordringFactory, SagFactory, kommune
+from ..factories import BorgerFactory, FordringFactory, SagFactory, kommune
 from .formler import formeldata_opret
 
 
@@ -53,18 +52,6 @@ def data_ark(sti: Path | str) -> tuple[Any, Any]:
     """(front sheet, first data sheet) of a produced workbook."""
     wb = load_workbook(sti)
     return wb.worksheets[0], wb.worksheets[1]
-
-
-@pytest.fixture
-def pia(db):
-    """Pia is a Projektleder in København."""
-    return BrugerFactory.create(username="pia", kommune=kommune(101), roller=[Rolle.PROJEKTLEDER])
-
-
-@pytest.fixture
-def oskar(db):
-    """Oskar is a Projektleder in Odense."""
-    return BrugerFactory.create(username="oskar", kommune=kommune(461), roller=[Rolle.PROJEKTLEDER])
 
 
 @pytest.fixture

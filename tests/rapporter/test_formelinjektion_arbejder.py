@@ -4,8 +4,6 @@ CSV, exactly as when the export runs inside the request (``test_formelinjektion`
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from rapporter.models import Eksport, EksportStatus
@@ -13,6 +11,7 @@ from rapporter.tasks import eksport_koer
 
 from ..arbejdere import KRAEVER_ARBEJDERE, start_worker, stop
 from ..factories import EksportFactory, kommune
+from ..vent import vent_til
 from .formler import FORMATER, FORVENTET, assert_neutraliseret
 
 pytestmark = KRAEVER_ARBEJDERE
@@ -36,10 +35,12 @@ def test_a_celery_worker_writes_the_stored_export_without_formulas(
     )
     try:
         broker.send_task(eksport_koer.name, args=[eksport.pk])
-        frist = time.monotonic() + 120
-        while Eksport.objects.get(pk=eksport.pk).status != EksportStatus.FAERDIG:
-            assert time.monotonic() < frist, "udtrækket blev ikke færdigt"
-            time.sleep(0.2)
+        vent_til(
+            lambda: Eksport.objects.get(pk=eksport.pk).status == EksportStatus.FAERDIG,
+            timeout=120,
+            besked="udtrækket færdigt",
+            tilstand=lambda: Eksport.objects.get(pk=eksport.pk).status,
+        )
     finally:
         stop(worker)
     eksport.refresh_from_db()

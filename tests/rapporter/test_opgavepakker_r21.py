@@ -11,11 +11,11 @@ import time_machine
 
 from fordringer.choices import PosteringArt
 from fordringer.ledger.services import postering_bogfoer
-from opgavepakker.models import Opgave, OpgaveType
+from opgavepakker.models import Opgave
 from opgavepakker.services import pakker_sikr
 from opgavepakker.workflow import OpgaveStatus
 
-from ..factories import FordringFactory, kommune
+from ..factories import FordringFactory, OpgaveFactory, kommune
 from .conftest import data_ark, koer_rapport, laes_csv
 
 CPH = ZoneInfo("Europe/Copenhagen")
@@ -25,14 +25,8 @@ def _opgave(pakke, status, *, afsluttet=None, kommune_kode=101):
     fordring = FordringFactory.create(
         konto__borger__kommune=kommune(kommune_kode), hovedstol=Decimal("100.00")
     )
-    opgave = Opgave.objects.create(
-        kommune=pakke.kommune,
-        pakke=pakke,
-        konto=fordring.konto,
-        type=OpgaveType.OPRET_FORDRINGSSAG,
-        aarsag=pakke.aarsag,
-        status=status,
-        afsluttet=afsluttet,
+    opgave = OpgaveFactory.create(
+        konto=fordring.konto, pakke=pakke, aarsag=pakke.aarsag, status=status, afsluttet=afsluttet
     )
     return fordring, opgave
 

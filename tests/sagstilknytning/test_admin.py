@@ -17,8 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from fordringer.models import Debitorkonto
-from ky_debitor.models import AuditEvent
-from ky_debitor.roles import Rolle
+from ky_debitor.models import AuditEvent, Bruger
 from opgavepakker.models import Opgave, Opgavepakke, OpgaveType
 from opgavepakker.workflow import OpgaveStatus
 from sagstilknytning.models import KoerselStatus, KontoBeslutning, Sagstilknytningskoersel
@@ -31,7 +30,8 @@ from sagstilknytning.services import (
     koersel_opret,
 )
 
-from ..factories import BrugerFactory, DebitorkontoFactory, kommune
+from .. import personas
+from ..factories import OpgaveFactory
 from ..screens.html import side, tekst
 from .conftest import koer
 
@@ -46,10 +46,7 @@ def _url(handling: str, koersel: Sagstilknytningskoersel) -> str:
     return reverse(f"admin:sagstilknytning_sagstilknytningskoersel_{handling}", args=[koersel.pk])
 
 
-def _klient(username: str, kode: int, rolle: Rolle) -> Client:
-    bruger = BrugerFactory.create(
-        username=username, kommune=kommune(kode), is_staff=True, roller=[rolle]
-    )
+def _klient(bruger: Bruger) -> Client:
     klient = Client()
     klient.force_login(bruger)
     return klient
@@ -58,25 +55,25 @@ def _klient(username: str, kode: int, rolle: Rolle) -> Client:
 @pytest.fixture
 def dina(db) -> Client:
     """Dina works in Drift in København and starts the runs."""
-    return _klient("dina", 101, Rolle.DRIFT)
+    return _klient(personas.dina(is_staff=True))
 
 
 @pytest.fixture
 def ole(db) -> Client:
     """Ole works in Drift in Odense: København's runs are none of his business."""
-    return _klient("ole", 461, Rolle.DRIFT)
+    return _klient(personas.ole())
 
 
 @pytest.fixture
 def pia(db) -> Client:
     """Pia is København's Projektleder: she follows the runs but does not start them."""
-    return _klient("pia", 101, Rolle.PROJEKTLEDER)
+    return _klient(personas.pia(is_staff=True))
 
 
 @pytest.fixture
 def sune(db) -> Client:
     """Sune is a Sagsbehandler in København with access to the admin."""
-    return _klient("sune", 101, Rolle.SAGSBEHANDLER)
+    return _klient(personas.sune())
 
 
 def _beskeder(response) -> list[str]:
@@ -363,14 +360,7 @@ def test_package_list_counts_tasks_in_one_query_whatever_their_number(
 
     pakke = Opgavepakke.objects.get(kommune=koebenhavn, kode="DATAFEJL_UDEN")
     for status in [OpgaveStatus.AABEN] * 12 + [OpgaveStatus.I_GANG] * 5 + ["AFSLUTTET"] * 3:
-        Opgave.objects.create(
-            kommune=koebenhavn,
-            pakke=pakke,
-            konto=DebitorkontoFactory.create(),
-            type=OpgaveType.OPRET_FORDRINGSSAG,
-            aarsag="DATAFEJL",
-            status=status,
-        )
+        OpgaveFactory.create(pakke=pakke, aarsag="DATAFEJL", status=status)
     with django_assert_max_num_queries(foer):
         _, linjer = _pakkeliste(dina)
     assert linjer["Datafejl - uden dækninger"] == ("12", "5", "3")

@@ -8,7 +8,6 @@ against the test database, exactly as in production.
 from __future__ import annotations
 
 import signal
-import time
 
 from fordringer.models import Debitorkonto
 from sagstilknytning.models import KoerselStatus, KontoBeslutning, Sagstilknytningskoersel
@@ -17,19 +16,21 @@ from sagstilknytning.tasks import koersel_koer
 
 from ..arbejdere import KRAEVER_ARBEJDERE, start_worker, stop
 from ..factories import BevillingFactory, BorgerFactory, FordringFactory
+from ..vent import vent_til
 
 pytestmark = KRAEVER_ARBEJDERE
 
 
 def _wait(koersel_id: int, until, timeout: float = 90) -> Sagstilknytningskoersel:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    def naaet() -> Sagstilknytningskoersel | None:
         koersel = Sagstilknytningskoersel.objects.get(pk=koersel_id)
-        if until(koersel):
-            return koersel
-        time.sleep(0.2)
-    raise AssertionError(
-        f"kørslen nåede ikke frem: {Sagstilknytningskoersel.objects.get(pk=koersel_id).__dict__}"
+        return koersel if until(koersel) else None
+
+    return vent_til(
+        naaet,
+        timeout=timeout,
+        besked="kørslen",
+        tilstand=lambda: Sagstilknytningskoersel.objects.get(pk=koersel_id).__dict__,
     )
 
 

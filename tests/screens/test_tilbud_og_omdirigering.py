@@ -25,7 +25,6 @@ from ..opgavepakker import conftest as opgavefixturer
 from .html import side, tekst
 
 opgaver = opgavefixturer.opgaver
-pia = opgavefixturer.pia
 
 
 def klient(user) -> Client:

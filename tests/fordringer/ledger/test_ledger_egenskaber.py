@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+import pytest
 from django.db.models import Sum
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -22,6 +23,8 @@ from fordringer.models import Fordring, Indbetaling, Postering
 from ky_debitor.errors import ApplicationError
 from ky_debitor.money import NUL, afrund
 from tests.factories import BrugerFactory, FordringFactory, IndbetalingFactory
+
+pytestmark = pytest.mark.slow
 
 beloeb = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("1500.00"), places=2)
 operation = st.one_of(

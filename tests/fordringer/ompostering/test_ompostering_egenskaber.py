@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+import pytest
 from django.db.models import Sum
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -50,6 +51,8 @@ from tests.factories import (
     IndbetalingFactory,
 )
 from tests.fordringer.ompostering.ompostering_data import invarianter, tilstand
+
+pytestmark = pytest.mark.slow
 
 IDAG = dt.date(2025, 6, 30)
 beloeb = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("900.00"), places=2)

@@ -29,18 +29,10 @@ from fordringer.ompostering.udbetaling import (
 )
 from fordringer.udbakke.services import udgaaende_besked_lever
 from ky_debitor.errors import ApplicationError, ConflictError
-from ky_debitor.roles import Rolle
-from tests.factories import BrugerFactory, kommune
 from tests.fordringer.ompostering.ompostering_data import IDAG, invarianter, opret, tilstand
 
 D = Decimal
 NOTE = "Indbetalingen er omstødt af skifteretten; beløbet udbetales til boet."
-
-
-@pytest.fixture
-def birgit(db):
-    """Birgit is the second Bogholder in København: she approves what Bent creates."""
-    return BrugerFactory.create(username="birgit", kommune=kommune(101), roller=[Rolle.BOGHOLDER])
 
 
 @pytest.fixture

@@ -19,16 +19,10 @@ from fordringer.udbakke.transport import ServiceplatformenTransport, sf1590_kuve
 from ky_debitor.errors import ApplicationError
 from ky_debitor.models import AuditEvent
 from ky_debitor.roles import Rolle
-from tests.factories import BrugerFactory, kommune
+from tests.factories import BrugerFactory, UdgaaendeBeskedFactory, kommune
 from tests.ky_debitor.test_csp_sikkerhed import inline_fund
 
 SIDE = reverse("drift_udbakke")
-
-
-@pytest.fixture
-def dina(db):
-    """Dina is Drift in København."""
-    return BrugerFactory.create(username="dina", kommune=kommune(101), roller=[Rolle.DRIFT])
 
 
 @pytest.fixture
@@ -46,22 +40,11 @@ def udbakke(settings, tmp_path):
 
 
 def _besked(type=BeskedType.SF1590_B_01, kode=101, **felter) -> UdgaaendeBesked:
-    return UdgaaendeBesked.objects.create(
-        kommune=kommune(kode),
-        type=type,
-        noegle=f"{type}:{UdgaaendeBesked.objects.count() + 1}:{kode}",
-        payload={"kontonummer": "K00000001"},
-        **felter,
-    )
+    return UdgaaendeBeskedFactory.create(kommune=kommune(kode), type=type, **felter)
 
 
 def _fejlet(**felter) -> UdgaaendeBesked:
-    return _besked(
-        status=BeskedStatus.FEJLET,
-        forsoeg=8,
-        sidste_fejl="ConnectionError: debitorsystemet svarede ikke",
-        **felter,
-    )
+    return _besked(fejlet=True, **felter)
 
 
 def _side(client: Client):

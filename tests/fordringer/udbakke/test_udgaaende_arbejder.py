@@ -9,27 +9,18 @@ Needs PostgreSQL and ``REDIS_TEST_URL``; the workers are started as in
 from __future__ import annotations
 
 import signal
-import time
 from pathlib import Path
 
-from fordringer.choices import BeskedStatus, BeskedType
+from fordringer.choices import BeskedStatus
 from fordringer.models import UdgaaendeBesked
 from fordringer.tasks import udgaaende_send
 from tests.arbejdere import KRAEVER_ARBEJDERE, start_worker, stop
-from tests.factories import kommune
+from tests.factories import UdgaaendeBeskedFactory
+from tests.vent import vent_til
 
 pytestmark = KRAEVER_ARBEJDERE
 
 TRANSPORT = "tests.fordringer.udbakke.udgaaende_transport.BlokerendeTransport"
-
-
-def _vent(betingelse, beskrivelse: str, timeout: float = 90) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if betingelse():
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"nåede ikke frem: {beskrivelse}")
 
 
 def _miljoe(var: Path, bloker: int) -> dict[str, str]:
@@ -44,18 +35,15 @@ def _miljoe(var: Path, bloker: int) -> dict[str, str]:
 def test_worker_killed_mid_delivery_loses_nothing_and_the_key_stays_the_same(
     broker, tmp_path, koebenhavn
 ):
-    besked = UdgaaendeBesked.objects.create(
-        kommune=kommune(101),
-        type=BeskedType.SF1590_B_01,
-        noegle="frigiv:K00000042:1",
-        payload={"kontonummer": "K00000042"},
+    besked = UdgaaendeBeskedFactory.create(
+        noegle="frigiv:K00000042:1", payload={"kontonummer": "K00000042"}
     )
     markoerer = tmp_path / "markoerer"
 
     worker = start_worker("doemt", miljoe=_miljoe(tmp_path, bloker=600))
     try:
         broker.send_task(udgaaende_send.name, args=[besked.pk])
-        _vent(lambda: any(markoerer.glob("*.forsoeg")), "første forsøg i gang")
+        vent_til(lambda: any(markoerer.glob("*.forsoeg")), besked="første forsøg i gang")
     finally:
         stop(worker, signal.SIGKILL)  # no goodbye: mid-send, task unacknowledged
     besked.refresh_from_db()
@@ -63,9 +51,9 @@ def test_worker_killed_mid_delivery_loses_nothing_and_the_key_stays_the_same(
 
     worker = start_worker("redning", miljoe=_miljoe(tmp_path, bloker=0))
     try:
-        _vent(
+        vent_til(
             lambda: UdgaaendeBesked.objects.get(pk=besked.pk).status == BeskedStatus.SENDT,
-            "beskeden leveret af den nye arbejder",
+            besked="beskeden leveret af den nye arbejder",
             timeout=120,
         )
     finally:

@@ -35,6 +35,7 @@ from ky_debitor.append_only import AppendOnlyError
 from ky_debitor.audit import audit_log
 from ky_debitor.models import AuditEvent, Bruger
 from ky_debitor.roles import Rolle
+from tests import personas
 from tests.factories import BrugerFactory, kommune
 from tests.fordringer.ompostering.ompostering_data import IDAG, opret
 
@@ -58,8 +59,7 @@ def _person(username: str, rolle: Rolle, kode: int | None) -> Bruger:
 
 @pytest.fixture
 def national(db) -> Bruger:
-    """Nina keeps the national tables; she belongs to no kommune."""
-    return _person("nina", Rolle.NATIONAL, None)
+    return personas.nina(is_staff=True)
 
 
 @pytest.fixture
