@@ -29,6 +29,7 @@ KRAEVER_ARBEJDERE = [
 
 
 def database_url() -> str:
+    """The test database of this process (under pytest-xdist ``test_<name>_gw0``, …)."""
     s = connection.settings_dict
     auth = s["USER"] + (f":{s['PASSWORD']}" if s["PASSWORD"] else "")
     return f"postgresql://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
