@@ -19,10 +19,15 @@ a 404 (``tenancy.for_user``), and services refuse what the state does not allow.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+
+if TYPE_CHECKING:
+    from rest_framework.request import Request
+
+    from .models import Bruger
 
 from .roles import GRUPPE_RETTIGHEDER, Rolle, has_role, rettighed_matcher
 
@@ -241,3 +246,17 @@ class AdgangMiddleware:
         if not adgang_tilladt(user, url_navn(request)):
             raise PermissionDenied(NAEGTET)
         return None
+
+
+def person(request: HttpRequest | Request) -> Bruger:
+    """The person a request acts for (an API key acts as its holder).
+
+    The permission table lets no one else reach a screen or endpoint that writes; should anything
+    slip past it, this refuses instead of acting for nobody.
+    """
+    from .models import Bruger
+
+    bruger = request.user
+    if not isinstance(bruger, Bruger):
+        raise PermissionDenied("Du skal være logget ind for at gøre dette.")
+    return bruger

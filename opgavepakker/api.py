@@ -14,9 +14,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from ky_debitor.adgang import person
 from ky_debitor.api import EgenKommune, IdFilter
 from ky_debitor.api_idempotens import IDEMPOTENS_PARAMETER, idempotent
-from ky_debitor.models import Bruger
 
 from . import opgave_services, selectors
 from .models import Opgave, Opgavepakke, OpgaveType
@@ -166,8 +166,8 @@ class OpgaveTag(APIView):
     )
     def post(self, request: Request, pk: int) -> Response:
         def udfoer() -> Response:
-            assert isinstance(request.user, Bruger), "AdgangTabel lets only logged-in users through"
-            opgave = opgave_services.opgave_tag(user=request.user, opgave_id=pk)
+            bruger = person(request)
+            opgave = opgave_services.opgave_tag(user=bruger, opgave_id=pk)
             return Response(OpgaveUd(opgave).data)
 
         return idempotent(request, udfoer)
@@ -188,10 +188,8 @@ class OpgaveAfslut(APIView):
         def udfoer() -> Response:
             ind = OpgaveAfslutInd(data=request.data)
             ind.is_valid(raise_exception=True)
-            assert isinstance(request.user, Bruger), "AdgangTabel lets only logged-in users through"
-            kvittering = opgave_services.opgave_afslut(
-                user=request.user, opgave_id=pk, valg=ind.valg()
-            )
+            bruger = person(request)
+            kvittering = opgave_services.opgave_afslut(user=bruger, opgave_id=pk, valg=ind.valg())
             return Response(KvitteringUd(kvittering).data, status=status.HTTP_200_OK)
 
         # The task must be the user's kommune's before anything is stored under the key.

@@ -20,7 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from fordringer.samling.maanedlig import maanedlig_samling_afslut
-from ky_debitor.adgang import adgang_tilladt
+from ky_debitor.adgang import adgang_tilladt, person
 from ky_debitor.audit import opslag_log
 from ky_debitor.errors import ApplicationError, ConflictError
 from ky_debitor.models import Bruger
@@ -45,8 +45,7 @@ def arbejdsrum(view: View) -> View:
 
 def _bruger(request: HttpRequest) -> Bruger:
     """The person acting on a task."""
-    assert isinstance(request.user, Bruger), "arbejdsrum lets only logged-in users through"
-    return request.user
+    return person(request)
 
 
 def _opgave(request: HttpRequest, pk: int) -> Opgave:

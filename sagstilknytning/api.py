@@ -17,10 +17,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from ky_debitor.adgang import person
 from ky_debitor.api import EgenKommune, IdFilter
 from ky_debitor.api_idempotens import IDEMPOTENS_PARAMETER, idempotent
 from ky_debitor.errors import ApplicationError
-from ky_debitor.models import Bruger
 from opgavepakker.selectors import evidens_fordringer
 
 from .models import KontoBeslutning, Sagstilknytningskoersel
@@ -142,12 +142,12 @@ class KoerselStart(APIView):
         def udfoer() -> Response:
             ind = KoerselStartInd(data=request.data)
             ind.is_valid(raise_exception=True)
-            assert isinstance(request.user, Bruger), "AdgangTabel lets only logged-in users through"
-            kommune = getattr(request.user, "kommune", None)
+            bruger = person(request)
+            kommune = getattr(bruger, "kommune", None)
             if kommune is None:
                 raise ApplicationError("Du er ikke knyttet til en kommune.")
             koersel = koersel_start(
-                kommune=kommune, user=request.user, proeve=ind.validated_data["proeve"]
+                kommune=kommune, user=bruger, proeve=ind.validated_data["proeve"]
             )
             return Response(KoerselUd(koersel).data, status=status.HTTP_201_CREATED)
 

@@ -25,6 +25,7 @@ from fordringer.debitorsystem.services import (
     debitorsystem_kontostatus_modtag,
 )
 from fordringer.models import IndgaaendeBesked
+from ky_debitor.adgang import person
 from ky_debitor.api import beloeb_felt
 from ky_debitor.models import ApiNoegle, Bruger
 
@@ -99,8 +100,7 @@ def _afsender(request: Request) -> Bruger:
     """The debitorsystem: only a request with an API key, which acts as the key's holder."""
     if not isinstance(request.auth, ApiNoegle):
         raise exceptions.PermissionDenied(KUN_SYSTEM)
-    assert isinstance(request.user, Bruger), "an API key acts as its holder"
-    return request.user
+    return person(request)
 
 
 SVAR = {

@@ -30,7 +30,7 @@ from fordringer.choices import (
     Tilknytning,
 )
 from fordringer.models import Fordring, Parkering
-from fordringer.rente.regime import renteregime_stempl
+from fordringer.rente.services import renteregime_stempl
 
 from .kontrol import (
     BEVILLING,

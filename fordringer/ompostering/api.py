@@ -29,9 +29,9 @@ from fordringer.ompostering.udbetaling import (
     udbetaling_afvis,
     udbetaling_godkend,
 )
+from ky_debitor.adgang import person
 from ky_debitor.api import EgenKommune, beloeb_felt
 from ky_debitor.api_idempotens import IDEMPOTENS_PARAMETER, idempotent
-from ky_debitor.models import Bruger
 
 TAG = ["Omposter fordeling"]
 
@@ -201,8 +201,8 @@ class OmposteringOpret(APIView):
         def udfoer() -> Response:
             ind = OmposteringInd(data=request.data)
             ind.is_valid(raise_exception=True)
-            assert isinstance(request.user, Bruger), "AdgangTabel lets only logged-in users through"
-            ompostering = ompostering_opret(user=request.user, **ind.service_args())
+            bruger = person(request)
+            ompostering = ompostering_opret(user=bruger, **ind.service_args())
             return Response(OmposteringUd(ompostering).data, status=status.HTTP_201_CREATED)
 
         return idempotent(request, udfoer)

@@ -40,9 +40,9 @@ from fordringer.ompostering.udbetaling import (
     udbetaling_afvis,
     udbetaling_godkend,
 )
+from ky_debitor.adgang import person
 from ky_debitor.errors import ApplicationError
 from ky_debitor.koe import afsendelser
-from ky_debitor.models import Bruger
 from ky_debitor.money import NUL
 
 View = Callable[..., HttpResponse]
@@ -195,10 +195,10 @@ def ompostering_fordeling(request: HttpRequest) -> HttpResponse:
     form = _fordeling_form(request, kontekst, data)
     if request.method == "POST" and form.is_valid():
         if request.POST.get("handling") == "automatisk":
-            assert isinstance(request.user, Bruger), "skaerm lets only logged-in users through"
+            bruger = person(request)
             try:
                 ompostering = ompostering_automatisk(
-                    user=request.user,
+                    user=bruger,
                     daekning_ids=tilstand["daekninger"],
                     aarsag_id=form.cleaned_data["aarsag"].pk,
                     til_borger_id=tilstand["til_borger"],
@@ -238,10 +238,10 @@ def ompostering_godkend(request: HttpRequest) -> HttpResponse:
     udbetaling = form.udbetaling_valg()
     fejl = None
     if request.method == "POST":
-        assert isinstance(request.user, Bruger), "skaerm lets only logged-in users through"
+        bruger = person(request)
         try:
             ompostering = ompostering_opret(
-                user=request.user,
+                user=bruger,
                 daekning_ids=tilstand["daekninger"],
                 aarsag_id=form.cleaned_data["aarsag"].pk,
                 til_borger_id=tilstand["til_borger"],
@@ -339,14 +339,14 @@ def udbetaling_behandl(request: HttpRequest, pk: int) -> HttpResponse:
     """Approve or reject one payout; the service enforces four-eyes."""
     form = BegrundelseForm(request.POST)
     begrundelse = form.data.get("begrundelse", "")[:255]
-    assert isinstance(request.user, Bruger), "skaerm lets only logged-in users through"
+    bruger = person(request)
     try:
         if request.POST.get("handling") == "afvis":
-            udbetaling_afvis(user=request.user, udbetaling_id=pk, begrundelse=begrundelse)
+            udbetaling_afvis(user=bruger, udbetaling_id=pk, begrundelse=begrundelse)
             messages.success(request, "Udbetalingen er afvist; beløbet er sat til fordeling.")
         else:
             with afsendelser() as afsendelse:
-                udbetaling_godkend(user=request.user, udbetaling_id=pk, begrundelse=begrundelse)
+                udbetaling_godkend(user=bruger, udbetaling_id=pk, begrundelse=begrundelse)
             if afsendelse.udskudt:
                 messages.warning(
                     request,
@@ -396,10 +396,10 @@ def sagsbehandlerfordeling_post(request: HttpRequest, pk: int) -> HttpResponse:
     # Only the amounts matter here; reason and payout belong to the ompostering.
     form.fields["aarsag"].required = False
     if request.method == "POST" and form.is_valid() and behandling.is_valid():
-        assert isinstance(request.user, Bruger), "skaerm lets only logged-in users through"
+        bruger = person(request)
         try:
             sagsbehandlerfordeling_behandl(
-                user=request.user,
+                user=bruger,
                 post_id=post.pk,
                 fordeling=form.fordeling(),
                 behandling=behandling.cleaned_data["behandling"],

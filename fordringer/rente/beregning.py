@@ -1,10 +1,11 @@
 """Interest on claims: pure calculation over plain data (DESIGN §7).
 
-The regime of a claim is ``Fordring.renteregime``, stamped from the regime table per
-ydelsestype (``Renteregimeregel``, ``rente/regime.py``); the rates are data too (``Rentesats``:
-one row per regime and valid-from date, with its source). Nothing here touches the database: the
-service ``renter_afstem`` (``fordringer/rente/services.py``) feeds it a claim's ledger and books the
-difference, so every booked figure can be recomputed from the ledger alone.
+The regime of a claim is ``Fordring.renteregime``, stamped from the regime table per ydelsestype
+(``Renteregimeregel``, ``renteregime_stempl`` in ``rente/services.py``); the rates are data too
+(``Rentesats``: one row per regime and valid-from date, with its source). Nothing here touches
+the database: the service ``renter_afstem`` (``fordringer/rente/services.py``) feeds it a
+claim's ledger and books the difference, so every booked figure can be recomputed from the
+ledger alone.
 
 Rules, from DESIGN §7:
 

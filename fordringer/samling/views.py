@@ -25,10 +25,9 @@ from fordringer.samling.selectors import (
     seneste_beslutning,
 )
 from fordringer.samling.services import samlingsbeslutning_opret
-from ky_debitor.adgang import adgang_tilladt
+from ky_debitor.adgang import adgang_tilladt, person
 from ky_debitor.audit import opslag_log
 from ky_debitor.errors import ApplicationError, ConflictError
-from ky_debitor.models import Bruger
 
 KVITTERING = {
     "SAML": "Debitorkontoen er samlet i {ky}. Fordringerne står nu på KY-debitorkontoen.",
@@ -93,10 +92,10 @@ def samling_beslut(request: HttpRequest, pk: int) -> HttpResponse:
     form = SamlingForm(request.POST, ky_konti=ky_konti)
     if not form.is_valid():
         return _vis(request, konto, form, status=400)
-    assert isinstance(request.user, Bruger), "login_required lets only logged-in users through"
+    bruger = person(request)
     try:
         beslutning = samlingsbeslutning_opret(
-            user=request.user,
+            user=bruger,
             konto_id=konto.pk,
             beslutning=form.cleaned_data["beslutning"],
             begrundelse=form.cleaned_data["begrundelse"],

@@ -31,7 +31,7 @@ from fordringer.models import (
     Sag,
     Ydelsestype,
 )
-from fordringer.rente.regime import renteregime_stempl
+from fordringer.rente.services import renteregime_stempl
 from fordringer.tilknytning.plan import FordringValg, KontoValg, TilknytningPlan, plan_laas
 from fordringer.ydelser.selectors import LL8OTabel
 from ky_debitor.audit import audit_rows_create

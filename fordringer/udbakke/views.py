@@ -20,9 +20,9 @@ from fordringer.debitorsystem.selectors import (
 )
 from fordringer.models import UdgaaendeBesked
 from fordringer.udbakke.services import udgaaende_besked_proev_igen
+from ky_debitor.adgang import person
 from ky_debitor.errors import ApplicationError
 from ky_debitor.koe import afsendelser
-from ky_debitor.models import Bruger
 
 VIST = 200
 
@@ -49,10 +49,10 @@ def drift_udbakke(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def drift_udbakke_proev_igen(request: HttpRequest, pk: int) -> HttpResponse:
-    assert isinstance(request.user, Bruger), "login_required lets only logged-in users through"
+    bruger = person(request)
     try:
         with afsendelser() as afsendelse:
-            besked = udgaaende_besked_proev_igen(user=request.user, besked_id=pk)
+            besked = udgaaende_besked_proev_igen(user=bruger, besked_id=pk)
     except UdgaaendeBesked.DoesNotExist as exc:
         raise Http404("Beskeden findes ikke.") from exc
     except ApplicationError as fejl:
