@@ -23,7 +23,6 @@ from fordringer.samling.maanedlig import maanedlig_samling_afslut
 from ky_debitor.adgang import adgang_tilladt, person
 from ky_debitor.audit import opslag_log
 from ky_debitor.errors import ApplicationError, ConflictError
-from ky_debitor.models import Bruger
 from ky_debitor.omdirigering import sikker_tilbage
 
 from . import opgave_services, selectors
@@ -41,11 +40,6 @@ def arbejdsrum(view: View) -> View:
     """Logged in. Which roles may use each screen is the table's (``ky_debitor.adgang``):
     Sagsbehandler and Projektleder; anyone else gets 403 from ``AdgangMiddleware``."""
     return login_required(view)
-
-
-def _bruger(request: HttpRequest) -> Bruger:
-    """The person acting on a task."""
-    return person(request)
 
 
 def _opgave(request: HttpRequest, pk: int) -> Opgave:
@@ -107,7 +101,7 @@ def opgave_liste(request: HttpRequest) -> HttpResponse:
 @arbejdsrum
 def opgave_tag(request: HttpRequest, pk: int) -> HttpResponse:
     try:
-        opgave_services.opgave_tag(user=_bruger(request), opgave_id=pk)
+        opgave_services.opgave_tag(user=person(request), opgave_id=pk)
     except Opgave.DoesNotExist as exc:
         raise Http404("Opgaven findes ikke.") from exc
     except ApplicationError as fejl:
@@ -122,7 +116,7 @@ def opgave_tag(request: HttpRequest, pk: int) -> HttpResponse:
 @arbejdsrum
 def opgave_aflever(request: HttpRequest, pk: int) -> HttpResponse:
     try:
-        opgave = opgave_services.opgave_aflever(user=_bruger(request), opgave_id=pk)
+        opgave = opgave_services.opgave_aflever(user=person(request), opgave_id=pk)
     except Opgave.DoesNotExist as exc:
         raise Http404("Opgaven findes ikke.") from exc
     except ApplicationError as fejl:
@@ -139,7 +133,7 @@ def naeste_opgave(request: HttpRequest, pakke_pk: int) -> HttpResponse:
         pakke = selectors.pakke_for_user(user=request.user, pk=pakke_pk)
     except Opgavepakke.DoesNotExist as exc:
         raise Http404("Opgavepakken findes ikke.") from exc
-    opgave = opgave_services.opgave_tag_naeste(user=_bruger(request), pakke_id=pakke.pk)
+    opgave = opgave_services.opgave_tag_naeste(user=person(request), pakke_id=pakke.pk)
     if opgave is None:
         messages.info(request, f"Der er ikke flere ledige opgaver i pakken »{pakke.navn}«.")
         return redirect("mine_opgaver")
@@ -162,7 +156,7 @@ def opgaver_tildel(request: HttpRequest) -> HttpResponse:
         return redirect(tilbage)
     try:
         antal = opgave_services.opgaver_tildel(
-            user=_bruger(request),
+            user=person(request),
             opgave_ids=form.cleaned_data["opgaver"],
             bruger_id=form.cleaned_data["bruger"],
         )
@@ -193,7 +187,7 @@ def opgave(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             opgave_services.opgave_afslut(
-                user=_bruger(request), opgave_id=opgave.pk, valg=form.valg()
+                user=person(request), opgave_id=opgave.pk, valg=form.valg()
             )
         except ApplicationError as fejl:
             konflikt = isinstance(fejl, ConflictError)
@@ -267,7 +261,7 @@ def maanedlige_samlinger(request: HttpRequest) -> HttpResponse:
 def maanedlig_samling_afslut_view(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         samling = maanedlig_samling_afslut(
-            user=_bruger(request), samling_id=pk, note=request.POST.get("note", "")
+            user=person(request), samling_id=pk, note=request.POST.get("note", "")
         )
     except ConflictError as fejl:
         messages.error(request, fejl.message)
