@@ -18,7 +18,7 @@ from ky_debitor.adgang import person
 from ky_debitor.api import EgenKommune, IdFilter
 from ky_debitor.api_idempotens import IDEMPOTENS_PARAMETER, idempotent
 
-from . import opgave_services, selectors
+from . import afslutning, opgave_services, selectors
 from .models import Opgave, Opgavepakke, OpgaveType
 from .pakker import AARSAGER
 from .workflow import OpgaveStatus
@@ -74,25 +74,35 @@ class OpgaveAfslutInd(serializers.Serializer):
         required=False,
         allow_null=True,
         default=None,
-        help_text="Ydelsestypen (kræves ved »Ingen bevilling«).",
+        help_text="Ydelsestype til fordringer, der ender uden en: hverken angivet, deres egen "
+        "eller ud fra deres ydelseskode. Tom: bevillingens.",
+    )
+    kmd_aktiv_reference = serializers.CharField(
+        max_length=40,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Reference til fordringer uden en (hverken angivet eller deres egen). "
+        "Tom: bevillingens nummer.",
     )
     note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
     fordringer = FordringAngivelseInd(
         many=True,
         required=False,
         default=list,
-        help_text="Reference og ydelsestype pr. fordring; tomt tager bevillingens.",
+        help_text="Reference og ydelsestype pr. fordring; tomt beholder fordringens egen.",
     )
 
-    def valg(self) -> opgave_services.OpgaveValg:
+    def valg(self) -> afslutning.OpgaveValg:
         data = self.validated_data
-        return opgave_services.OpgaveValg(
+        return afslutning.OpgaveValg(
             bevilling_id=data["bevilling"],
             sag_id=data["sag"],
             ydelsestype_id=data["ydelsestype"],
+            kmd_aktiv_reference=data["kmd_aktiv_reference"],
             note=data["note"],
             fordringer={
-                f["fordring"]: opgave_services.FordringAngivelse(
+                f["fordring"]: afslutning.FordringAngivelse(
                     kmd_aktiv_reference=f["kmd_aktiv_reference"],
                     ydelsestype_id=f["ydelsestype"],
                 )
@@ -189,7 +199,7 @@ class OpgaveAfslut(APIView):
             ind = OpgaveAfslutInd(data=request.data)
             ind.is_valid(raise_exception=True)
             bruger = person(request)
-            kvittering = opgave_services.opgave_afslut(user=bruger, opgave_id=pk, valg=ind.valg())
+            kvittering = afslutning.opgave_afslut(user=bruger, opgave_id=pk, valg=ind.valg())
             return Response(KvitteringUd(kvittering).data, status=status.HTTP_200_OK)
 
         # The task must be the user's kommune's before anything is stored under the key.
