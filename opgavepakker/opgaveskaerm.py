@@ -231,7 +231,11 @@ def fordring_forslag(
         elif valgt is not None:
             kilde = f"Fra bevilling {valgt.bevillingsnummer}, som reglerne finder for fordringen."
         else:
-            kilde = "Ingen bevilling passer til fordringen: vælg selv."
+            kilde = "Ingen bevilling passer til fordringen: angiv selv reference."
+        if fordring.ydelsestype_id:
+            kilde += " Fordringens egen ydelsestype."
+        elif egen_yt:
+            kilde += " Ydelsestype efter fordringens ydelseskode."
         forslag[fordring.pk] = FordringForslag(reference, ydelsestype_id, kilde, fejl)
     return forslag
 
