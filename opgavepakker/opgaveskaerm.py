@@ -86,6 +86,7 @@ class FordringForslag:
     ydelsestype_id: int | None
     kilde: str
     datafejl: str | None = None
+    fremmed_reference: bool = False  # its reference names another borger's bevilling
 
 
 @dataclass
@@ -236,7 +237,10 @@ def fordring_forslag(
             kilde += " Fordringens egen ydelsestype."
         elif egen_yt:
             kilde += " Ydelsestype efter fordringens ydelseskode."
-        forslag[fordring.pk] = FordringForslag(reference, ydelsestype_id, kilde, fejl)
+        ejer = reference_ejere.get(f.reference_norm) if f.reference_norm else None
+        forslag[fordring.pk] = FordringForslag(
+            reference, ydelsestype_id, kilde, fejl, ejer not in (None, borger_id)
+        )
     return forslag
 
 

@@ -138,25 +138,21 @@ def _beslut(side: Any, opgave: Opgave, h: Handlinger) -> dict[int, tuple[str, in
         h(side.locator('input[name="sag"]').first)
     nummer = valgt.bevilling.bevillingsnummer if valgt else "MANUEL-1"
     for f in skaerm.fordringer:
-        if skaerm.forslag[f.pk].datafejl and "anden borgers" in skaerm.forslag[f.pk].datafejl:
+        if skaerm.forslag[f.pk].fremmed_reference:
             h(side.get_by_label(f"KMD Aktiv reference for {f.fordringsid}"), "fill", nummer)
     h(side.keyboard, "press", "Control+Enter")
     side.wait_for_url("**/kvittering/")
     forventet = {}
     for f in skaerm.fordringer:
         forslag = skaerm.forslag[f.pk]
-        ref = (
-            nummer
-            if forslag.datafejl and "anden borgers" in forslag.datafejl
-            else forslag.reference
-        )
+        ref = nummer if forslag.fremmed_reference else forslag.reference
         forventet[f.pk] = (ref or nummer, forslag.ydelsestype_id)
     return forventet
 
 
 def test_a_caseworker_finishes_one_task_of_each_kind_correctly(demokommune, side):
     log_paa(side, "sara")
-    resultater = []
+    resultater: list[tuple[str, int, float]] = []
     for pakke in Opgavepakke.objects.filter(kommune=demokommune, venteskridt=False).order_by(
         "raekkefoelge"
     ):
