@@ -237,6 +237,8 @@ def fordring_forslag(
             kilde += " Fordringens egen ydelsestype."
         elif egen_yt:
             kilde += " Ydelsestype efter fordringens ydelseskode."
+        elif valgt is not None and valgt.ydelsestype_id:
+            kilde += f" Ydelsestype fra bevilling {valgt.bevillingsnummer}."
         ejer = reference_ejere.get(f.reference_norm) if f.reference_norm else None
         forslag[fordring.pk] = FordringForslag(
             reference, ydelsestype_id, kilde, fejl, ejer not in (None, borger_id)
