@@ -71,6 +71,11 @@ class Opgoerelse:
         """What is left for sagsbehandlerfordeling; negative when too much is chosen."""
         return self.total - self.valgt
 
+    @property
+    def for_meget(self) -> Decimal:
+        """How much more is chosen than is being moved (0 when it fits)."""
+        return max(self.valgt - self.total, NUL)
+
 
 def opgoerelse(
     *, total: Decimal, fordeling: Sequence[NyDaekning], udbetalt: Decimal | None

@@ -22,9 +22,9 @@ from typing import TYPE_CHECKING
 from fordringer.models import Borger, Debitorkonto, Fordring, OmposteringAarsag, Postering
 from fordringer.ompostering.fordeling import NyDaekning
 from fordringer.ompostering.kontrol import Fejl, fejl_rejs, fordeling_kontroller
-from fordringer.ompostering.selectors import daekninger_valgte
+from fordringer.ompostering.selectors import daekninger_staar_tjek, daekninger_valgte
 from fordringer.ompostering.udbetaling import UdbetalingValg, udbetaling_fejl
-from ky_debitor.errors import ApplicationError, ConflictError
+from ky_debitor.errors import ApplicationError
 from ky_debitor.money import NUL
 
 if TYPE_CHECKING:
@@ -171,7 +171,7 @@ def _plan(
                 til_borger=til_borger if automatisk else None,
             )
         )
-    _staar_tjek(daekning_ids)
+    daekninger_staar_tjek(daekning_ids)
     fordelingsfejl, restancer = fordeling_kontroller(
         user=user,
         daekninger=daekninger,
@@ -265,13 +265,3 @@ def _konti_beroert(
 def _laas(*, konto_ids: set[int]) -> None:
     """Lock every konto touched, in id order, so two omposteringer never deadlock."""
     list(Debitorkonto.objects.select_for_update().filter(pk__in=konto_ids).order_by("pk"))
-
-
-def _staar_tjek(daekning_ids: Sequence[int]) -> None:
-    """Every dækning still stands (checked under the lock when booking): the loser of a race,
-    or a person whose choice someone else moved meanwhile, gets a clear message."""
-    if Postering.objects.filter(tilbagefoerer_id__in=daekning_ids).exists():
-        raise ConflictError(
-            "Dækningen er allerede tilbageført eller omposteret, måske af en anden i samme "
-            "øjeblik. Søg igen og vælg på ny."
-        )

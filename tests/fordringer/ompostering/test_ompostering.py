@@ -144,7 +144,10 @@ def test_move_within_one_borger_is_not_an_ompostering_on_the_kontoudtog(bent):
             "Det samlede beløb til dækning og udbetaling (500,01 kr.) må ikke være større end "
             "det samlede omposteringsbeløb (500,00 kr.).",
         ),
-        ({"fordeling": "FB:0.00"}, "Beløbet til dækning af fordring FB skal være større end 0,00 kr."),
+        (
+            {"fordeling": "FB:0.00"},
+            "Beløbet til dækning af fordring FB skal være større end 0,00 kr.",
+        ),
         ({"fordeling": "FA3:10.00"}, "En valgt fordring tilhører ikke den valgte borger."),
     ],
 )
