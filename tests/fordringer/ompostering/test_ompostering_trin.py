@@ -39,7 +39,7 @@ def _idag() -> Any:
 
 @pytest.fixture
 def sag(bent: Any) -> Any:
-    s = opret(bent)
+    s: Any = opret(bent)
     s.fs = FordringFactory.create(
         konto=s.fb.konto,
         fordringsid="FS",
