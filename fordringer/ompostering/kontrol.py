@@ -42,10 +42,14 @@ class Fejl:
 
 class Valideringsfejl(ApplicationError):
     """All of a step's errors at once. ``message`` joins them; ``fejl`` keeps each with its
-    field, so a screen shows each next to its field and the API lists them per field."""
+    field, so a screen shows each next to its field and the API lists them per field. They are
+    also ``ApplicationError.felter`` (the shape every service's field errors take)."""
 
     def __init__(self, fejl: Sequence[Fejl]) -> None:
-        super().__init__(" ".join(f.besked for f in fejl), felt=fejl[0].felt)
+        felter: dict[str, list[str]] = {}
+        for f in fejl:
+            felter.setdefault(f.felt or TOTAL, []).append(f.besked)
+        super().__init__(" ".join(f.besked for f in fejl), felt=fejl[0].felt, felter=felter)
         self.fejl = tuple(fejl)
 
 
