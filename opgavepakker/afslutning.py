@@ -39,6 +39,7 @@ from .opgave_services import (
     kontroller_ikke_andens,
     opgave_laas,
 )
+from .opgaveskaerm import fordring_forslag
 from .workflow import AABNE, OpgaveStatus, kontroller_overgang
 
 
@@ -211,9 +212,10 @@ def _fordring_valg(
     valg: OpgaveValg,
 ) -> dict[int, FordringValg]:
     """Reference and ydelsestype for every claim. A claim keeps what the person wrote for it,
-    else its own value — nobody's choice elsewhere on the screen overwrites it — and only an
-    empty field is filled: the type from the claim's ydelseskode, then the values given for
-    claims without one, then the chosen bevilling's. Every claim must end with both (seed 002:
+    else what its own evidence says (its own value, its ydelseskode's type, the bevilling the
+    rules find for it — what the screen suggested, ``opgaveskaerm.fordring_forslag``); nobody's
+    choice elsewhere overwrites that. Only a field still empty gets the values given for claims
+    without one, else the chosen bevilling's. Every claim must end with both (seed 002:
     MI 38's purpose), and no reference may name another borger's bevilling (the data check of
     DESIGN §5). All the claims' errors are raised at once, each under its field."""
     koder = ydelseskode_tabel()
@@ -223,22 +225,28 @@ def _fordring_valg(
     standard_yt = valg.ydelsestype_id
     if standard_yt is None and bevilling is not None:
         standard_yt = koder.get(bevilling.ydelseskode.strip().upper())
+    # Each claim's own evidence, read as the screen suggests it (``opgaveskaerm``).
+    bevillinger = list(
+        Bevilling.objects.for_kommune(konto.kommune_id).filter(borger_id=konto.borger_id)
+    )
+    forslag = fordring_forslag(
+        bevillinger,
+        fordringer,
+        koder,
+        borger_id=konto.borger_id,
+        reference_ejere=bevilling_ejere(
+            kommune_id=konto.kommune_id,
+            numre={norm(f.kmd_aktiv_reference) for f in fordringer} - {""},
+        ),
+    )
     angivelser = valg.fordringer or {}
     resultat: dict[int, FordringValg] = {}
     fejl: dict[str, list[str]] = {}
     for fordring in fordringer:
         angivet = angivelser.get(fordring.pk, FordringAngivelse())
-        reference = (
-            angivet.kmd_aktiv_reference.strip()
-            or fordring.kmd_aktiv_reference.strip()
-            or standard_ref
-        )
-        yt_id = (
-            angivet.ydelsestype_id
-            or fordring.ydelsestype_id
-            or koder.get(fordring.ydelseskode.strip().upper())
-            or standard_yt
-        )
+        eget = forslag[fordring.pk]
+        reference = angivet.kmd_aktiv_reference.strip() or eget.reference or standard_ref
+        yt_id = angivet.ydelsestype_id or eget.ydelsestype_id or standard_yt
         if not reference:
             fejl[f"reference_{fordring.pk}"] = [
                 f"Angiv en KMD Aktiv reference for fordring {fordring.fordringsid}, eller udfyld "

@@ -51,8 +51,15 @@ class OpgaveUd(serializers.ModelSerializer[Opgave]):
             "afsluttet",
             "afsluttet_af",
             "afslutning",
+            "aendringer",
             "koersel_id",
         ]
+        extra_kwargs = {
+            "aendringer": {
+                "help_text": "Hvad afslutningen ændrede, før → efter: debitorkontoens "
+                "bevilling og sag og hvert ændret felt på fordringerne."
+            }
+        }
 
 
 class FordringAngivelseInd(serializers.Serializer):

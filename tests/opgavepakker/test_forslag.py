@@ -188,3 +188,31 @@ def test_brug_paa_alle_fills_only_empty_fields_and_saves_nothing(client, alice, 
     opgave.refresh_from_db()
     assert opgave.status == OpgaveStatus.AABEN
     assert Fordring.objects.get(pk=tom.pk).kmd_aktiv_reference == ""
+
+
+def test_the_api_completes_with_the_same_rules_and_returns_what_changed(alice, blandet):
+    """No claim fields sent: every claim keeps its own values, the one without gets the chosen
+    bevilling's number, and the answer lists exactly that change."""
+    from rest_framework.test import APIClient
+
+    klient = APIClient()
+    klient.force_authenticate(alice)
+    opgave = opgave_for(blandet["konto"])
+    svar = klient.post(
+        f"/api/v1/opgaver/{opgave.pk}/afslut/",
+        {"bevilling": blandet["f1"].pk, "sag": None},
+        format="json",
+        HTTP_IDEMPOTENCY_KEY="api-blandet",
+    )
+    assert svar.status_code == 200, svar.json()
+    aendringer = svar.json()["opgave"]["aendringer"]
+    assert aendringer["bevilling"] == {"foer": "", "efter": "F1"}
+    a, b = blandet["a"], blandet["b"]
+    # a had its reference but no type (its code's, kontanthjælp); b names K1 in its text.
+    assert sorted((r["fordringsid"], r["felt"], r["efter"]) for r in aendringer["fordringer"]) == [
+        (a.fordringsid, "Ydelsestype", "Kontanthjælp"),
+        (b.fordringsid, "KMD Aktiv reference", "K1"),
+        (b.fordringsid, "Ydelsestype", "Kontanthjælp"),
+    ]
+    assert Fordring.objects.get(pk=a.pk).kmd_aktiv_reference == "K1"
+    assert Fordring.objects.get(pk=blandet["flex"].pk).kmd_aktiv_reference == "F1"
