@@ -26,6 +26,8 @@ from ky_debitor.errors import ApplicationError, ConflictError
 from ky_debitor.omdirigering import sikker_tilbage
 
 from . import afslutning, opgave_services, selectors
+from .burndown import selectors as burndown
+from .burndown.diagram import diagram
 from .filters import CprFilterForm, OpgaveFilter, cpr_filter
 from .forms import UDFYLD, OpgaveForm, TildelForm
 from .models import Opgave, Opgavepakke, OpgaveType
@@ -53,10 +55,21 @@ def _opgave(request: HttpRequest, pk: int) -> Opgave:
 @require_GET
 @arbejdsrum
 def mine_opgaver(request: HttpRequest) -> HttpResponse:
+    """The packages and the deadline; for whoever may read the burn-down (the project lead,
+    the same row of the table as its API), the burn-down chart as well."""
+    forloeb = (
+        burndown.burndown(user=request.user)
+        if adgang_tilladt(request.user, "api:burndown")
+        else None
+    )
     return render(
         request,
         "opgavepakker/mine_opgaver.html",
-        {"oversigt": selectors.opgave_oversigt(user=request.user)},
+        {
+            "oversigt": selectors.opgave_oversigt(user=request.user),
+            "burndown": forloeb,
+            "burndown_diagram": diagram(forloeb) if forloeb else None,
+        },
     )
 
 
