@@ -13,6 +13,7 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
+from opgavepakker.burndown.diagram import BUND, HOEJRE, TOP, VENSTRE, Punkt, diagram
 from opgavepakker.burndown.selectors import burndown
 from opgavepakker.models import Opgave
 from opgavepakker.workflow import OpgaveStatus
@@ -235,3 +236,21 @@ def test_thousands_are_written_the_danish_way(koebenhavn, pia, client):
     tekst = client.get(reverse("mine_opgaver")).content.decode()
     tabel = tekst.split('id="burndown-tabel"')[1].split("</table>")[0]
     assert ">1.234</td>" in tabel
+
+
+@time_machine.travel(I_DAG, tick=False)
+def test_the_chart_puts_the_ideal_line_to_zero_at_the_deadline_and_today_on_the_line(forloeb, pia):
+    tegning = diagram(burndown(user=pia))
+    assert tegning is not None
+    # 0 to 3 open tasks: one tick per task; the ideal line from 3 on the first day to 0 in
+    # the bottom right corner, the last working day before the deadline.
+    assert [m.vaerdi for m in tegning.y_maerker] == [0, 1, 2, 3]
+    assert tegning.ideel.fra == Punkt(VENSTRE, TOP) and tegning.ideel.til == Punkt(HOEJRE, BUND)
+    assert tegning.x_maerker[0].vaerdi == D(2026, 12, 18)
+    assert tegning.x_maerker[-1].vaerdi == D(2027, 1, 29)
+    # Five working days of 27 drawn; today (the fifth, index 4) is 4/26 of the way across.
+    assert len(tegning.med) == 5
+    assert tegning.i_dag.pos == round(VENSTRE + (HOEJRE - VENSTRE) * 4 / 26, 1)
+    # 2 open at 0,4 a day: done 5 working days later, at index 9, before the deadline.
+    assert tegning.prognose is not None
+    assert tegning.prognose.til == Punkt(round(VENSTRE + (HOEJRE - VENSTRE) * 9 / 26, 1), BUND)
