@@ -168,10 +168,12 @@ def test_a_caseworker_finishes_one_task_of_each_kind_correctly(demokommune, side
         h = Handlinger()
         h(side.get_by_role("button", name=f"Tag opgave på {opgave.konto.kontonummer}"))
         side.wait_for_url(f"**/opgaver/{opgave.pk}/")
+        foto = time.perf_counter()  # the photographs and axe runs are not the caseworker's time
         tjek_side(side, f"valg-{pakke.kode}")
         side.set_viewport_size({"width": 1920, "height": 1080})
         tjek_side(side, f"valg-{pakke.kode}-1920")
         side.set_viewport_size({"width": 1366, "height": 768})
+        h.start += time.perf_counter() - foto
         forventet = _beslut(side, opgave, h)
         sekunder = time.perf_counter() - h.start
         for f in Fordring.objects.filter(konto=opgave.konto):
