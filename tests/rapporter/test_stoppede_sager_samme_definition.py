@@ -9,6 +9,7 @@ import re
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from fordringer.choices import Frigivelsestype, SagStatus
 
@@ -35,7 +36,7 @@ def test_a_konto_the_screen_calls_stopped_is_in_the_report_and_only_such_konti(a
     # Running bevilling, open sag: not stopped.
     loebende = opret(cpr="0303803333", periode_til=None, loebende=True, tilbagebetalingspligt=True)
     # Bevilling ends in the future: not stopped yet.
-    fremtid = opret(cpr="0404804444", periode_til=dt.date.today() + dt.timedelta(days=60))
+    fremtid = opret(cpr="0404804444", periode_til=timezone.localdate() + dt.timedelta(days=60))
     alle = (udloebet, lukket, loebende, fremtid)
 
     client = Client()
