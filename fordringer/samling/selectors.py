@@ -272,6 +272,6 @@ def vurderingsliste(*, user: Bruger | AnonymousUser, idag: dt.date) -> QuerySet[
                 Subquery(restance, output_field=penge), Value(NUL), output_field=penge
             ),
         )
-        .select_related("borger", "bevilling", "sag")
+        .select_related("borger", "bevilling", "sag__ydelsestype")
         .order_by("raekkefoelge", "kontonummer", "pk")
     )
