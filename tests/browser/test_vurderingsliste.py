@@ -7,6 +7,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.utils import timezone
+
+from fordringer.models import MaanedligSamling
 
 from ..fordringer.samling.samling_data import opret
 from .conftest import tjek_side
@@ -74,3 +77,34 @@ def test_caseworker_goes_from_mine_opgaver_to_the_worklist_to_the_konto(
     assert side.evaluate(UDEN_FOR) == []
     assert side.evaluate(BRUDTE_ORD) == []
     tjek_side(side, "vurderingsliste-3-samling")
+
+
+def test_a_monthly_samling_without_a_samling_needs_a_reason(
+    konti: Any, sara: Any, side: Any
+) -> None:
+    """No samling since the payment run: "Markér som udført" alone is refused in Danish next to
+    the field; with a reason the task is done."""
+    idag = timezone.localdate()
+    kmd = konti["loebende"].kmd
+    samling = MaanedligSamling.objects.create(
+        kommune_id=kmd.kommune_id,
+        konto=kmd,
+        maaned=idag.replace(day=1),
+        udbetalingskoersel=idag,
+        forfald=idag,
+    )
+    log_paa(side, "sara")
+    side.goto("/mine-opgaver/")
+    side.locator("#maanedlige-samlinger-link").click()
+    assert side.locator(f"#samlet-{samling.pk}").inner_text() == "Nej"
+    side.locator(f"#udfoert-{samling.pk}").click()
+    fejl = side.locator(f"#begrundelse-{samling.pk}-error").inner_text()
+    assert "Der er ikke samlet på debitorkonto KA-0101901111" in fejl
+    assert side.evaluate(UDEN_FOR) == []
+    tjek_side(side, "vurderingsliste-4-maanedlig-fejl")
+
+    side.get_by_label("Begrundelse uden samling").fill("Ingen ny fordring i måneden")
+    side.locator(f"#udfoert-{samling.pk}").click()
+    assert "markeret som udført" in side.locator(".alert-success").inner_text()
+    assert "Ingen ny fordring i måneden" in side.locator("#samlinger-udfoerte").inner_text()
+    tjek_side(side, "vurderingsliste-5-maanedlig-udfoert")
