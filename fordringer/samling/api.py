@@ -19,6 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from fordringer.konto.api import DebitorkontoUd
 from fordringer.models import Debitorkonto, MaanedligSamling
 from fordringer.samling.maanedlig import BEGRUNDELSE_MAKS, maanedlig_samling_afslut
 from fordringer.samling.selectors import LOEBENDE, STOPPET, vurderingsliste
@@ -37,11 +38,11 @@ class Side(PageNumberPagination):
     page_query_param = "side"
 
 
-class VurderingUd(serializers.ModelSerializer[Debitorkonto]):
+class VurderingUd(DebitorkontoUd):
+    """A konto of the worklist: the konto as ``/debitorkonti/`` gives it, with the borger's
+    name, where it stands in the order, and its restance."""
+
     borger_navn = serializers.CharField(source="borger.navn", read_only=True)
-    bevillingsnummer = serializers.CharField(
-        source="bevilling.bevillingsnummer", default="", read_only=True
-    )
     loebende_med_tilbagebetalingspligt = serializers.SerializerMethodField(
         help_text="Løbende forsørgelsesydelse med tilbagebetalingspligt, der ikke er stoppet."
     )
@@ -52,16 +53,10 @@ class VurderingUd(serializers.ModelSerializer[Debitorkonto]):
         source="restance_i_alt", max_digits=14, decimal_places=2, read_only=True
     )
 
-    class Meta:
-        model = Debitorkonto
+    class Meta(DebitorkontoUd.Meta):
         fields = [
-            "id",
-            "kontonummer",
-            "borger",
+            *DebitorkontoUd.Meta.fields,
             "borger_navn",
-            "bevillingsnummer",
-            "status",
-            "frigivelsestype",
             "loebende_med_tilbagebetalingspligt",
             "sag_stoppet",
             "restance",
