@@ -26,6 +26,7 @@ demo: venv
 	$(DEMO_MILJOE) $(BIN)/python manage.py opret_demobrugere --kommune $(KOMMUNE)
 	$(DEMO_MILJOE) $(BIN)/python manage.py generer_demodata --kommune $(KOMMUNE) --konti $(KONTI) --seed 1 --hvis-tom
 	$(DEMO_MILJOE) $(BIN)/python manage.py sagstilknytning --kommune $(KOMMUNE)
+	$(DEMO_MILJOE) $(BIN)/python manage.py saml_demodata --kommune $(KOMMUNE)
 	$(DEMO_MILJOE) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 # Tests run on every core (pytest-xdist: one test database and KY_VAR_DIR per process; the

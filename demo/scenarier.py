@@ -224,6 +224,44 @@ def loebende_med_ky_konto(b: Bygger) -> list[Forventning]:
     ]
 
 
+LOEBENDE_KMD_MED_KY_KONTO = "loebende_kmd_med_ky_konto"
+KY_KONTO_LOEBENDE_KMD = "ky_konto_loebende_kmd"
+
+
+def loebende_kmd_med_ky_konto(b: Bygger) -> list[Forventning]:
+    """A løbende forsørgelsesydelse med tilbagebetalingspligt still granted in KMD Aktiv, whose
+    new claims are raised in KY (seed 000: the claims "skal hver måned samles indtil borgeren
+    stopper på sin ydelse").
+
+    The open-ended KMD Aktiv bevilling has its own open KY sag; the older claims sit on a KMD
+    Aktiv konto (linked by reference), the newer ones on a KY konto under the same bevilling.
+    The demo's ``saml_demodata`` merges some of these konti so the monthly samling shows.
+    """
+    rng = b.rng
+    borger = b.borger()
+    kode = rng.choice(("KTH", "KTH", "UDH", "SHY", "LED", "RFY"))
+    sag = b.sag(borger, kode)
+    fra = rng.randint(2020 * 12, 2023 * 12)
+    bevilling = b.bevilling(borger, kode, fra, None, sagsnummer=sag)
+    skifte = rng.randint(fra + 2, SIDSTE_MAANED - 1)
+    kmd_krav = [
+        b.krav(kode, m, reference=bevilling.nummer)
+        for m in b.maaneder(fra, skifte - 1, b.antal_krav())
+    ]
+    ky_krav = [
+        b.krav(kode, m, reference=bevilling.nummer)
+        for m in b.maaneder(skifte, SIDSTE_MAANED, b.antal_krav())
+    ]
+    kmd_konto = b.konto(borger, kmd_krav, status="AKTIV")
+    ky_konto = b.konto(borger, ky_krav, kilde=KY, status="AKTIV")
+    return [
+        Forventning(
+            kmd_konto, SAGSTILKNYTTET, "", bevilling.nummer, sag, LOEBENDE_KMD_MED_KY_KONTO
+        ),
+        Forventning(ky_konto, IKKE_KOERT, "", "", "", KY_KONTO_LOEBENDE_KMD),
+    ]
+
+
 def ky_konto(b: Bygger) -> list[Forventning]:
     """A konto created in KY: its claims reference a KY bevilling; the run leaves it alone."""
     borger = b.borger()
@@ -442,6 +480,7 @@ def _katalog() -> dict[str, Scenarie]:
             )
     katalog["flere_sager"] = Scenarie(_flere_sager, 1.5, 3)
     katalog["loebende_med_ky_konto"] = Scenarie(loebende_med_ky_konto, 4.0, 1, konti=2)
+    katalog[LOEBENDE_KMD_MED_KY_KONTO] = Scenarie(loebende_kmd_med_ky_konto, 1.5, 3, konti=2)
     katalog["ky_konto"] = Scenarie(ky_konto, 2.5, 1)
     katalog["flere_bevillinger"] = Scenarie(_en(flere_bevillinger), 3.0, 3)
     katalog["blandede_bevillinger"] = Scenarie(_en(blandede_bevillinger), 3.0, 3)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("borgere/<int:pk>/", views.borger_detalje, name="borger"),
     path("konti/<int:pk>/", views.debitorkonto_detalje, name="debitorkonto"),
     # Vurder, saml og frigiv debitorkonto (seed 000)
+    path("samling/", views_samling.samling_liste, name="samling_liste"),
     path("konti/<int:pk>/samling/", views_samling.samling_vurder, name="samling_vurder"),
     path("konti/<int:pk>/samling/beslut/", views_samling.samling_beslut, name="samling_beslut"),
     # Omposter fordeling (seed 004)

@@ -59,6 +59,7 @@ ADGANG: dict[str, frozenset[Rolle]] = {
     "borger": ALLE,
     "debitorkonto": ALLE,
     # Screens: Vurder, saml og frigiv debitorkonto (seed 000)
+    "samling_liste": SAMLING_LAESERE,
     "samling_vurder": SAMLING_LAESERE,
     "samling_beslut": frozenset({SB}),
     # Screens: Omposter fordeling (seed 004); only the Bogholder approves payouts (four eyes)
@@ -115,6 +116,9 @@ ADGANG: dict[str, frozenset[Rolle]] = {
     "api:fordring_liste": ALLE,
     "api:fordring": ALLE,
     "api:postering_liste": ALLE,
+    # API: Vurder, saml og frigiv debitorkonto (seed 000) and "Månedlig samling"
+    "api:samling_vurderingsliste": SAMLING_LAESERE,
+    "api:maanedlig_samling_afslut": frozenset({SB}),
     # API: Omposter fordeling; payouts are the Bogholder's alone (four eyes in the service)
     "api:ompostering_opret": OMPOSTERING,
     "api:udbetaling_liste": frozenset({BH}),

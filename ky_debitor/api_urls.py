@@ -8,6 +8,7 @@ from django.urls import path, register_converter
 from fordringer.debitorsystem import api as debitorsystem
 from fordringer.konto import api as fordringer
 from fordringer.ompostering import api as ompostering
+from fordringer.samling import api as samling
 from opgavepakker import api as opgavepakker
 from rapporter import api as rapporter
 from sagstilknytning import api as sagstilknytning
@@ -26,6 +27,16 @@ urlpatterns = [
     path("fordringer/", fordringer.FordringListe.as_view(), name="fordring_liste"),
     path("fordringer/<id:pk>/", fordringer.FordringDetalje.as_view(), name="fordring"),
     path("posteringer/", fordringer.PosteringListe.as_view(), name="postering_liste"),
+    path(
+        "samling/vurderingsliste/",
+        samling.Vurderingsliste.as_view(),
+        name="samling_vurderingsliste",
+    ),
+    path(
+        "maanedlige-samlinger/<id:pk>/udfoert/",
+        samling.MaanedligSamlingAfslut.as_view(),
+        name="maanedlig_samling_afslut",
+    ),
     path("omposteringer/", ompostering.OmposteringOpret.as_view(), name="ompostering_opret"),
     path("udbetalinger/", ompostering.UdbetalingListe.as_view(), name="udbetaling_liste"),
     path(

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from fordringer.samling.maanedlig import maanedlig_samling_afslut
+from fordringer.samling.maanedlig import maanedlig_samling_afslut, samlinger_bogfoert
 from ky_debitor.adgang import adgang_tilladt, person
 from ky_debitor.audit import opslag_log
 from ky_debitor.errors import ApplicationError, ConflictError
@@ -252,34 +252,48 @@ def manglende_ydelsestype(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _maanedlige_samlinger_side(
+    request: HttpRequest, *, fejl: ApplicationError | None = None, fejl_id: int = 0
+) -> HttpResponse:
+    samlinger = selectors.maanedlige_samlinger(user=request.user, idag=timezone.localdate())
+    aabne = samlinger.i_dag + samlinger.overskredne + samlinger.kommende
+    return render(
+        request,
+        "opgavepakker/maanedlige_samlinger.html",
+        {
+            "samlinger": samlinger,
+            "bogfoert": samlinger_bogfoert(aabne),
+            "kan_afslutte": adgang_tilladt(request.user, "maanedlig_samling_afslut"),
+            "fejl": fejl.message if fejl else "",
+            "fejl_id": fejl_id,
+            "begrundelse": request.POST.get("begrundelse", "") if fejl else "",
+        },
+        status=400 if fejl else 200,
+    )
+
+
 @require_GET
 @never_cache
 @arbejdsrum
 def maanedlige_samlinger(request: HttpRequest) -> HttpResponse:
     """ "Månedlig samling" (seed 000): due today, overdue, coming, and recently done."""
-    return render(
-        request,
-        "opgavepakker/maanedlige_samlinger.html",
-        {
-            "samlinger": selectors.maanedlige_samlinger(
-                user=request.user, idag=timezone.localdate()
-            ),
-            "kan_afslutte": adgang_tilladt(request.user, "maanedlig_samling_afslut"),
-        },
-    )
+    return _maanedlige_samlinger_side(request)
 
 
 @require_POST
+@never_cache
 @arbejdsrum
 def maanedlig_samling_afslut_view(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         samling = maanedlig_samling_afslut(
-            user=person(request), samling_id=pk, note=request.POST.get("note", "")
+            user=person(request), samling_id=pk, begrundelse=request.POST.get("begrundelse", "")
         )
     except ConflictError as fejl:
         messages.error(request, fejl.message)
     except ApplicationError as fejl:
-        raise Http404(fejl.message) from fejl
+        if fejl.felt != "begrundelse":
+            raise Http404(fejl.message) from fejl
+        return _maanedlige_samlinger_side(request, fejl=fejl, fejl_id=pk)
     else:
         messages.success(
             request,

@@ -197,7 +197,8 @@ RAPPORTER: dict[str, Rapport] = {
         Rapport(
             navn="fordringer_stoppede_sager",
             titel="Fordringer på stoppede sager, ikke frigivet",
-            beskrivelse="Fordringer, hvis sag er lukket, og hvis debitorkonto ikke er frigivet.",
+            beskrivelse="Fordringer, hvis sag er stoppet (sagen er lukket, eller bevillingens "
+            "periode er udløbet), og hvis debitorkonto ikke er frigivet.",
             kolonner=_KOLONNER_STOPPEDE,
             raekker=selectors.stoppede_sager_raekker,
             antal=selectors.stoppede_sager_antal,

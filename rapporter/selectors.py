@@ -23,10 +23,10 @@ from fordringer.choices import (
     KontoStatus,
     Opkraevningstilstand,
     PosteringArt,
-    SagStatus,
     Tilknytning,
 )
 from fordringer.models import Debitorkonto, Fordring, Parkering, Postering
+from fordringer.samling.selectors import sag_stoppet_q
 from ky_debitor.kalender import arbejdsdage_frem, arbejdsdage_tilbage
 from ky_debitor.models import Kommune
 from ky_debitor.money import NUL
@@ -312,9 +312,10 @@ def manglende_ydelsestype_raekker(
 
 
 def _stoppede_qs(kommune_id: int) -> QuerySet[Fordring]:
+    """Claims on a stopped sag by the samling screen's own definition (``sag_stoppet_q``)."""
     return (
         Fordring.objects.for_kommune(kommune_id)
-        .filter(konto__sag__status=SagStatus.LUKKET)
+        .filter(sag_stoppet_q(idag=timezone.localdate(), konto="konto__"))
         .exclude(konto__frigivelsestype=Frigivelsestype.FRIGIVET)
     )
 
@@ -326,7 +327,8 @@ def stoppede_sager_antal(kommune_id: int, filtre: Mapping[str, Any]) -> int:
 def stoppede_sager_raekker(
     kommune_id: int, filtre: Mapping[str, Any], *, chunk_size: int = CHUNK
 ) -> Iterator[tuple[Any, ...]]:
-    """Claims whose sag is closed (LUKKET) while their konto is not released."""
+    """Claims whose sag has stopped (closed, or the bevilling ended) while their konto is
+    not released."""
     rows = (
         _stoppede_qs(kommune_id)
         .order_by("konto__kontonummer", "fordringsid")

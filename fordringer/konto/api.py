@@ -42,8 +42,8 @@ class BorgerSoegInd(serializers.Serializer):
     q = serializers.CharField(
         min_length=2,
         max_length=100,
-        help_text="CPR-nummer (med eller uden bindestreg), begyndelsen af et CPR-nummer eller "
-        "en del af navnet.",
+        help_text="CPR-nummer (med eller uden bindestreg), begyndelsen af et CPR-nummer, en del "
+        "af navnet, et kontonummer eller et fordrings-ID.",
         # The screen's own wording (``views.BorgerSoegForm``).
         error_messages=BorgerSoegForm.base_fields["q"].error_messages,
     )
@@ -56,6 +56,15 @@ class BorgerTraefUd(serializers.Serializer):
     konti = serializers.IntegerField(help_text="Antal debitorkonti.")
     ikke_tilknyttet = serializers.IntegerField(
         help_text="Antal KMD Aktiv-debitorkonti, der endnu ikke er sagstilknyttet."
+    )
+    konto = serializers.IntegerField(
+        source="konto.pk",
+        default=None,
+        help_text="Debitorkontoen, når søgningen ramte et kontonummer eller et fordrings-ID.",
+    )
+    fundet_paa = serializers.CharField(
+        help_text="Fx »Kontonummer 1010000042« eller »Fordrings-ID 300000123«; tom ved CPR "
+        "eller navn."
     )
 
 
@@ -198,7 +207,7 @@ FULDT_CPR = OpenApiParameter(
 class BorgerSoeg(APIView):
     @extend_schema(
         tags=TAG,
-        summary="Søg borgere på CPR-nummer eller navn",
+        summary="Søg borgere på CPR-nummer, navn, kontonummer eller fordrings-ID",
         description="CPR-nummeret sendes i body (aldrig i URL'en). Højst 50 træf; CPR maskeret.",
         request=BorgerSoegInd,
         responses=BorgerTraefUd(many=True),

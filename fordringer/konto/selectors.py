@@ -278,19 +278,45 @@ def audit_for_konto(konto: Debitorkonto) -> QuerySet[AuditEvent]:
 
 @dataclass(frozen=True)
 class BorgerTraef:
-    """One row of the borger search: the borger and how many of their konti are unlinked."""
+    """One row of the borger search: the borger and how many of their konti are unlinked.
+
+    ``konto`` is set when the search found the borger by a kontonummer or a fordrings-ID:
+    the konto it names, and ``fundet_paa`` says which (in Danish)."""
 
     borger: Borger
     konti: int
     ikke_tilknyttet: int
+    konto: Debitorkonto | None = None
+    fundet_paa: str = ""
+
+
+def konto_soeg(*, user: Bruger | AnonymousUser, q: str) -> list[tuple[Debitorkonto, str]]:
+    """The user's kommune's konto with kontonummer ``q`` and the konto of the claim with
+    fordrings-ID ``q`` (exact, after trimming), each with how it was found, in Danish."""
+    q = q.strip()
+    if not q:
+        return []
+    konti = Debitorkonto.objects.for_user(user).select_related("borger")
+    traef = [(k, f"Kontonummer {k.kontonummer}") for k in konti.filter(kontonummer=q)[:1]]
+    fordring = (
+        Fordring.objects.for_user(user)
+        .filter(fordringsid=q)
+        .select_related("konto__borger")
+        .first()
+    )
+    if fordring is not None:
+        traef.append((fordring.konto, f"Fordrings-ID {fordring.fordringsid}"))
+    return traef
 
 
 def borger_soeg_med_konti(
     *, user: Bruger | AnonymousUser, q: str, limit: int = 50
 ) -> list[BorgerTraef]:
     """``borger_soeg`` with each borger's number of konti and of unlinked KMD Aktiv konti,
-    so a caseworker can tell two people of the same name apart (two queries in all)."""
-    borgere = list(borger_soeg(user=user, q=q, limit=limit))
+    so a caseworker can tell two people of the same name apart. A kontonummer or fordrings-ID
+    finds its konto's borger too; those hits come first (four queries in all)."""
+    via_konto = konto_soeg(user=user, q=q)
+    borgere = [k.borger for k, _ in via_konto] + list(borger_soeg(user=user, q=q, limit=limit))
     antal = {
         raekke["borger"]: raekke
         for raekke in Debitorkonto.objects.for_user(user)
@@ -303,11 +329,15 @@ def borger_soeg_med_konti(
             ),
         )
     }
-    return [
-        BorgerTraef(
+
+    def traef(borger: Borger, konto: Debitorkonto | None = None, fundet: str = "") -> BorgerTraef:
+        return BorgerTraef(
             borger=borger,
             konti=antal.get(borger.pk, {}).get("konti", 0),
             ikke_tilknyttet=antal.get(borger.pk, {}).get("ikke_tilknyttet", 0),
+            konto=konto,
+            fundet_paa=fundet,
         )
-        for borger in borgere
-    ]
+
+    fundne = [traef(k.borger, k, fundet) for k, fundet in via_konto]
+    return fundne + [traef(b) for b in borgere[len(via_konto) :]][: limit - len(fundne)]

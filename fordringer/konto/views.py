@@ -23,16 +23,16 @@ OPSLAG_VIST = 50
 
 
 class BorgerSoegForm(forms.Form):
-    """Search by CPR (with or without dash) or by name. Always sent by POST: a CPR number must
-    never end up in a URL, a browser history or a proxy log."""
+    """Search by CPR (with or without dash), name, kontonummer or fordrings-ID. Always sent by
+    POST: a CPR number must never end up in a URL, a browser history or a proxy log."""
 
     q = forms.CharField(
-        label="CPR-nummer eller navn",
+        label="CPR-nummer eller navn, kontonummer eller fordrings-ID",
         min_length=2,
         max_length=100,
         strip=True,
         error_messages={
-            "required": "Skriv et CPR-nummer eller et navn.",
+            "required": "Skriv et CPR-nummer, et navn, et kontonummer eller et fordrings-ID.",
             "min_length": "Skriv mindst to tegn.",
             "max_length": "Søgningen må højst være 100 tegn.",
         },
@@ -59,11 +59,15 @@ def borger_soeg(request: HttpRequest) -> HttpResponse:
     """GET shows an empty form and ignores any query string; POST searches."""
     form = BorgerSoegForm(request.POST) if request.method == "POST" else BorgerSoegForm()
     traef: list[selectors.BorgerTraef] | None = None
+    konto_traef: list[selectors.BorgerTraef] = []
     if form.is_bound and form.is_valid():
-        traef = selectors.borger_soeg_med_konti(
+        alle = selectors.borger_soeg_med_konti(
             user=request.user, q=form.cleaned_data["q"], limit=SOEG_MAKS
         )
-    context = {"form": form, "traef": traef, "maks": SOEG_MAKS}
+        # A kontonummer or fordrings-ID leads to its konto; CPR and name to the borger.
+        konto_traef = [t for t in alle if t.konto is not None]
+        traef = [t for t in alle if t.konto is None]
+    context = {"form": form, "traef": traef, "konto_traef": konto_traef, "maks": SOEG_MAKS}
     if request.headers.get("HX-Request") == "true":
         response = render(request, "fordringer/_soegeresultat.html", context)
     else:

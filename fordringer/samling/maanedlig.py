@@ -21,12 +21,13 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from collections.abc import Sequence
 
 from django.db import transaction
 from django.utils import timezone
 
 from fordringer.choices import Frigivelsestype, Kilde, SamlingBeslutningType
-from fordringer.models import Debitorkonto, MaanedligSamling
+from fordringer.models import Debitorkonto, MaanedligSamling, Samlingsbeslutning
 from fordringer.samling.selectors import (
     er_loebende_med_tilbagebetalingspligt,
     sag_stoppet,
@@ -127,9 +128,63 @@ def maanedlige_samlinger_opret(*, idag: dt.date | None = None) -> int:
     return MaanedligSamling.objects.count() - foer
 
 
+BEGRUNDELSE_MAKS = 300  # ``MaanedligSamling.note``
+
+
+def _dagens_start(dag: dt.date) -> dt.datetime:
+    return dt.datetime.combine(dag, dt.time.min, tzinfo=timezone.get_current_timezone())
+
+
+def samling_bogfoert_efter_koersel(samling: MaanedligSamling) -> Samlingsbeslutning | None:
+    """The samling that does the task: a SAML decision on the konto made on the payment run's
+    day or later (the run raises the month's claim; a samling from before it cannot have
+    moved that claim). The newest one, or None."""
+    return (
+        Samlingsbeslutning.objects.filter(
+            konto_id=samling.konto_id,
+            beslutning=SamlingBeslutningType.SAML,
+            tidspunkt__gte=_dagens_start(samling.udbetalingskoersel),
+        )
+        .order_by("-id")
+        .first()
+    )
+
+
+def samlinger_bogfoert(samlinger: Sequence[MaanedligSamling]) -> set[int]:
+    """The ids of the tasks among ``samlinger`` that ``samling_bogfoert_efter_koersel`` would
+    find a samling for, in one query (for the list)."""
+    if not samlinger:
+        return set()
+    tider: dict[int, list[dt.datetime]] = {}
+    for tid, konto_id in Samlingsbeslutning.objects.filter(
+        konto_id__in={s.konto_id for s in samlinger},
+        beslutning=SamlingBeslutningType.SAML,
+        tidspunkt__gte=_dagens_start(min(s.udbetalingskoersel for s in samlinger)),
+    ).values_list("tidspunkt", "konto_id"):
+        tider.setdefault(konto_id, []).append(tid)
+    return {
+        s.pk
+        for s in samlinger
+        if any(t >= _dagens_start(s.udbetalingskoersel) for t in tider.get(s.konto_id, ()))
+    }
+
+
 @transaction.atomic
-def maanedlig_samling_afslut(*, user: Bruger, samling_id: int, note: str = "") -> MaanedligSamling:
-    """A caseworker marks a "Månedlig samling" done (audited on the konto)."""
+def maanedlig_samling_afslut(
+    *, user: Bruger, samling_id: int, begrundelse: str = ""
+) -> MaanedligSamling:
+    """A caseworker marks a "Månedlig samling" done (audited on the konto).
+
+    The task is done only when the konto was merged after the payment run
+    (``samling_bogfoert_efter_koersel``) or the caseworker says why it need not be (the
+    ``begrundelse``, e.g. the month raised no claim); otherwise an ``ApplicationError`` and
+    nothing changes.
+    """
+    begrundelse = (begrundelse or "").strip()
+    if len(begrundelse) > BEGRUNDELSE_MAKS:
+        raise ApplicationError(
+            f"Begrundelsen må højst være {BEGRUNDELSE_MAKS} tegn.", felt="begrundelse"
+        )
     try:
         samling = (
             MaanedligSamling.objects.for_user(user)
@@ -141,10 +196,23 @@ def maanedlig_samling_afslut(*, user: Bruger, samling_id: int, note: str = "") -
         raise ApplicationError("Opgaven findes ikke.") from exc
     if samling.afsluttet is not None:
         raise ConflictError("Opgaven er allerede markeret som udført, muligvis af en anden.")
+    bogfoert = samling_bogfoert_efter_koersel(samling)
+    if bogfoert is None and not begrundelse:
+        raise ApplicationError(
+            f"Der er ikke samlet på debitorkonto {samling.konto.kontonummer} efter "
+            f"udbetalingskørslen {samling.udbetalingskoersel:%d-%m-%Y}. Saml kontoen først, "
+            "eller skriv en begrundelse for, at opgaven er udført uden samling.",
+            felt="begrundelse",
+        )
     samling.afsluttet = timezone.now()
     samling.afsluttet_af = user
-    samling.note = note.strip()[:300]
+    samling.note = begrundelse
     samling.save(update_fields=["afsluttet", "afsluttet_af", "note"])
+    udfald = (
+        f"efter samlingen {timezone.localtime(bogfoert.tidspunkt):%d-%m-%Y}"
+        if bogfoert is not None
+        else "uden samling"
+    )
     audit_log(
         user=user,
         kommune_id=samling.kommune_id,
@@ -152,8 +220,12 @@ def maanedlig_samling_afslut(*, user: Bruger, samling_id: int, note: str = "") -
         objekt=samling.konto,
         beskrivelse=f"Månedlig samling efter udbetalingskørslen "
         f"{samling.udbetalingskoersel:%d-%m-%Y} på debitorkonto {samling.konto.kontonummer} "
-        "markeret som udført.",
+        f"markeret som udført {udfald}.",
         begrundelse=samling.note,
-        data={"maanedlig_samling_id": samling.pk, "maaned": samling.maaned.isoformat()},
+        data={
+            "maanedlig_samling_id": samling.pk,
+            "maaned": samling.maaned.isoformat(),
+            "samlingsbeslutning_id": bogfoert.pk if bogfoert is not None else None,
+        },
     )
     return samling

@@ -12,7 +12,20 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
+from django.db.models import (
+    Case,
+    DecimalField,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 
 from fordringer.choices import Frigivelsestype, Kilde, SagStatus, SamlingBeslutningType
 from fordringer.models import Debitorkonto, Fordring, Samlingsbeslutning, Ydelsestype
@@ -70,13 +83,20 @@ def er_loebende_med_tilbagebetalingspligt(konto: Debitorkonto) -> bool:
     )
 
 
+def sag_stoppet_q(*, idag: dt.date, konto: str = "") -> Q:
+    """The one definition of a stopped sag (seed 000: "indtil borgeren stopper på sin
+    ydelse"), as a filter on debitorkonti: the konto's bevilling ended before ``idag`` or the
+    konto's sag is closed (LUKKET). ``konto`` is the path to the konto from the rows filtered
+    (``"konto__"`` for fordringer). The samling screen, the monthly samling, the worklist and
+    the report "Fordringer på stoppede sager" all ask this."""
+    return Q(**{f"{konto}bevilling__periode_til__lt": idag}) | Q(
+        **{f"{konto}sag__status": SagStatus.LUKKET}
+    )
+
+
 def sag_stoppet(konto: Debitorkonto, idag: dt.date) -> bool:
-    """Has the borger stopped on the benefit: the bevilling's period has passed or the sag
-    is closed?"""
-    bevilling = konto.bevilling
-    if bevilling is not None and bevilling.periode_til is not None and bevilling.periode_til < idag:
-        return True
-    return konto.sag is not None and konto.sag.status == SagStatus.LUKKET
+    """Has the borger stopped on the konto's benefit (``sag_stoppet_q``)?"""
+    return Debitorkonto.objects.filter(pk=konto.pk).filter(sag_stoppet_q(idag=idag)).exists()
 
 
 def samles_maanedligt(konto: Debitorkonto, idag: dt.date) -> bool:
@@ -202,4 +222,56 @@ def konto_til_vurdering(*, user: Bruger | AnonymousUser, pk: int) -> Debitorkont
         .filter(kilde=Kilde.KMD_AKTIV)
         .select_related("borger", "bevilling", "sag__ydelsestype", "samlet_i")
         .get(pk=pk)
+    )
+
+
+# --- The worklist "Vurder, saml og frigiv" --------------------------------------------------
+
+LOEBENDE, OEVRIGE, STOPPET = 0, 1, 2  # the worklist's order: running benefits first
+
+
+def vurderingsliste(*, user: Bruger | AnonymousUser, idag: dt.date) -> QuerySet[Debitorkonto]:
+    """The KMD Aktiv konti that wait for "Vurder, saml og frigiv" (seed 000): the borger also
+    has a KY konto in the kommune, and nobody has decided on the konto yet (no decision, not
+    merged, not released). Running benefits with a duty to repay that have not stopped come
+    first (they must be merged every month), stopped sager last, then by kontonummer.
+
+    Each row carries ``raekkefoelge`` (``LOEBENDE``, ``OEVRIGE`` or ``STOPPET``) and
+    ``restance_i_alt``; one query for the rows whatever their number.
+    """
+    ky_konto = Debitorkonto.objects.filter(
+        kommune_id=OuterRef("kommune_id"), borger_id=OuterRef("borger_id"), kilde=Kilde.KY
+    )
+    besluttet = Samlingsbeslutning.objects.filter(konto_id=OuterRef("pk"))
+    restance = (
+        Fordring.objects.filter(konto_id=OuterRef("pk"))
+        .order_by()
+        .values("konto_id")
+        .annotate(s=Sum("restance"))
+        .values("s")
+    )
+    penge = DecimalField(max_digits=14, decimal_places=2)
+    return (
+        Debitorkonto.objects.for_user(user)
+        .filter(kilde=Kilde.KMD_AKTIV, samlet_i__isnull=True)
+        .exclude(frigivelsestype=Frigivelsestype.FRIGIVET)
+        .filter(Exists(ky_konto))
+        .exclude(Exists(besluttet))
+        .annotate(
+            raekkefoelge=Case(
+                When(sag_stoppet_q(idag=idag), then=Value(STOPPET)),
+                When(
+                    bevilling__loebende=True,
+                    bevilling__tilbagebetalingspligt=True,
+                    then=Value(LOEBENDE),
+                ),
+                default=Value(OEVRIGE),
+                output_field=IntegerField(),
+            ),
+            restance_i_alt=Coalesce(
+                Subquery(restance, output_field=penge), Value(NUL), output_field=penge
+            ),
+        )
+        .select_related("borger", "bevilling", "sag__ydelsestype")
+        .order_by("raekkefoelge", "kontonummer", "pk")
     )

@@ -3,13 +3,14 @@
 GET shows the KMD Aktiv konto beside the borger's KY konti for the same ydelse (Sagsbehandler,
 Bogholder and Projektleder, per ``ky_debitor.adgang``); POST to ``samling_beslut`` (the
 Sagsbehandler alone) records a decision through ``samling.samlingsbeslutning_opret``. Another
-kommune's konto is a 404.
+kommune's konto is a 404. ``samling_liste`` is the worklist of the konti that wait for it.
 """
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -19,15 +20,20 @@ from django.views.decorators.http import require_GET, require_POST
 from fordringer.models import Debitorkonto
 from fordringer.samling.forms import SamlingForm
 from fordringer.samling.selectors import (
+    LOEBENDE,
+    STOPPET,
     konto_til_vurdering,
     ky_konti_for_samling,
     samlingsvurdering,
     seneste_beslutning,
+    vurderingsliste,
 )
 from fordringer.samling.services import samlingsbeslutning_opret
 from ky_debitor.adgang import adgang_tilladt, person
 from ky_debitor.audit import opslag_log
 from ky_debitor.errors import ApplicationError, ConflictError
+
+SIDE_STOERRELSE = 25
 
 KVITTERING = {
     "SAML": "Debitorkontoen er samlet i {ky}. Fordringerne står nu på KY-debitorkontoen.",
@@ -73,6 +79,23 @@ def _vis(
             "kan_beslutte": kan_beslutte,
         },
         status=status,
+    )
+
+
+@require_GET
+@never_cache
+@login_required
+def samling_liste(request: HttpRequest) -> HttpResponse:
+    """The worklist: KMD Aktiv konti beside a KY konto that nobody has decided on yet."""
+    konti = vurderingsliste(user=request.user, idag=timezone.localdate())
+    return render(
+        request,
+        "fordringer/samling/liste.html",
+        {
+            "side": Paginator(konti, SIDE_STOERRELSE).get_page(request.GET.get("side")),
+            "LOEBENDE": LOEBENDE,
+            "STOPPET": STOPPET,
+        },
     )
 
 

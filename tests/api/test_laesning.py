@@ -22,7 +22,15 @@ def test_cpr_search_goes_in_the_body_and_answers_masked(alice, xenia):
     svar = api_som(alice).post("/api/v1/borgere/soeg/", {"q": "120385-4471"}, format="json")
     assert svar.status_code == 200
     assert svar.json() == [
-        {"id": xenia.pk, "navn": xenia.navn, "cpr": "120385-****", "konti": 1, "ikke_tilknyttet": 1}
+        {
+            "id": xenia.pk,
+            "navn": xenia.navn,
+            "cpr": "120385-****",
+            "konti": 1,
+            "ikke_tilknyttet": 1,
+            "konto": None,
+            "fundet_paa": "",
+        }
     ]
     assert "4471" not in svar.content.decode()
 

@@ -148,7 +148,9 @@ def test_a_caseworker_marks_a_samling_done_once_and_it_is_audited(samlet, alice,
     samling = MaanedligSamling.objects.get()
     with pytest.raises(ApplicationError, match="findes ikke"):
         maanedlig_samling_afslut(user=olga, samling_id=samling.pk)
-    maanedlig_samling_afslut(user=alice, samling_id=samling.pk, note="Samlet")
+    maanedlig_samling_afslut(
+        user=alice, samling_id=samling.pk, begrundelse="Ingen ny fordring i måneden"
+    )
     samling.refresh_from_db()
     assert samling.afsluttet_af == alice
     assert AuditEvent.objects.filter(
@@ -172,6 +174,10 @@ def test_the_list_shows_what_is_due_today_and_what_is_overdue(samlet, alice):
         side = c.get(reverse("maanedlige_samlinger")).content.decode()
         assert 'id="samlinger-overskredne"' in side
         samling = MaanedligSamling.objects.get()
-        svar = c.post(reverse("maanedlig_samling_afslut", args=[samling.pk]), follow=True)
+        svar = c.post(
+            reverse("maanedlig_samling_afslut", args=[samling.pk]),
+            {"begrundelse": "Ingen ny fordring i måneden"},
+            follow=True,
+        )
     assert "markeret som udført" in svar.content.decode()
     assert 'id="samlinger-udfoerte"' in svar.content.decode()
