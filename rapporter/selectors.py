@@ -21,18 +21,20 @@ from fordringer.choices import (
     Frigivelsestype,
     Kilde,
     KontoStatus,
-    Opkraevningstilstand,
     PosteringArt,
     SagStatus,
     Tilknytning,
 )
 from fordringer.models import Debitorkonto, Fordring, Parkering, Postering
+from ky_debitor.etiketter import etiket
 from ky_debitor.kalender import arbejdsdage_frem, arbejdsdage_tilbage
 from ky_debitor.models import Kommune
 from ky_debitor.money import NUL
 from opgavepakker.frister import fristberegning
 from opgavepakker.models import Opgave, Opgavepakke, OpgaveType
 from opgavepakker.workflow import AABNE, OpgaveStatus
+from sagstilknytning.regler import Resultat
+from sagstilknytning.selectors import IKKE_KOERT
 
 from .models import Eksport
 
@@ -41,8 +43,6 @@ TEMPO_DAGE = 10  # the forecast uses the pace of the last 10 working days (issue
 
 _STATUS = dict(KontoStatus.choices)
 _FRIGIVELSE = dict(Frigivelsestype.choices)
-_KILDE = dict(Kilde.choices)
-_OPKRAEVNING = dict(Opkraevningstilstand.choices)
 _PENGE = DecimalField(max_digits=14, decimal_places=2)
 
 
@@ -92,13 +92,26 @@ def sagstilknytning_raekker(
         sag,
     ) in konti.iterator(chunk_size=chunk_size):
         if tilknytning != Tilknytning.INGEN:
-            resultat = "SAGSOPRETTET" if oprettet else "SAGSTILKNYTTET"
+            resultat = Resultat.SAGSOPRETTET if oprettet else Resultat.SAGSTILKNYTTET
             aarsag = ""
         elif aarsag:
-            resultat = "OPGAVE"
+            resultat = Resultat.OPGAVE
         else:
-            resultat, aarsag = "IKKE_KOERT", ""
-        yield (nr, cpr, status, frigivelse, resultat, aarsag, bevilling or "", sag or "")
+            resultat, aarsag = IKKE_KOERT, ""
+        yield (
+            nr,
+            cpr,
+            etiket(status, "KontoStatus"),
+            etiket(frigivelse, "Frigivelsestype"),
+            etiket(resultat, "Resultat"),
+            etiket(aarsag, "Aarsag"),
+            str(resultat),
+            aarsag,
+            bevilling or "",
+            sag or "",
+            status,
+            frigivelse,
+        )
 
 
 # --- detaljer_debitor -------------------------------------------------------------------------
@@ -172,12 +185,12 @@ def detaljer_debitor_raekker(
         # Ledger credits are negative; a report shows dækninger as a positive amount.
         yield (
             *r[:3],
-            _KILDE.get(r[3], r[3]),
+            etiket(r[3], "Kilde"),
             *r[4:14],
             -r[14] + NUL,
-            _OPKRAEVNING.get(r[15], r[15]),
-            _STATUS.get(r[16], r[16]),
-            _FRIGIVELSE.get(r[17], r[17]),
+            etiket(r[15], "Opkraevningstilstand"),
+            etiket(r[16], "KontoStatus"),
+            etiket(r[17], "Frigivelsestype"),
         )
 
 
@@ -248,6 +261,7 @@ def opgavepakker_r21_raekker(
             prognose = arbejdsdage_frem(i_dag, dage)
         yield (
             pakke.navn,
+            etiket(pakke.aarsag, "Aarsag"),
             pakke.aarsag,
             "Ja" if pakke.med_daekninger else "Nej",
             pakke.n_aaben,

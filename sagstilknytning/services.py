@@ -28,7 +28,14 @@ from ky_debitor.koe import efter_commit
 from ky_debitor.models import Bruger, Kommune
 from opgavepakker.services import Aendringer, OensketOpgave, opgaver_synkroniser
 
-from .models import AKTIVE, KoerselChunk, KoerselStatus, KontoBeslutning, Sagstilknytningskoersel
+from .models import (
+    AKTIVE,
+    GENOPTAGELIGE,
+    KoerselChunk,
+    KoerselStatus,
+    KontoBeslutning,
+    Sagstilknytningskoersel,
+)
 from .regler import Aarsag, Beslutning, Resultat, vurder_konto
 from .selectors import KontoTilstand, chunk_tilstand, kmd_aktiv_konti, parkerede_konti
 
@@ -452,12 +459,12 @@ def koersel_annuller(
 def koersel_genoptag(
     *, koersel: Sagstilknytningskoersel, user: Bruger | None
 ) -> Sagstilknytningskoersel:
-    """Resume a FAILED run from its last committed chunk."""
+    """Resume a failed or cancelled run from its last committed chunk."""
     from .tasks import koersel_koer
 
     koersel = Sagstilknytningskoersel.objects.select_for_update().get(pk=koersel.pk)
-    if koersel.status != KoerselStatus.FAILED:
-        raise ApplicationError("Kun en fejlet kørsel kan genoptages.")
+    if koersel.status not in GENOPTAGELIGE:
+        raise ApplicationError("Kun en fejlet eller annulleret kørsel kan genoptages.")
     if Sagstilknytningskoersel.objects.filter(
         kommune_id=koersel.kommune_id, status__in=AKTIVE
     ).exists():

@@ -321,12 +321,13 @@ def test_a_decision_shows_its_evidence_readably_and_cannot_be_changed(dina, data
     assert 'name="_save"' not in ref.content.decode()
 
     flere = tekst(detalje(data["flere"]), "//div[contains(@class, 'field-evidens_vist')]")
-    assert "Ingen regel: Flere bevillinger eller sager passer (FLERE_BEVILLINGER)" in flere
+    assert "Ingen regel: Flere bevillinger eller sager passer" in flere
+    assert "FLERE_BEVILLINGER" not in flere
     assert "B3: afvist, referencen passer ikke" in flere
     assert "B4: afvist, referencen passer ikke" in flere
 
     manuel = tekst(detalje(data["manuel"]), "//div[contains(@class, 'field-evidens_vist')]")
-    assert "Kørslen ville have besluttet SAGSOPRETTET" in manuel
+    assert "Kørslen ville have besluttet Sagsoprettet" in manuel
 
     add = reverse("admin:sagstilknytning_kontobeslutning_add")
     assert dina.get(add).status_code == 403
