@@ -31,6 +31,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from . import etiketter
 from .adgang import adgang_tilladt
 from .audit import audit_log
 from .models import Kommune
@@ -227,3 +228,22 @@ def admin_link(obj: models.Model, tekst: object) -> SafeString:
         reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk]),
         tekst,
     )
+
+
+def etiketfilter(felt: str, titel: str, tabel: str) -> type[admin.SimpleListFilter]:
+    """A list filter on a column of stored codes that offers them by their Danish labels
+    (``ky_debitor.etiketter``); the code stays in the URL."""
+
+    class Etiketfilter(admin.SimpleListFilter):
+        title = titel
+        parameter_name = felt
+
+        def lookups(self, request: HttpRequest, model_admin: Any) -> Iterable[tuple[str, str]]:
+            return etiketter.valg(tabel)
+
+        def queryset(
+            self, request: HttpRequest, queryset: models.QuerySet[Any]
+        ) -> models.QuerySet[Any]:
+            return queryset.filter(**{felt: self.value()}) if self.value() else queryset
+
+    return Etiketfilter

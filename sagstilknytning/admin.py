@@ -135,11 +135,13 @@ class KoerselFilter(admin.SimpleListFilter):
 
 
 class ResultatFilter(admin.SimpleListFilter):
+    """The run's results (not "ikke behandlet": every decision is one of a run's)."""
+
     title = "resultat"
     parameter_name = "resultat"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> Iterable[tuple[str, str]]:
-        return list(RESULTAT_TEKST.items())
+        return [(kode, etiket(kode, "Resultat")) for kode in RESULTAT_TEKST]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
         return queryset.filter(resultat=self.value()) if self.value() else queryset

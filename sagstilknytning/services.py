@@ -24,6 +24,7 @@ from fordringer.tilknytning.services import KontoValg, debitorkonti_tilknyt
 from ky_debitor.audit import audit_log
 from ky_debitor.bulk import foreign_keys_check, gc_pause, rows_copy
 from ky_debitor.errors import ApplicationError, ConflictError
+from ky_debitor.etiketter import etiket
 from ky_debitor.koe import efter_commit
 from ky_debitor.models import Bruger, Kommune
 from opgavepakker.services import Aendringer, OensketOpgave, opgaver_synkroniser
@@ -402,18 +403,19 @@ def _aendring(
     if t.manuel:
         return (
             f"Uændret: tilknyttet eller refereret manuelt (kørslen ville have besluttet "
-            f"{b.resultat.value}{' ' + b.aarsag.value if b.aarsag else ''})."
+            f"{etiket(b.resultat, 'Resultat').lower()}"
+            f"{': ' + etiket(b.aarsag, 'Aarsag').lower() if b.aarsag else ''})."
         )
     if linkes:
         dele.append(f"{ville}blive {'sagsoprettet' if b.sag_id is None else 'sagstilknyttet'}")
     if aabnes:
-        dele.append(f"{ville}åbne opgave {aabnes}")
+        dele.append(f"{ville}åbne opgave »{etiket(aabnes, 'Aarsag')}«")
     if lukkes:
-        dele.append(f"{ville}lukke opgave {lukkes}")
+        dele.append(f"{ville}lukke opgave »{etiket(lukkes, 'Aarsag')}«")
     if not dele:
         return "Uændret."
     tekst = ", ".join(dele)
-    return tekst[0].upper() + tekst[1:] + "."
+    return (tekst[0].upper() + tekst[1:] + ".")[:200]
 
 
 def koersel_afslut(*, koersel_id: int) -> Sagstilknytningskoersel:
