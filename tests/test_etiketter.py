@@ -42,7 +42,9 @@ KODE = re.compile(r"[A-Z][A-Z0-9]*_[A-Z0-9_]+")
 # Dates as Django's Danish locale writes them: "4. december 2026" and "04.12.2026"; ISO too.
 MAANEDER = "januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|december"
 FREMMED_DATO = re.compile(
-    rf"\b\d{{1,2}}\. (?:{MAANEDER}) \d{{4}}\b|\b\d{{2}}\.\d{{2}}\.\d{{4}}\b|\b\d{{4}}-\d{{2}}-\d{{2}}\b"
+    rf"\b\d{{1,2}}\. (?:{MAANEDER}) \d{{4}}\b"
+    r"|\b\d{2}\.\d{2}\.\d{4}\b"
+    r"|\b\d{4}-\d{2}-\d{2}\b"
 )
 SPRING_OVER = {"logout", "admin:logout", "admin:jsi18n", "admin:autocomplete"}
 
