@@ -19,7 +19,7 @@ Each app's ``admin.py`` registers its own models on these; nothing here knows an
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -31,7 +31,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from . import etiketter
+from . import etiketter, visning
 from .adgang import adgang_tilladt
 from .audit import audit_log
 from .models import Kommune
@@ -247,3 +247,14 @@ def etiketfilter(felt: str, titel: str, tabel: str) -> type[admin.SimpleListFilt
             return queryset.filter(**{felt: self.value()}) if self.value() else queryset
 
     return Etiketfilter
+
+
+def kr_kolonne(felt: str, overskrift: str = "beløb") -> Callable[[Any, Any], str]:
+    """A list column showing the amount ``felt`` the Danish way (``1.234,56``), sortable:
+    ``beloeb_kr = kr_kolonne("beloeb")`` in a model admin."""
+
+    @admin.display(description=overskrift, ordering=felt)
+    def vis(model_admin: Any, obj: Any) -> str:
+        return visning.beloeb(getattr(obj, felt))
+
+    return vis
