@@ -33,8 +33,6 @@ from ky_debitor.money import NUL
 from opgavepakker.frister import fristberegning
 from opgavepakker.models import Opgave, Opgavepakke, OpgaveType
 from opgavepakker.workflow import AABNE, OpgaveStatus
-from sagstilknytning.regler import Resultat
-from sagstilknytning.selectors import IKKE_KOERT
 
 from .models import Eksport
 
@@ -91,13 +89,14 @@ def sagstilknytning_raekker(
         bevilling,
         sag,
     ) in konti.iterator(chunk_size=chunk_size):
+        # The result codes of DESIGN §6; their labels are the linking engine's ("Resultat").
         if tilknytning != Tilknytning.INGEN:
-            resultat = Resultat.SAGSOPRETTET if oprettet else Resultat.SAGSTILKNYTTET
+            resultat = "SAGSOPRETTET" if oprettet else "SAGSTILKNYTTET"
             aarsag = ""
         elif aarsag:
-            resultat = Resultat.OPGAVE
+            resultat = "OPGAVE"
         else:
-            resultat, aarsag = IKKE_KOERT, ""
+            resultat, aarsag = "IKKE_KOERT", ""
         yield (
             nr,
             cpr,
@@ -105,7 +104,7 @@ def sagstilknytning_raekker(
             etiket(frigivelse, "Frigivelsestype"),
             etiket(resultat, "Resultat"),
             etiket(aarsag, "Aarsag"),
-            str(resultat),
+            resultat,
             aarsag,
             bevilling or "",
             sag or "",

@@ -95,17 +95,16 @@ def _urls() -> list[str]:
     any other with the first ids of every table of the kommune (a 404 is simply skipped)."""
     foerste: dict[str, list[Any]] = {}
     for model in apps.get_models():
-        foerste[model._meta.label_lower] = list(
-            model._default_manager.order_by("pk").values_list("pk", flat=True)[:2]
-        )
+        pks = list(model._default_manager.order_by("pk").values_list("pk", flat=True)[:2])
+        for side in ("change", "fremdrift"):
+            foerste[f"admin:{model._meta.app_label}_{model._meta.model_name}_{side}"] = pks
     ids = sorted({pk for pks in foerste.values() for pk in pks if isinstance(pk, int)})[:8]
     urls: set[str] = set()
     for navn, parametre in _url_names():
         if navn.startswith("api:") or navn in SPRING_OVER or navn.endswith(("_delete", "_history")):
             continue
-        model = re.fullmatch(r"admin:(\w+?)_(\w+)_(change|fremdrift)", navn)
-        if model and parametre == ["object_id"]:
-            kandidater = foerste.get(f"{model.group(1)}.{model.group(2)}", [])
+        if navn in foerste and parametre == ["object_id"]:
+            kandidater = foerste[navn]
         else:
             kandidater = ids if parametre else [None]
         for pk in kandidater:
