@@ -14,8 +14,6 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import timezone
 
-from .money import format_beloeb
-
 DATO = "%d-%m-%Y"
 TIDSPUNKT = "%d-%m-%Y %H:%M"
 
@@ -59,7 +57,7 @@ def beloeb(vaerdi: Decimal | int | str | None) -> str:
     """An amount in kroner: ``1.234,56``; empty for no amount."""
     if vaerdi is None or vaerdi == "":
         return ""
-    return format_beloeb(Decimal(vaerdi))
+    return tal(Decimal(vaerdi), 2)
 
 
 def antal(vaerdi: int, ental: str, flertal: str) -> str:

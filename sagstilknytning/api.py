@@ -8,6 +8,7 @@ an ``Idempotency-Key``: a run opens work.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import django_filters
@@ -156,9 +157,21 @@ class KoerselStart(APIView):
         return idempotent(request, udfoer)
 
 
-def _egen_koersel(request: Request, pk: int) -> Sagstilknytningskoersel:
-    """The run ``pk`` of the person's own kommune (404 for any other)."""
-    return generics.get_object_or_404(Sagstilknytningskoersel.objects.for_user(request.user), pk=pk)
+def _styr(
+    request: Request,
+    pk: int,
+    service: Callable[..., Sagstilknytningskoersel],
+) -> Response:
+    """Cancel or resume the run ``pk`` of the person's own kommune (404 for any other) through
+    the admin's own service, once per ``Idempotency-Key``."""
+
+    def udfoer() -> Response:
+        koersel = generics.get_object_or_404(
+            Sagstilknytningskoersel.objects.for_user(request.user), pk=pk
+        )
+        return Response(KoerselUd(service(koersel=koersel, user=person(request))).data)
+
+    return idempotent(request, udfoer)
 
 
 class KoerselAnnuller(APIView):
@@ -172,11 +185,7 @@ class KoerselAnnuller(APIView):
         parameters=[IDEMPOTENS_PARAMETER],
     )
     def post(self, request: Request, pk: int) -> Response:
-        def udfoer() -> Response:
-            koersel = koersel_annuller(koersel=_egen_koersel(request, pk), user=person(request))
-            return Response(KoerselUd(koersel).data)
-
-        return idempotent(request, udfoer)
+        return _styr(request, pk, koersel_annuller)
 
 
 class KoerselGenoptag(APIView):
@@ -190,8 +199,4 @@ class KoerselGenoptag(APIView):
         parameters=[IDEMPOTENS_PARAMETER],
     )
     def post(self, request: Request, pk: int) -> Response:
-        def udfoer() -> Response:
-            koersel = koersel_genoptag(koersel=_egen_koersel(request, pk), user=person(request))
-            return Response(KoerselUd(koersel).data)
-
-        return idempotent(request, udfoer)
+        return _styr(request, pk, koersel_genoptag)
