@@ -129,6 +129,8 @@ ADGANG: dict[str, frozenset[Rolle]] = {
     "api:opgave": ARBEJDSRUM,
     "api:opgave_tag": ARBEJDSRUM,
     "api:opgave_afslut": ARBEJDSRUM,
+    # The burn-down: the project lead's; "Mine opgaver" shows it to whoever this row lets in.
+    "api:burndown": frozenset({PL}),
     # API: sagstilknytning
     "api:koersel_liste": KOERSEL_LAESERE,
     "api:koersel": KOERSEL_LAESERE,

@@ -76,7 +76,11 @@ def _felter(data: Any, sti: str = "") -> dict[str, list[str]]:
 def fejlhaandtering(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DRF's exception handler with the project's errors and one Danish error shape."""
     if isinstance(exc, ApplicationError):
-        data = {"detail": exc.message, **({"felt": exc.felt} if exc.felt else {})}
+        data: dict[str, Any] = {"detail": exc.message}
+        if exc.felt:
+            data["felt"] = exc.felt
+        if exc.felter:
+            data["felter"] = exc.felter
         # A subclass may name its own status (422 for a reused Idempotency-Key).
         return Response(data, status=getattr(exc, "http_status", status.HTTP_400_BAD_REQUEST))
     if isinstance(exc, ObjectDoesNotExist | Http404):  # Django's wording is English

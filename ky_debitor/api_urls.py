@@ -49,6 +49,7 @@ urlpatterns = [
         name="debitorsystem_kontostatus",
     ),
     path("opgavepakker/", opgavepakker.OpgavepakkeListe.as_view(), name="opgavepakke_liste"),
+    path("opgavepakker/burndown/", opgavepakker.Burndown.as_view(), name="burndown"),
     path("opgaver/", opgavepakker.OpgaveListe.as_view(), name="opgave_liste"),
     path("opgaver/<id:pk>/", opgavepakker.OpgaveDetalje.as_view(), name="opgave"),
     path("opgaver/<id:pk>/tag/", opgavepakker.OpgaveTag.as_view(), name="opgave_tag"),

@@ -1,4 +1,5 @@
-"""API of the workspace: opgavepakker, opgaver, take a task, complete "Opret fordringssag".
+"""API of the workspace: opgavepakker, opgaver, take a task, complete "Opret fordringssag",
+the project lead's burn-down.
 
 The writes call the same services as the screens (``opgave_services``) and need an
 ``Idempotency-Key``: completing a task links a konto and releases parked dækninger.
@@ -18,7 +19,8 @@ from ky_debitor.adgang import person
 from ky_debitor.api import EgenKommune, IdFilter
 from ky_debitor.api_idempotens import IDEMPOTENS_PARAMETER, idempotent
 
-from . import opgave_services, selectors
+from . import afslutning, opgave_services, selectors
+from .burndown import selectors as burndown
 from .models import Opgave, Opgavepakke, OpgaveType
 from .pakker import AARSAGER
 from .workflow import OpgaveStatus
@@ -51,8 +53,15 @@ class OpgaveUd(serializers.ModelSerializer[Opgave]):
             "afsluttet",
             "afsluttet_af",
             "afslutning",
+            "aendringer",
             "koersel_id",
         ]
+        extra_kwargs = {
+            "aendringer": {
+                "help_text": "Hvad afslutningen ændrede, før → efter: debitorkontoens "
+                "bevilling og sag og hvert ændret felt på fordringerne."
+            }
+        }
 
 
 class FordringAngivelseInd(serializers.Serializer):
@@ -74,25 +83,35 @@ class OpgaveAfslutInd(serializers.Serializer):
         required=False,
         allow_null=True,
         default=None,
-        help_text="Ydelsestypen (kræves ved »Ingen bevilling«).",
+        help_text="Ydelsestype til fordringer, der ender uden en: hverken angivet, deres egen "
+        "eller ud fra deres ydelseskode. Tom: bevillingens.",
+    )
+    kmd_aktiv_reference = serializers.CharField(
+        max_length=40,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Reference til fordringer uden en (hverken angivet eller deres egen). "
+        "Tom: bevillingens nummer.",
     )
     note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
     fordringer = FordringAngivelseInd(
         many=True,
         required=False,
         default=list,
-        help_text="Reference og ydelsestype pr. fordring; tomt tager bevillingens.",
+        help_text="Reference og ydelsestype pr. fordring; tomt beholder fordringens egen.",
     )
 
-    def valg(self) -> opgave_services.OpgaveValg:
+    def valg(self) -> afslutning.OpgaveValg:
         data = self.validated_data
-        return opgave_services.OpgaveValg(
+        return afslutning.OpgaveValg(
             bevilling_id=data["bevilling"],
             sag_id=data["sag"],
             ydelsestype_id=data["ydelsestype"],
+            kmd_aktiv_reference=data["kmd_aktiv_reference"],
             note=data["note"],
             fordringer={
-                f["fordring"]: opgave_services.FordringAngivelse(
+                f["fordring"]: afslutning.FordringAngivelse(
                     kmd_aktiv_reference=f["kmd_aktiv_reference"],
                     ydelsestype_id=f["ydelsestype"],
                 )
@@ -189,9 +208,63 @@ class OpgaveAfslut(APIView):
             ind = OpgaveAfslutInd(data=request.data)
             ind.is_valid(raise_exception=True)
             bruger = person(request)
-            kvittering = opgave_services.opgave_afslut(user=bruger, opgave_id=pk, valg=ind.valg())
+            kvittering = afslutning.opgave_afslut(user=bruger, opgave_id=pk, valg=ind.valg())
             return Response(KvitteringUd(kvittering).data, status=status.HTTP_200_OK)
 
         # The task must be the user's kommune's before anything is stored under the key.
         selectors.opgave_for_user(user=request.user, pk=pk)
         return idempotent(request, udfoer)
+
+
+# --- Burn-down --------------------------------------------------------------------------------
+
+
+class BurndownDagUd(serializers.Serializer):
+    dato = serializers.DateField()
+    med_daekninger = serializers.IntegerField(help_text="Åbne ved dagens slutning.")
+    uden_daekninger = serializers.IntegerField(help_text="Åbne ved dagens slutning.")
+    ideel = serializers.IntegerField(help_text="Den ideelle linje for pakkerne med dækninger.")
+
+
+class BurndownPakkeUd(serializers.Serializer):
+    pakke = OpgavepakkeUd()
+    aabne = serializers.IntegerField()
+    afsluttet = serializers.IntegerField(help_text="Afsluttet siden første dag.")
+    tempo = serializers.DecimalField(
+        max_digits=9, decimal_places=1, help_text="Afsluttet pr. arbejdsdag for nylig."
+    )
+    pr_arbejdsdag = serializers.IntegerField(help_text="Nødvendigt pr. arbejdsdag til fristen.")
+    i_tide = serializers.BooleanField()
+
+
+class BurndownUd(serializers.Serializer):
+    i_dag = serializers.DateField()
+    foerste_dag = serializers.DateField(
+        allow_null=True, help_text="Dagen for kommunens første »Opret fordringssag«-opgave."
+    )
+    frist = serializers.DateField()
+    slutdag = serializers.DateField(
+        allow_null=True, help_text="Sidste arbejdsdag før fristen: her når den ideelle linje 0."
+    )
+    arbejdsdage_i_alt = serializers.IntegerField()
+    arbejdsdage_tilbage = serializers.IntegerField()
+    aabne_med_daekninger = serializers.IntegerField()
+    pr_arbejdsdag = serializers.IntegerField()
+    tempo = serializers.DecimalField(max_digits=9, decimal_places=1, allow_null=True)
+    tempo_dage = serializers.IntegerField()
+    prognose = serializers.DateField(allow_null=True)
+    dage = BurndownDagUd(many=True)
+    pakker = BurndownPakkeUd(many=True)
+
+
+class Burndown(APIView):
+    @extend_schema(
+        tags=TAG,
+        summary="Burn-down for »Opret fordringssag«",
+        description="Åbne opgaver med og uden dækninger pr. arbejdsdag fra kommunens første "
+        "opgave til i dag, den ideelle linje til fristen og tempoet pr. opgavepakke — de samme "
+        "tal som burn-down på »Mine opgaver«.",
+        responses=BurndownUd,
+    )
+    def get(self, request: Request) -> Response:
+        return Response(BurndownUd(burndown.burndown(user=request.user)).data)

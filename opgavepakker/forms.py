@@ -2,23 +2,34 @@
 
 The task form is built from the screen's data (``Opgaveskaerm``) so its choices cost no extra
 queries: one radio group for the bevilling (or "Ingen bevilling"), one for the sag (or a new
-one), and a reference and a ydelsestype per fordring, pre-filled from the best candidate.
+one), and a reference and a ydelsestype per fordring. Nothing is chosen that the evidence does
+not support (``opgaveskaerm``): without a full match no bevilling is selected and the confirm is
+refused until the caseworker chooses; each claim's fields come from that claim's own evidence.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
+from django.http import QueryDict
 
-from .opgave_services import FordringAngivelse, OpgaveValg
-from .selectors import Opgaveskaerm, aabne_sager
+from .afslutning import FordringAngivelse, OpgaveValg
+from .opgaveskaerm import NY_SAG, Opgaveskaerm
 
 INGEN = "ingen"
-NY_SAG = "ny"
+UDFYLD = "udfyld"  # the name of the "Brug på alle tomme felter" button
 
 
 class OpgaveForm(forms.Form):
+    reference = forms.CharField(
+        label="Reference til tomme felter",
+        required=False,
+        max_length=40,
+        help_text="Bruges på fordringer uden reference. Tom: den valgte bevillings nummer.",
+        error_messages={"max_length": "Referencen må højst være 40 tegn."},
+    )
     note = forms.CharField(
         label="Note (valgfri)",
         required=False,
@@ -29,11 +40,16 @@ class OpgaveForm(forms.Form):
 
     def __init__(self, *args: Any, skaerm: Opgaveskaerm, **kwargs: Any) -> None:
         self.skaerm = skaerm
-        bedste = skaerm.kandidater[0] if skaerm.kandidater else None
-        sager = aabne_sager(skaerm.sager)
-        initial: dict[str, Any] = {}
+        fuld = skaerm.fuld_match
         yt_valg = [("", "Vælg ydelsestype")] + [(str(y.pk), y.navn) for y in skaerm.ydelsestyper]
         super().__init__(*args, **kwargs)
+        initial: dict[str, Any] = {}
+        self.fields["ydelsestype"] = forms.ChoiceField(
+            label="Ydelsestype til tomme felter",
+            required=False,
+            choices=yt_valg,
+            help_text="Bruges på fordringer uden ydelsestype. Tom: den valgte bevillings.",
+        )
         if not skaerm.kun_ydelsestype:
             self.fields["bevilling"] = forms.ChoiceField(
                 label="Bevilling",
@@ -47,16 +63,13 @@ class OpgaveForm(forms.Form):
             self.fields["sag"] = forms.ChoiceField(
                 label="Sag",
                 widget=forms.RadioSelect,
-                choices=[(str(s.pk), s.sagsnummer) for s in sager] + [(NY_SAG, "Opret ny sag")],
+                choices=[(str(s.pk), s.sagsnummer) for s in skaerm.aabne_sager]
+                + [(NY_SAG, "Opret ny sag")],
                 error_messages={"required": "Vælg en sag eller »Opret ny sag«."},
             )
-            self.fields["ydelsestype"] = forms.ChoiceField(
-                label="Ydelsestype ved »Ingen bevilling«",
-                required=False,
-                choices=yt_valg,
-            )
-            initial["bevilling"] = str(bedste.bevilling.pk) if bedste else INGEN
-            initial["sag"] = self._forvalgt_sag(bedste, sager)
+            if fuld is not None:
+                initial["bevilling"] = str(fuld.bevilling.pk)
+                initial["sag"] = skaerm.forvalgt_sag(fuld)
         for fordring in skaerm.fordringer:
             ref = f"reference_{fordring.pk}"
             yt = f"ydelsestype_{fordring.pk}"
@@ -69,52 +82,68 @@ class OpgaveForm(forms.Form):
             self.fields[yt] = forms.ChoiceField(
                 label=f"Ydelsestype for {fordring.fordringsid}", required=False, choices=yt_valg
             )
-            if skaerm.kun_ydelsestype or bedste is None:
-                initial[ref] = fordring.kmd_aktiv_reference
-                initial[yt] = str(fordring.ydelsestype_id or "")
-            else:
-                initial[ref] = bedste.bevilling.bevillingsnummer
-                initial[yt] = str(bedste.ydelsestype_id or fordring.ydelsestype_id or "")
+            forslag = skaerm.forslag[fordring.pk]
+            initial[ref] = forslag.reference
+            initial[yt] = str(forslag.ydelsestype_id or "")
         for navn, vaerdi in initial.items():
             self.fields[navn].initial = vaerdi
 
-    @staticmethod
-    def _forvalgt_sag(bedste: Any, sager: list[Any]) -> str:
-        if bedste is None:
-            return NY_SAG
-        if bedste.bevilling.sag_id is not None:
-            return str(bedste.bevilling.sag_id)
-        samme_type = [
-            s for s in sager if s.ydelsestype_id and s.ydelsestype_id == bedste.ydelsestype_id
-        ]
-        return str(samme_type[0].pk) if len(samme_type) == 1 else NY_SAG
+    @classmethod
+    def udfyldt(cls, data: QueryDict, *, skaerm: Opgaveskaerm) -> OpgaveForm:
+        """ "Brug på alle tomme felter": the screen again, unsaved, with what the person chose so
+        far and every empty claim field filled — from the fields for empty ones, else from the
+        chosen bevilling. A field with a value is left as it is."""
+        form = cls(skaerm=skaerm)
+        vaerdier = {navn: data.get(navn, "") for navn in form.fields}
+        bevilling = next(
+            (k for k in skaerm.kandidater if str(k.bevilling.pk) == vaerdier.get("bevilling")),
+            None,
+        )
+        reference = vaerdier["reference"].strip() or (
+            bevilling.bevilling.bevillingsnummer if bevilling else ""
+        )
+        ydelsestype = vaerdier["ydelsestype"] or (
+            str(bevilling.ydelsestype_id or "") if bevilling else ""
+        )
+        for f in skaerm.fordringer:
+            if not vaerdier[f"reference_{f.pk}"].strip():
+                vaerdier[f"reference_{f.pk}"] = reference
+            if not vaerdier[f"ydelsestype_{f.pk}"]:
+                vaerdier[f"ydelsestype_{f.pk}"] = ydelsestype
+        for navn, vaerdi in vaerdier.items():
+            form.fields[navn].initial = vaerdi
+        return form
 
     def bevilling_raekker(self) -> list[tuple[Any, bool, str]]:
-        """Each candidate with whether it is chosen and the sag it would pre-select."""
+        """Each candidate with whether it is chosen and the sag the run would choose with it."""
         valgt = str(self["bevilling"].value() or "")
-        sager = aabne_sager(self.skaerm.sager)
         return [
-            (k, valgt == str(k.bevilling.pk), self._forvalgt_sag(k, sager))
+            (k, valgt == str(k.bevilling.pk), self.skaerm.forvalgt_sag(k))
             for k in self.skaerm.kandidater
         ]
 
     def sag_raekker(self) -> list[tuple[Any, bool]]:
         valgt = str(self["sag"].value() or "")
-        return [(s, valgt == str(s.pk)) for s in aabne_sager(self.skaerm.sager)]
+        return [(s, valgt == str(s.pk)) for s in self.skaerm.aabne_sager]
 
-    def fordringsfelter(self) -> list[tuple[Any, forms.BoundField, forms.BoundField]]:
+    def fordringsfelter(self) -> list[tuple[Any, forms.BoundField, forms.BoundField, Any]]:
         return [
-            (f, self[f"reference_{f.pk}"], self[f"ydelsestype_{f.pk}"])
+            (
+                f,
+                self[f"reference_{f.pk}"],
+                self[f"ydelsestype_{f.pk}"],
+                self.skaerm.forslag[f.pk],
+            )
             for f in self.skaerm.fordringer
         ]
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if self.skaerm.kun_ydelsestype:
-            return data
-        if data.get("bevilling") == INGEN and not data.get("ydelsestype"):
-            self.add_error("ydelsestype", "Vælg ydelsestype, når der ikke er en bevilling.")
-        return data
+    def tilfoej_fejl(self, felter: Mapping[str, list[str]], besked: str) -> None:
+        """A service's errors under their fields (all at once); the rest above the form."""
+        for navn, fejl in felter.items():
+            for tekst in fejl:
+                self.add_error(navn if navn in self.fields else None, tekst)
+        if not felter:
+            self.add_error(None, besked)
 
     def valg(self) -> OpgaveValg:
         data = self.cleaned_data
@@ -126,6 +155,7 @@ class OpgaveForm(forms.Form):
             bevilling_id=heltal(data.get("bevilling")),
             sag_id=heltal(data.get("sag")),
             ydelsestype_id=heltal(data.get("ydelsestype")),
+            kmd_aktiv_reference=data.get("reference", ""),
             fordringer={
                 f.pk: FordringAngivelse(
                     kmd_aktiv_reference=data.get(f"reference_{f.pk}", ""),

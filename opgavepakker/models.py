@@ -65,6 +65,8 @@ class Opgave(TenantModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     afslutning = models.CharField("afslutningsnote", max_length=300, blank=True)
+    # What completing the task changed, before → after (konto and each claim's fields).
+    aendringer = models.JSONField("ændringer", default=dict, blank=True)
     koersel_id = models.BigIntegerField("oprettet af kørsel", null=True, blank=True)
 
     class Meta:

@@ -7,8 +7,7 @@ aggregated in the database, per-row sums are subqueries, and lists are paginated
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -17,30 +16,13 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from fordringer.choices import Kilde, SagStatus, Tilknytning
+from fordringer.choices import Kilde, Tilknytning
 from fordringer.models import (
-    Bevilling,
     Debitorkonto,
     Fordring,
     MaanedligSamling,
     Parkering,
-    Sag,
-    Ydelsestype,
 )
-from fordringer.tilknytning.regler import (
-    BevillingData,
-    FordringData,
-    anvend_regler,
-    daekker_periode,
-    datafejl,
-    forklaring,
-    norm,
-    regel_reference,
-    regel_reference_i_tekst,
-    samme_ydelseskode,
-)
-from fordringer.tilknytning.selectors import bevilling_ejere
-from fordringer.ydelser.selectors import ydelseskode_tabel
 from ky_debitor.money import NUL, MoneyField
 
 from .frister import Fristberegning, fristberegning
@@ -176,56 +158,7 @@ def pakker_for_user(*, user: Any) -> QuerySet[Opgavepakke]:
     return Opgavepakke.objects.for_user(user).order_by("-med_daekninger", "raekkefoelge")
 
 
-# --- Task screen -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class BevillingKandidat:
-    bevilling: Bevilling
-    reference: bool
-    ydelseskode: bool
-    periode: bool
-    ydelsestype_id: int | None
-    afgjort: int = 0  # claims the rules resolve to this bevilling, as the run decides them
-    lige_god: int = 0  # claims for which rule 3 finds it among several
-
-    @property
-    def point(self) -> int:
-        return 4 * self.reference + 2 * self.ydelseskode + self.periode
-
-    @property
-    def rang(self) -> tuple[int, int, int, str]:
-        return (-self.afgjort, -self.lige_god, -self.point, self.bevilling.bevillingsnummer)
-
-    @property
-    def sag_id(self) -> int | None:
-        return self.bevilling.sag_id
-
-
-@dataclass(frozen=True)
-class FordringEvidensVisning:
-    regel: str
-    tekst: str
-    kandidater: list[dict[str, str]]
-
-
-@dataclass
-class Opgaveskaerm:
-    opgave: Opgave
-    konto: Debitorkonto
-    fordringer: Sequence[Fordring]
-    evidens: dict[int, FordringEvidensVisning]
-    kandidater: list[BevillingKandidat]
-    sager: list[Sag]
-    ydelsestyper: list[Ydelsestype]
-    aarsag_tekst: str
-    parkeret: Decimal
-    restance: Decimal
-    kun_ydelsestype: bool
-
-    @property
-    def evidenslinjer(self) -> list[tuple[Fordring, FordringEvidensVisning | None]]:
-        return [(f, self.evidens.get(f.pk)) for f in self.fordringer]
+# --- Task screen (its reads are in ``opgaveskaerm``) ---------------------------------------
 
 
 def opgave_for_user(*, user: Any, pk: int) -> Opgave:
@@ -234,128 +167,6 @@ def opgave_for_user(*, user: Any, pk: int) -> Opgave:
         .select_related("pakke", "tildelt", "afsluttet_af", "konto__borger")
         .get(pk=pk)
     )
-
-
-def rangerede_kandidater(
-    bevillinger: Sequence[Bevilling],
-    fordringer: Sequence[Fordring],
-    koder: Mapping[str, int],
-    *,
-    borger_id: int,
-    reference_ejere: Mapping[str, int],
-) -> list[BevillingKandidat]:
-    """The borger's bevillinger, best first, by the linking run's own rules (DESIGN §5,
-    ``fordringer.tilknytning.regler``), so the first is the bevilling the run chose or would
-    choose: the one the rules resolve the most claims to (a claim failing the data check counts
-    for none); then one rule 3 finds among several for the most claims; then by what fits — a
-    reference (or the number in a claim's text) counts most, then the ydelseskode, then a
-    period covering every claim."""
-    krav = [
-        FordringData(
-            f.pk,
-            f.fordringsid,
-            f.kmd_aktiv_reference,
-            f.ydelseskode,
-            f.tekst,
-            f.periode_fra,
-            f.periode_til,
-        )
-        for f in fordringer
-    ]
-    data = [
-        BevillingData(
-            b.pk,
-            b.bevillingsnummer,
-            b.ydelseskode,
-            b.periode_fra,
-            b.periode_til,
-            b.sag_id,
-            koder.get(b.ydelseskode.strip().upper()),
-        )
-        for b in bevillinger
-    ]
-    afgjort: Counter[int] = Counter()
-    lige_gode: Counter[int] = Counter()
-    for f in krav:
-        if datafejl(f, borger_id, reference_ejere):
-            continue
-        udfald = anvend_regler(f, data)
-        if udfald.valgt is not None:
-            afgjort[udfald.valgt.id] += 1
-        lige_gode.update(b.id for b in udfald.flere)
-    kandidater = [
-        BevillingKandidat(
-            bevilling=b,
-            reference=any(regel_reference(f, [d]) or regel_reference_i_tekst(f, [d]) for f in krav),
-            ydelseskode=any(samme_ydelseskode(d, f) for f in krav),
-            periode=bool(krav) and all(daekker_periode(d, f) for f in krav),
-            ydelsestype_id=d.ydelsestype_id,
-            afgjort=afgjort[d.id],
-            lige_god=lige_gode[d.id],
-        )
-        for b, d in zip(bevillinger, data, strict=True)
-    ]
-    return sorted(kandidater, key=lambda k: k.rang)
-
-
-def opgaveskaerm(*, opgave: Opgave) -> Opgaveskaerm:
-    """Everything the "Opret fordringssag" screen shows, in five queries (six when a claim
-    names a bevilling that is not the borger's: the data check looks up its owner)."""
-    konto = opgave.konto
-    fordringer = list(
-        konto.fordringer.select_related("ydelsestype")
-        .annotate(
-            parkeret=Sum(
-                "posteringer__parkering__beloeb",
-                filter=Q(posteringer__parkering__frigivet__isnull=True),
-            )
-        )
-        .order_by("forfaldsdato", "fordringsid")
-    )
-    bevillinger = list(
-        Bevilling.objects.for_kommune(konto.kommune_id)
-        .filter(borger_id=konto.borger_id)
-        .select_related("sag")
-    )
-    sager = list(
-        Sag.objects.for_kommune(konto.kommune_id)
-        .filter(borger_id=konto.borger_id)
-        .select_related("ydelsestype")
-        .order_by("-status", "sagsnummer")
-    )
-    koder = ydelseskode_tabel()
-    # The data check needs the owners of the bevillinger the claims name that are not the
-    # borger's own (none to look up, no query, in the common case).
-    egne = {norm(b.bevillingsnummer) for b in bevillinger}
-    fremmede = {norm(f.kmd_aktiv_reference) for f in fordringer} - egne - {""}
-    ejere = bevilling_ejere(kommune_id=konto.kommune_id, numre=fremmede)
-    ydelsestyper = list(Ydelsestype.objects.order_by("navn"))
-    evidens: dict[int, FordringEvidensVisning] = {}
-    for raekke in evidens_fordringer(opgave.evidens or {}):
-        evidens[int(raekke.get("fordring_id", 0))] = FordringEvidensVisning(
-            regel=str(raekke.get("regel", "")),
-            tekst=forklaring(str(raekke.get("regel", ""))),
-            kandidater=list(raekke.get("kandidater", [])),
-        )
-    return Opgaveskaerm(
-        opgave=opgave,
-        konto=konto,
-        fordringer=fordringer,
-        evidens=evidens,
-        kandidater=rangerede_kandidater(
-            bevillinger, fordringer, koder, borger_id=konto.borger_id, reference_ejere=ejere
-        ),
-        sager=sager,
-        ydelsestyper=ydelsestyper,
-        aarsag_tekst=forklaring(opgave.aarsag) if opgave.aarsag else "",
-        parkeret=sum((f.parkeret or NUL for f in fordringer), NUL),
-        restance=sum((f.restance for f in fordringer), NUL),
-        kun_ydelsestype=opgave.aarsag == "YDELSESTYPE_UKENDT" and konto.er_tilknyttet,
-    )
-
-
-def aabne_sager(sager: list[Sag]) -> list[Sag]:
-    return [s for s in sager if s.status == SagStatus.AABEN]
 
 
 def aaben_opret_opgave(*, user: Any, konto_id: int) -> Opgave | None:

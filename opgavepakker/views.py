@@ -25,10 +25,13 @@ from ky_debitor.audit import opslag_log
 from ky_debitor.errors import ApplicationError, ConflictError
 from ky_debitor.omdirigering import sikker_tilbage
 
-from . import opgave_services, selectors
+from . import afslutning, opgave_services, selectors
+from .burndown import selectors as burndown
+from .burndown.diagram import diagram
 from .filters import CprFilterForm, OpgaveFilter, cpr_filter
-from .forms import OpgaveForm, TildelForm
+from .forms import UDFYLD, OpgaveForm, TildelForm
 from .models import Opgave, Opgavepakke, OpgaveType
+from .opgaveskaerm import opgaveskaerm
 from .workflow import OpgaveStatus
 
 SIDE_STOERRELSE = 25
@@ -52,10 +55,21 @@ def _opgave(request: HttpRequest, pk: int) -> Opgave:
 @require_GET
 @arbejdsrum
 def mine_opgaver(request: HttpRequest) -> HttpResponse:
+    """The packages and the deadline; for whoever may read the burn-down (the project lead,
+    the same row of the table as its API), the burn-down chart as well."""
+    forloeb = (
+        burndown.burndown(user=request.user)
+        if adgang_tilladt(request.user, "api:burndown")
+        else None
+    )
     return render(
         request,
         "opgavepakker/mine_opgaver.html",
-        {"oversigt": selectors.opgave_oversigt(user=request.user)},
+        {
+            "oversigt": selectors.opgave_oversigt(user=request.user),
+            "burndown": forloeb,
+            "burndown_diagram": diagram(forloeb) if forloeb else None,
+        },
     )
 
 
@@ -181,20 +195,19 @@ def opgave(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("debitorkonto", pk=opgave.konto_id)
     if opgave.status == OpgaveStatus.AFSLUTTET and request.method == "GET":
         return redirect("opgave_kvittering", pk=pk)
-    skaerm = selectors.opgaveskaerm(opgave=opgave)
-    form = OpgaveForm(request.POST or None, skaerm=skaerm)
+    skaerm = opgaveskaerm(opgave=opgave)
     konflikt = False
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and UDFYLD in request.POST:
+        form = OpgaveForm.udfyldt(request.POST, skaerm=skaerm)
+    else:
+        form = OpgaveForm(request.POST or None, skaerm=skaerm)
+    if request.method == "POST" and UDFYLD not in request.POST and form.is_valid():
         try:
-            opgave_services.opgave_afslut(
-                user=person(request), opgave_id=opgave.pk, valg=form.valg()
-            )
+            afslutning.opgave_afslut(user=person(request), opgave_id=opgave.pk, valg=form.valg())
         except ApplicationError as fejl:
             konflikt = isinstance(fejl, ConflictError)
-            if fejl.felt and fejl.felt in form.fields:
-                form.add_error(fejl.felt, fejl.message)
-            else:
-                form.add_error(None, fejl.message)
+            felter = fejl.felter or ({fejl.felt: [fejl.message]} if fejl.felt else {})
+            form.tilfoej_fejl(felter, fejl.message)
         else:
             return redirect("opgave_kvittering", pk=pk)
     opslag_log(

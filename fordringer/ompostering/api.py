@@ -21,6 +21,7 @@ from rest_framework.views import APIView
 from fordringer.choices import Overfoersel, Udbetalingskanal, UdbetalingStatus
 from fordringer.models import Ompostering, Udbetaling
 from fordringer.ompostering.fordeling import NyDaekning
+from fordringer.ompostering.kontrol import Valideringsfejl
 from fordringer.ompostering.plan import NOTE_MAKS
 from fordringer.ompostering.services import ompostering_opret
 from fordringer.ompostering.udbetaling import (
@@ -119,6 +120,27 @@ class OmposteringInd(serializers.Serializer):
             "automatisk": data["automatisk"],
         }
 
+    def fejl_svar(self, fejl: Valideringsfejl) -> dict[str, Any]:
+        """The service's errors (``kontrol.Valideringsfejl``, the same as the screen shows) in
+        the API's error shape, each under the path of the input field it concerns."""
+        stier = {
+            f"fordring_{d['fordring']}": f"fordeling.{nummer}.beloeb"
+            for nummer, d in enumerate(self.validated_data["fordeling"])
+        } | {
+            "udbetaling": "udbetaling.beloeb",
+            "kanal": "udbetaling.kanal",
+            "overfoersel": "udbetaling.overfoersel",
+            "modtager": "udbetaling",
+            "modtager_cpr": "udbetaling.modtager_borger",
+            "ny_navn": "udbetaling.ny_modtager.navn",
+            "total": "non_field_errors",
+        }
+        felter: dict[str, list[str]] = {}
+        for f in fejl.fejl:
+            sti = stier.get(f.felt or "", f.felt or "non_field_errors")
+            felter.setdefault(sti, []).append(f.besked)
+        return {"detail": fejl.message, "felter": felter}
+
 
 class OmposteringUd(serializers.ModelSerializer[Ompostering]):
     aarsag = serializers.CharField(source="aarsag_tekst")
@@ -191,8 +213,10 @@ class OmposteringOpret(APIView):
         description="Ruller hele dækningen tilbage, genberegner renter som om den aldrig var "
         "der, fordeler beløbet på udækkede fordringer (samme eller anden borger) med den "
         "oprindelige indbetalingsdato og/eller opretter en udbetaling til godkendelse; resten "
-        "venter på sagsbehandlerfordelingen. Fejl i valideringen (seed 004) giver 400 med den "
-        "danske besked, og intet ændres.",
+        "venter på sagsbehandlerfordelingen. Fejl i valideringen (seed 004) giver 400 med alle "
+        "fejl på én gang: de danske beskeder i `detail` og hver under sit felt i `felter` (fx "
+        "`fordeling.0.beloeb`, når beløbet er større end fordringens restance lige nu), og "
+        "intet ændres.",
         request=OmposteringInd,
         responses={201: OmposteringUd},
         parameters=[IDEMPOTENS_PARAMETER],
@@ -202,7 +226,10 @@ class OmposteringOpret(APIView):
             ind = OmposteringInd(data=request.data)
             ind.is_valid(raise_exception=True)
             bruger = person(request)
-            ompostering = ompostering_opret(user=bruger, **ind.service_args())
+            try:
+                ompostering = ompostering_opret(user=bruger, **ind.service_args())
+            except Valideringsfejl as fejl:
+                return Response(ind.fejl_svar(fejl), status=status.HTTP_400_BAD_REQUEST)
             return Response(OmposteringUd(ompostering).data, status=status.HTTP_201_CREATED)
 
         return idempotent(request, udfoer)

@@ -11,7 +11,7 @@ them.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -110,10 +110,19 @@ def renter_genberegn(
         posteringer_link(ompostering, nye, OmposteringRolle.RENTE)
 
 
-def daekning_maks(*, fordring: Fordring, dato: dt.date, idag: dt.date) -> Decimal:
+def daekning_maks(
+    *,
+    fordring: Fordring,
+    dato: dt.date,
+    idag: dt.date,
+    undtag: Collection[int] = (),
+    restance: Decimal | None = None,
+) -> Decimal:
     """The most a payment dated ``dato`` can cover on ``fordring``: its restance once the
-    interest after ``dato`` is recomputed with the payment in place (never below 0)."""
-    beloeb = fordring.restance
+    interest after ``dato`` is recomputed with the payment in place (never below 0). With
+    ``undtag`` the entries with those ids count as rolled back, and ``restance`` is the
+    claim's restance then."""
+    beloeb = fordring.restance if restance is None else restance
     posteringer = list(fordring.posteringer.all())
     for _ in range(20):
         if beloeb <= 0:
@@ -122,12 +131,32 @@ def daekning_maks(*, fordring: Fordring, dato: dt.date, idag: dt.date) -> Decima
             fordring=fordring,
             til_dato=idag,
             ekstra=[Bevaegelse(dato, -beloeb, PosteringArt.DAEKNING)],
+            undtag=undtag,
             posteringer=posteringer,
         )
         if aendring.restance_efter >= 0:
             return beloeb
         beloeb += aendring.restance_efter
     return NUL
+
+
+def for_stort_med_renter(
+    *,
+    fordring: Fordring,
+    beloeb: Decimal,
+    dato: dt.date,
+    idag: dt.date,
+    undtag: Collection[int] = (),
+    restance: Decimal | None = None,
+) -> str:
+    """The message for an amount that the interest recomputed from ``dato`` makes too large,
+    with the most that fits (``daekning_maks``)."""
+    maks = daekning_maks(fordring=fordring, dato=dato, idag=idag, undtag=undtag, restance=restance)
+    return (
+        f"Beløbet {format_beloeb(beloeb)} kr. til fordring {fordring.fordringsid} er større "
+        f"end restancen, når renterne genberegnes fra indbetalingsdatoen {dato:%d-%m-%Y}. "
+        f"Der kan højst dækkes {format_beloeb(maks)} kr."
+    )
 
 
 def fordeling_lovens_orden(
@@ -158,32 +187,6 @@ def fordeling_lovens_orden(
     return fordeling, fordringer
 
 
-def fordeling_valider(
-    *,
-    fordeling: Sequence[NyDaekning],
-    fordringer: dict[int, Fordring],
-    udbetalt: Decimal,
-    total: Decimal,
-) -> None:
-    """Seed 004 "Valideringsfejl", against the restance after the rollback."""
-    for v in fordeling:
-        fordring = fordringer[v.fordring_id]
-        fordring.refresh_from_db()
-        if v.beloeb > fordring.restance:
-            raise ApplicationError(
-                f"Indtastet beløb til dækning ({format_beloeb(v.beloeb)} kr.) må ikke være "
-                f"større end restancen på fordring {fordring.fordringsid} "
-                f"({format_beloeb(fordring.restance)} kr.).",
-                felt=f"fordring_{fordring.pk}",
-            )
-    valgt = sum((v.beloeb for v in fordeling), NUL) + udbetalt
-    if valgt > total:
-        raise ApplicationError(
-            f"Det samlede beløb til dækning og udbetaling ({format_beloeb(valgt)} kr.) må ikke "
-            f"være større end det samlede omposteringsbeløb ({format_beloeb(total)} kr.)."
-        )
-
-
 def fordeling_bogfoer(
     *,
     ompostering: Ompostering | None,
@@ -207,11 +210,10 @@ def fordeling_bogfoer(
             ekstra=[Bevaegelse(dato, -beloeb, PosteringArt.DAEKNING) for _i, dato, beloeb in dele],
         )
         if aendring.restance_efter < 0:
-            maks = daekning_maks(fordring=fordring, dato=dele[0][1], idag=idag)
             raise ApplicationError(
-                f"Beløbet {format_beloeb(valg.beloeb)} kr. til fordring {fordring.fordringsid} "
-                "er større end restancen, når renterne genberegnes fra indbetalingsdatoen "
-                f"{dele[0][1]:%d-%m-%Y}. Der kan højst dækkes {format_beloeb(maks)} kr.",
+                for_stort_med_renter(
+                    fordring=fordring, beloeb=valg.beloeb, dato=dele[0][1], idag=idag
+                ),
                 felt=f"fordring_{fordring.pk}",
             )
         nye = renter_bogfoer(aendring=aendring, user=user, begrundelse=begrundelse, system=SYSTEM)

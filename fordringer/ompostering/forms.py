@@ -18,7 +18,7 @@ from fordringer.ompostering.fordeling import NyDaekning
 from fordringer.ompostering.selectors import SoegeType
 from fordringer.ompostering.udbetaling import NyModtager, UdbetalingValg
 from ky_debitor.errors import ApplicationError
-from ky_debitor.money import parse_beloeb
+from ky_debitor.money import format_beloeb, parse_beloeb
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -92,7 +92,17 @@ class SoegeForm(forms.Form):
             raise forms.ValidationError("Mindst ét søgekriterium skal være udfyldt.")
         fra, til = data.get("periode_fra"), data.get("periode_til")
         if fra and til and til < fra:
-            self.add_error("periode_til", "Periode til ligger før periode fra.")
+            self.add_error(
+                "periode_til",
+                f"Periode til ({til:%d-%m-%Y}) må ikke ligge før periode fra ({fra:%d-%m-%Y}).",
+            )
+        fra_beloeb, til_beloeb = data.get("beloeb_fra"), data.get("beloeb_til")
+        if fra_beloeb is not None and til_beloeb is not None and 0 < til_beloeb < fra_beloeb:
+            self.add_error(
+                "beloeb_til",
+                f"Beløb til ({format_beloeb(til_beloeb)} kr.) må ikke være mindre end beløb fra "
+                f"({format_beloeb(fra_beloeb)} kr.).",
+            )
         return data
 
 
@@ -199,7 +209,7 @@ class FordelingForm(forms.Form):
             overfoersel=data.get("overfoersel", ""),
             fritaget_modregning=bool(data.get("fritaget_modregning")),
             modtager_borger_id=data["modtager_borger"].pk
-            if modtager == ModtagerValg.BORGER
+            if modtager == ModtagerValg.BORGER and "modtager_borger" in data
             else None,
             ny_modtager=NyModtager(
                 navn=data.get("ny_navn", ""),

@@ -1,8 +1,13 @@
 """Step 1 of ``services.ompostering_opret``: lock and validate (seed 004 "Valideringsfejl").
 
 ``plan_laas`` checks every choice the person made, finds the dækninger and locks every konto
-the ompostering will touch, in id order, so two omposteringer never deadlock. What comes out
-is an ``OmposteringPlan``: what the ompostering will do, settled before anything is written.
+the ompostering will touch, in id order, so two omposteringer never deadlock, then checks the
+allocation against the restance as it stands under the lock (``kontrol``). What comes out is
+an ``OmposteringPlan``: what the ompostering will do, settled before anything is written.
+Every error is raised at once, each with its field (``kontrol.Valideringsfejl``).
+
+``plan_kontroller`` is the same without the lock: the wizard runs it at the step where the
+amounts are chosen, so the screen, the API and the booking check with one piece of code.
 Nothing here writes.
 """
 
@@ -16,9 +21,10 @@ from typing import TYPE_CHECKING
 
 from fordringer.models import Borger, Debitorkonto, Fordring, OmposteringAarsag, Postering
 from fordringer.ompostering.fordeling import NyDaekning
-from fordringer.ompostering.selectors import daekninger_valgte
-from fordringer.ompostering.udbetaling import UdbetalingValg, udbetaling_valider
-from ky_debitor.errors import ApplicationError, ConflictError
+from fordringer.ompostering.kontrol import Fejl, fejl_rejs, fordeling_kontroller
+from fordringer.ompostering.selectors import daekninger_staar_tjek, daekninger_valgte
+from fordringer.ompostering.udbetaling import UdbetalingValg, udbetaling_fejl
+from ky_debitor.errors import ApplicationError
 from ky_debitor.money import NUL
 
 if TYPE_CHECKING:
@@ -79,22 +85,103 @@ def plan_laas(
     automatisk: bool,
     idag: dt.date,
 ) -> OmposteringPlan:
-    """Check the person's choices, find the dækninger and lock every konto touched."""
-    note = _valider_tekst(note)
-    aarsag = _aarsag(aarsag_id)
+    """Check the person's choices, find the dækninger and lock every konto touched; then
+    check the allocation against the restance as it stands under the lock. Every error at
+    once (``kontrol.Valideringsfejl``)."""
+    return _plan(
+        user=user,
+        daekning_ids=daekning_ids,
+        aarsag_id=aarsag_id,
+        til_borger_id=til_borger_id,
+        fra_borger_id=fra_borger_id,
+        fordeling=fordeling,
+        udbetaling=udbetaling,
+        note=note,
+        automatisk=automatisk,
+        idag=idag,
+        laas=True,
+    )
+
+
+def plan_kontroller(
+    *,
+    user: Bruger,
+    daekning_ids: Sequence[int],
+    aarsag_id: int | None,
+    til_borger_id: int | None,
+    fra_borger_id: int | None,
+    fordeling: Sequence[NyDaekning],
+    udbetaling: UdbetalingValg | None,
+    note: str = "",
+    idag: dt.date,
+) -> OmposteringPlan:
+    """The same checks as ``plan_laas`` without locking or writing anything: what a step of
+    the wizard runs before it lets the person on, against the restance read now."""
+    return _plan(
+        user=user,
+        daekning_ids=daekning_ids,
+        aarsag_id=aarsag_id,
+        til_borger_id=til_borger_id,
+        fra_borger_id=fra_borger_id,
+        fordeling=fordeling,
+        udbetaling=udbetaling,
+        note=note,
+        automatisk=False,
+        idag=idag,
+        laas=False,
+    )
+
+
+def _plan(
+    *,
+    user: Bruger,
+    daekning_ids: Sequence[int],
+    aarsag_id: int | None,
+    til_borger_id: int | None,
+    fra_borger_id: int | None,
+    fordeling: Sequence[NyDaekning],
+    udbetaling: UdbetalingValg | None,
+    note: str,
+    automatisk: bool,
+    idag: dt.date,
+    laas: bool,
+) -> OmposteringPlan:
+    fejl: list[Fejl] = []
+    note = _valider_tekst(note, fejl)
+    aarsag = _aarsag(aarsag_id, fejl)
     if udbetaling is not None:
-        udbetaling_valider(user=user, udbetaling=udbetaling)
-    valgt_borger = _til_borger(user=user, til_borger_id=til_borger_id)
-    daekninger = _daekninger_hent(user=user, daekning_ids=daekning_ids, fra_borger_id=fra_borger_id)
+        fejl += udbetaling_fejl(user=user, udbetaling=udbetaling)
+    try:
+        valgt_borger = _til_borger(user=user, til_borger_id=til_borger_id)
+        daekninger = _daekninger_hent(
+            user=user, daekning_ids=daekning_ids, fra_borger_id=fra_borger_id
+        )
+    except ApplicationError as fatal:
+        # Without the dækninger nothing else can be checked; what was found so far is shown too.
+        fejl_rejs([*fejl, Fejl(fatal.felt, fatal.message)])
+        raise
     fra_borger = daekninger[0].fordring.konto.borger
     til_borger = valgt_borger or fra_borger
-    konto_ids = _konti_beroert(
+    if laas:
+        _laas(
+            konto_ids=_konti_beroert(
+                user=user,
+                daekninger=daekninger,
+                fordeling=fordeling,
+                til_borger=til_borger if automatisk else None,
+            )
+        )
+    daekninger_staar_tjek(daekning_ids)
+    fordelingsfejl, restancer = fordeling_kontroller(
         user=user,
         daekninger=daekninger,
+        til_borger=til_borger,
         fordeling=fordeling,
-        til_borger=til_borger if automatisk else None,
+        udbetalt=udbetaling.beloeb if udbetaling is not None else None,
+        idag=idag,
     )
-    _laas(konto_ids=konto_ids, daekning_ids=daekning_ids)
+    fejl_rejs(fejl + fordelingsfejl)
+    assert aarsag is not None  # an unknown reason is one of the errors raised above
     return OmposteringPlan(
         daekning_ids=tuple(daekning_ids),
         daekninger=tuple(daekninger),
@@ -103,28 +190,28 @@ def plan_laas(
         fra_borger=fra_borger,
         til_borger=til_borger,
         fordeling=tuple(fordeling),
-        fordringer=_valider_fordeling(user=user, fordeling=fordeling, til_borger=til_borger),
+        fordringer={pk: r.fordring for pk, r in restancer.items()},
         udbetaling=udbetaling,
         automatisk=automatisk,
         idag=idag,
     )
 
 
-def _valider_tekst(note: str) -> str:
+def _valider_tekst(note: str, fejl: list[Fejl]) -> str:
     note = (note or "").strip()
     if len(note) > NOTE_MAKS:
-        raise ApplicationError(f"Noten må højst være {NOTE_MAKS} tegn.", felt="note")
+        fejl.append(Fejl("note", f"Noten må højst være {NOTE_MAKS} tegn."))
     return note
 
 
-def _aarsag(aarsag_id: int | None) -> OmposteringAarsag:
+def _aarsag(aarsag_id: int | None, fejl: list[Fejl]) -> OmposteringAarsag | None:
     aarsag = (
         OmposteringAarsag.objects.filter(pk=aarsag_id, aktiv=True).first()
         if aarsag_id is not None
         else None
     )
     if aarsag is None:
-        raise ApplicationError("Vælg en årsag til omposteringen.", felt="aarsag")
+        fejl.append(Fejl("aarsag", "Vælg en årsag til omposteringen."))
     return aarsag
 
 
@@ -175,41 +262,6 @@ def _konti_beroert(
     return konto_ids
 
 
-def _laas(*, konto_ids: set[int], daekning_ids: Sequence[int]) -> None:
-    """Lock every konto touched, in id order (so two omposteringer never deadlock), then
-    check that every dækning still stands: the loser of a race gets a clear message."""
+def _laas(*, konto_ids: set[int]) -> None:
+    """Lock every konto touched, in id order, so two omposteringer never deadlock."""
     list(Debitorkonto.objects.select_for_update().filter(pk__in=konto_ids).order_by("pk"))
-    if Postering.objects.filter(tilbagefoerer_id__in=daekning_ids).exists():
-        raise ConflictError(
-            "Dækningen er allerede tilbageført eller omposteret, måske af en anden i samme "
-            "øjeblik. Søg igen og vælg på ny."
-        )
-
-
-def _valider_fordeling(
-    *,
-    user: Bruger,
-    fordeling: Sequence[NyDaekning],
-    til_borger: Borger,
-) -> dict[int, Fordring]:
-    ids = [v.fordring_id for v in fordeling]
-    if len(set(ids)) != len(ids):
-        raise ApplicationError("Samme fordring er valgt flere gange.")
-    for v in fordeling:
-        if v.beloeb <= 0:
-            raise ApplicationError(
-                "Beløbet til dækning skal være større end 0,00 kr.",
-                felt=f"fordring_{v.fordring_id}",
-            )
-    fordringer = {
-        f.pk: f
-        for f in Fordring.objects.for_user(user)
-        .filter(pk__in=ids)
-        .select_related("konto")
-        .order_by("pk")
-    }
-    for v in fordeling:
-        fordring = fordringer.get(v.fordring_id)
-        if fordring is None or fordring.konto.borger_id != til_borger.pk:
-            raise ApplicationError("En valgt fordring tilhører ikke den valgte borger.")
-    return fordringer

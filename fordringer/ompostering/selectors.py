@@ -13,7 +13,7 @@ from django.db.models import Q, QuerySet
 from fordringer.choices import PosteringArt, UdbetalingStatus
 from fordringer.models import Borger, Fordring, Postering, Sagsbehandlerfordeling, Udbetaling
 from fordringer.rente.services import aktive_posteringer, rente_aendring
-from ky_debitor.errors import ApplicationError
+from ky_debitor.errors import ApplicationError, ConflictError
 from ky_debitor.money import NUL
 
 if TYPE_CHECKING:
@@ -104,6 +104,17 @@ def daekninger_valgte(
             felt="daekninger",
         )
     return daekninger
+
+
+def daekninger_staar_tjek(daekning_ids: Sequence[int]) -> None:
+    """Every chosen dækning still stands: checked at each step of the wizard and under the lock
+    when booking, so the loser of a race, or a person whose choice someone else moved
+    meanwhile, gets a clear message."""
+    if Postering.objects.filter(tilbagefoerer_id__in=daekning_ids).exists():
+        raise ConflictError(
+            "Dækningen er allerede tilbageført eller omposteret, måske af en anden i samme "
+            "øjeblik. Søg igen og vælg på ny."
+        )
 
 
 @dataclass(frozen=True)

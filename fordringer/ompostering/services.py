@@ -43,11 +43,11 @@ from fordringer.ompostering.fordeling import (
     Pulje,
     fordeling_bogfoer,
     fordeling_lovens_orden,
-    fordeling_valider,
     posteringer_link,
     renter_genberegn,
     til_sagsbehandlerfordeling,
 )
+from fordringer.ompostering.kontrol import fordeling_valider
 from fordringer.ompostering.plan import OmposteringPlan, plan_laas
 from fordringer.ompostering.udbetaling import UdbetalingValg, udbetaling_opret
 from fordringer.udbakke.services import udgaaende_besked_opret
@@ -191,7 +191,10 @@ def _fordeling_bogfoer(
             user=user, til_borger=plan.til_borger, undtag=undtag, pulje=pulje, idag=plan.idag
         )
     fordeling_valider(
-        fordeling=fordeling, fordringer=fordringer, udbetalt=plan.udbetalt, total=plan.total
+        fordeling=fordeling,
+        fordringer=fordringer,
+        udbetalt=plan.udbetaling.beloeb if plan.udbetaling is not None else None,
+        total=plan.total,
     )
     fordelt = fordeling_bogfoer(
         ompostering=ompostering,

@@ -36,14 +36,14 @@ from fordringer.ompostering.fordeling import (
     NyDaekning,
     Pulje,
     fordeling_bogfoer,
-    fordeling_valider,
     til_sagsbehandlerfordeling,
 )
+from fordringer.ompostering.kontrol import Fejl, fordeling_valider
 from fordringer.udbakke.services import udgaaende_besked_opret
 from ky_debitor.api_noegler import samme_person
 from ky_debitor.audit import audit_log
 from ky_debitor.errors import ApplicationError, ConflictError
-from ky_debitor.money import NUL, format_beloeb
+from ky_debitor.money import format_beloeb
 from ky_debitor.roles import Rolle, has_role
 
 if TYPE_CHECKING:
@@ -75,31 +75,39 @@ class UdbetalingValg:
         return self.modtager_borger_id is not None or self.ny_modtager is not None
 
 
-def udbetaling_valider(*, user: Bruger, udbetaling: UdbetalingValg) -> None:
+def udbetaling_fejl(*, user: Bruger, udbetaling: UdbetalingValg) -> list[Fejl]:
     """Seed 004 trin 6-7: a positive amount, a channel and a transfer, and at most one
-    alternative recipient, who must exist in the person's kommune."""
+    alternative recipient, who must exist in the person's kommune. Every error, each with
+    its field."""
+    fejl = []
     if udbetaling.beloeb <= 0:
-        raise ApplicationError("Beløbet til udbetaling skal være større end 0,00 kr.")
+        fejl.append(Fejl("udbetaling", "Beløbet til udbetaling skal være større end 0,00 kr."))
     if udbetaling.kanal not in Udbetalingskanal.values:
-        raise ApplicationError("Vælg udbetalingskanal: NemKonto eller check.", felt="kanal")
+        fejl.append(Fejl("kanal", "Vælg udbetalingskanal: NemKonto eller check."))
     if udbetaling.overfoersel not in Overfoersel.values:
-        raise ApplicationError("Vælg overførsel: SAP38, EFI eller kundens konto.")
-    if udbetaling.modtager_borger_id is not None and udbetaling.ny_modtager is not None:
-        raise ApplicationError(
-            "Vælg enten en eksisterende borger eller en ny modtager som alternativ modtager."
+        fejl.append(Fejl("overfoersel", "Vælg overførsel: SAP38, EFI eller kundens konto."))
+    elif udbetaling.overfoersel == Overfoersel.KUNDEKONTO and not udbetaling.alternativ:
+        fejl.append(
+            Fejl(
+                "overfoersel",
+                "Overførsel til kundens konto kan kun vælges med en alternativ modtager.",
+            )
         )
-    if udbetaling.overfoersel == Overfoersel.KUNDEKONTO and not udbetaling.alternativ:
-        raise ApplicationError(
-            "Overførsel til kundens konto kan kun vælges med en alternativ modtager.",
-            felt="overfoersel",
+    if udbetaling.modtager_borger_id is not None and udbetaling.ny_modtager is not None:
+        fejl.append(
+            Fejl(
+                "modtager",
+                "Vælg enten en eksisterende borger eller en ny modtager som alternativ modtager.",
+            )
         )
     if udbetaling.ny_modtager is not None and not udbetaling.ny_modtager.navn.strip():
-        raise ApplicationError("Angiv navnet på den nye modtager.", felt="modtager_navn")
+        fejl.append(Fejl("ny_navn", "Angiv navnet på den nye modtager."))
     if (
         udbetaling.modtager_borger_id is not None
         and not Borger.objects.for_user(user).filter(pk=udbetaling.modtager_borger_id).exists()
     ):
-        raise ApplicationError("Den valgte modtager findes ikke.")
+        fejl.append(Fejl("modtager_cpr", "Den valgte modtager findes ikke."))
+    return fejl
 
 
 def meddelelse_tekst(
@@ -296,7 +304,7 @@ def sagsbehandlerfordeling_behandl(
     post = Sagsbehandlerfordeling.objects.select_for_update().get(pk=post.pk)
     if post.behandlet is not None:
         raise ConflictError("Posten er allerede behandlet af en anden.")
-    fordeling_valider(fordeling=fordeling, fordringer=fordringer, udbetalt=NUL, total=post.beloeb)
+    fordeling_valider(fordeling=fordeling, fordringer=fordringer, udbetalt=None, total=post.beloeb)
     ompostering = (
         Ompostering.objects.select_for_update().get(pk=post.ompostering_id)
         if post.ompostering_id

@@ -94,7 +94,9 @@ def test_a_failed_request_stores_nothing_so_the_key_can_be_used_again(alice, opg
         HTTP_IDEMPOTENCY_KEY="k",
     )
     assert fejl.status_code == 400
-    assert "Vælg en bevilling" in fejl.json()["detail"]
+    # "Ingen bevilling" and the claim has no reference: refused, the field named.
+    assert "Angiv en KMD Aktiv reference" in fejl.json()["detail"]
+    assert list(fejl.json()["felter"]) == [f"reference_{opgaver['flere_fordring'].pk}"]
     assert _afslut(client, opgave, opgaver["b4"], noegle="k").status_code == 200
 
 

@@ -3,11 +3,13 @@ permission table's roles, four eyes, and the Idempotency-Key on every write that
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from fordringer.choices import BeskedType, UdbetalingStatus
 from fordringer.models import Ompostering, Postering, Udbetaling, UdgaaendeBesked
 from ky_debitor.roles import Rolle
 
-from ..factories import BrugerFactory, kommune
+from ..factories import BrugerFactory, FordringFactory, kommune
 from ..fordringer.ompostering.ompostering_data import opret
 from .conftest import api_som
 
@@ -86,6 +88,49 @@ def test_allocating_more_than_the_amount_is_refused_in_danish_and_changes_nothin
 
     assert svar.status_code == 400
     assert "beløb" in svar.json()["detail"].lower()
+    assert _spor() == foer
+
+
+def test_the_api_refuses_100_kr_on_a_0_32_kr_claim_with_the_screens_errors(bent):
+    """The same check as the wizard's step 3 (``plan``): every error at once, each under the
+    path of its input field, and nothing changes."""
+    s = opret(bent)
+    lille = FordringFactory.create(
+        konto=s.fb.konto, fordringsid="FS", hovedstol=Decimal("0.32"), renteregime="INGEN"
+    )
+    foer = _spor()
+
+    svar = api_som(bent).post(
+        "/api/v1/omposteringer/",
+        {
+            "daekninger": [s.daekning.pk],
+            "aarsag": s.aarsag.pk,
+            "til_borger": s.bo.pk,
+            "fordeling": [
+                {"fordring": s.fb.pk, "beloeb": "450.00"},
+                {"fordring": lille.pk, "beloeb": "100.00"},
+            ],
+            "note": "x",
+        },
+        format="json",
+        HTTP_IDEMPOTENCY_KEY="lille",
+    )
+
+    assert svar.status_code == 400
+    krop = svar.json()
+    paa_fordringen = (
+        "Indtastet beløb til dækning (100,00 kr.) må ikke være større end restancen på "
+        "fordring FS (0,32 kr.)."
+    )
+    i_alt = (
+        "Det samlede beløb til dækning og udbetaling (550,00 kr.) må ikke være større end "
+        "det samlede omposteringsbeløb (500,00 kr.)."
+    )
+    assert krop["felter"] == {
+        "fordeling.1.beloeb": [paa_fordringen],
+        "non_field_errors": [i_alt],
+    }
+    assert krop["detail"] == f"{paa_fordringen} {i_alt}"
     assert _spor() == foer
 
 

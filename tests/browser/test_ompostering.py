@@ -15,6 +15,7 @@ from fordringer.choices import BeskedType
 from fordringer.models import Fordring, Ompostering, Udbetaling, UdgaaendeBesked
 
 from .. import personas
+from ..factories import FordringFactory
 from ..fordringer.ompostering.ompostering_data import opret
 from .conftest import ADGANGSKODE, tjek_side
 
@@ -115,3 +116,63 @@ def test_wizard_to_another_borger_with_payout_to_a_lawyer_then_approval(
     side.goto(f"/konti/{data.fb.konto_id}/")
     assert "Ompostering" in side.locator("#konto-kontoudtog").inner_text()
     tjek_side(side, "ompostering-7-kontoudtog")
+
+
+def test_step_3_refuses_too_much_keeps_a_running_total_and_resets_its_fields(
+    data: Any, bogholdere: tuple[Any, Any], side: Any, tmp_path: Any, settings: Any
+) -> None:
+    """Seed 004 trin 3 and 5: the chosen and remaining amount follow the typing (the server
+    computes them, htmx swaps them into a live region), 100 kr. on a 0,32 kr. claim is
+    refused at the step with the error beside the field, and "Nulstil felter" empties it."""
+    settings.VAR_DIR = tmp_path
+    lille = FordringFactory.create(
+        konto=data.fb.konto,
+        fordringsid="FS",
+        tekst="Rest af kontanthjælp",
+        hovedstol=Decimal("0.32"),
+        renteregime="INGEN",
+    )
+    log_paa(side, "bent")
+    side.goto(f"/borgere/{data.anna.pk}/ompostering/")
+    side.get_by_label("Beløb fra (kr.)").fill("400,00")
+    side.get_by_role("button", name="Søg").click()
+    side.locator(f"#daekning-{data.daekning.pk}").check()
+    side.wait_for_function("document.getElementById('valgt-total').textContent.includes('500,00')")
+    assert "Valgt til ompostering: 500,00 kr." in side.locator("#valgt-sum").inner_text()
+    side.get_by_label("Omposter til en anden borger (CPR-nummer)").fill("030380-1234")
+    side.get_by_role("button", name="Omposter de valgte").click()
+    side.get_by_role("button", name="Bekræft og vælg ny fordeling").click()
+
+    side.get_by_label("Dæk fordring FB med (kr.)").fill("1.200,00")
+    side.get_by_label("Dæk fordring FS med (kr.)").fill("100,00")
+    side.wait_for_function("document.getElementById('sum-valgt').textContent.includes('1.300,00')")
+    assert side.locator("#sum-rest").inner_text() == "0,00 kr."
+    assert "800,00 kr. mere" in side.locator("#sum-for-meget").inner_text()
+    assert side.locator("#fordeling-sum").get_attribute("aria-live") == "polite"
+
+    side.get_by_label("Dæk fordring FB med (kr.)").fill("200,00")
+    side.get_by_label("Beløb til udbetaling (kr.)").fill("150")
+    side.wait_for_function("document.getElementById('sum-rest').textContent.includes('50,00')")
+    assert side.locator("#sum-valgt").inner_text() == "450,00 kr."
+    side.get_by_label("Årsag").select_option(label=data.aarsag.tekst)
+    side.get_by_label("Udbetalingskanal").select_option(label="NemKonto")
+    side.get_by_label("Overførsel", exact=True).select_option(label="SAP38")
+    side.get_by_role("button", name="Videre til godkendelse").click()
+
+    assert "/ompostering/fordeling/" in side.url  # the step did not advance
+    assert "må ikke være større end restancen på fordring FS (0,32 kr.)" in (
+        side.locator(f"#id_fordring_{lille.pk}-error").inner_text()
+    )
+    assert side.locator("#ompostering-fejl").is_visible()
+    assert side.get_by_label("Dæk fordring FS med (kr.)").input_value() == "100,00"
+    tjek_side(side, "ompostering-3-fordeling-fejl")
+    assert not Ompostering.objects.exists()
+
+    side.get_by_role("button", name="Nulstil felter").click()
+    assert side.get_by_label("Dæk fordring FS med (kr.)").input_value() == ""
+    assert side.get_by_label("Dæk fordring FB med (kr.)").input_value() == ""
+    assert side.get_by_label("Beløb til udbetaling (kr.)").input_value() == ""
+    assert side.locator("#ompostering-fejl").count() == 0
+    assert side.locator("#sum-valgt").inner_text() == "0,00 kr."
+    assert side.locator("#sum-rest").inner_text() == "500,00 kr."
+    tjek_side(side, "ompostering-3-fordeling-nulstillet")

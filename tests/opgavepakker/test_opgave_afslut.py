@@ -8,13 +8,9 @@ from fordringer.choices import Tilknytning
 from fordringer.models import EIndkomstIndberetning, Parkering, Ydelsestype
 from ky_debitor.errors import ApplicationError, ConflictError
 from ky_debitor.models import AuditEvent
+from opgavepakker.afslutning import FordringAngivelse, OpgaveValg, opgave_afslut
 from opgavepakker.models import Opgave, OpgaveType
-from opgavepakker.opgave_services import (
-    FordringAngivelse,
-    OpgaveValg,
-    opgave_afslut,
-    opgave_tag,
-)
+from opgavepakker.opgave_services import opgave_tag
 from opgavepakker.workflow import OpgaveStatus
 
 from .conftest import opgave_for
@@ -111,10 +107,12 @@ def test_ingen_bevilling_without_ydelsestype_or_reference_is_refused_and_changes
 ):
     konto = opgaver["ingen"]
     opgave = opgave_for(konto)
-    with pytest.raises(ApplicationError, match="ydelsestype"):
+    with pytest.raises(ApplicationError, match="Angiv en KMD Aktiv reference") as fejl:
         opgave_afslut(
             user=alice, opgave_id=opgave.pk, valg=OpgaveValg(bevilling_id=None, sag_id=None)
         )
+    fordring = konto.fordringer.get()
+    assert f"reference_{fordring.pk}" in fejl.value.felter
     with pytest.raises(ApplicationError, match="Angiv en KMD Aktiv reference"):
         opgave_afslut(
             user=alice,

@@ -18,7 +18,8 @@ import pytest
 
 from fordringer.ydelser.selectors import ydelseskode_tabel
 from opgavepakker.models import Opgave, OpgaveType
-from opgavepakker.selectors import evidens_fordringer, opgaveskaerm
+from opgavepakker.opgaveskaerm import opgaveskaerm
+from opgavepakker.selectors import evidens_fordringer
 from opgavepakker.workflow import AABNE
 from sagstilknytning.models import KontoBeslutning, Sagstilknytningskoersel
 

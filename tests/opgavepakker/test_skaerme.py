@@ -100,9 +100,18 @@ def test_someone_else_finishing_first_gives_a_clear_message(client, alice, carl,
 def test_validation_errors_are_danish_and_change_nothing(client, alice, opgaver):
     client.force_login(alice)
     opgave = opgave_for(opgaver["ingen"])
-    svar = client.post(reverse("opgave", args=[opgave.pk]), {"bevilling": "ingen", "sag": "ny"})
+    fordring = opgaver["ingen"].fordringer.get()
+    svar = client.post(
+        reverse("opgave", args=[opgave.pk]),
+        {"bevilling": "ingen", "sag": "ny", f"ydelsestype_{fordring.pk}": ""},
+    )
     assert svar.status_code == 200
-    assert "Vælg ydelsestype, når der ikke er en bevilling." in svar.content.decode()
+    side = svar.content.decode()
+    # Both of the claim's errors at once, each by its field and in the summary at the top.
+    assert f"Angiv en KMD Aktiv reference for fordring {fordring.fordringsid}" in side
+    assert f"Vælg en ydelsestype for fordring {fordring.fordringsid}" in side
+    assert f'href="#id_reference_{fordring.pk}"' in side
+    assert f'href="#id_ydelsestype_{fordring.pk}"' in side
     assert opgave_for(opgaver["ingen"]).status == OpgaveStatus.AABEN
 
 
@@ -188,7 +197,7 @@ def test_both_workspace_roles_see_the_start_page(client, request, rolle_fixture,
 
 
 def test_the_list_hides_finished_tasks_unless_asked(client, alice, opgaver):
-    from opgavepakker.opgave_services import OpgaveValg, opgave_afslut
+    from opgavepakker.afslutning import OpgaveValg, opgave_afslut
 
     opgave = opgave_for(opgaver["flere"])
     opgave_afslut(

@@ -61,7 +61,7 @@ def test_only_a_projektleder_assigns_and_only_to_own_kommunes_caseworkers(
 
 
 def test_assigning_a_finished_task_rejects_the_whole_assignment(alice, pia, carl, opgaver):
-    from opgavepakker.opgave_services import OpgaveValg, opgave_afslut
+    from opgavepakker.afslutning import OpgaveValg, opgave_afslut
 
     faerdig = opgave_for(opgaver["flere"])
     opgave_afslut(

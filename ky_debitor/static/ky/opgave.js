@@ -3,8 +3,9 @@
  * N        takes the next task (the element marked data-genvej="naeste").
  * B        moves focus to the chosen bevilling (arrow keys then change it).
  * Ctrl+Enter confirms the task (data-genvej="bekraeft").
- * Choosing a bevilling fills every claim's reference and ydelsestype and pre-selects its sag;
- * the fields stay editable. Without JavaScript the server fills them from the best candidate.
+ * Choosing a bevilling selects the sag the run would choose with it when no sag is chosen yet;
+ * it never changes a claim's reference or ydelsestype (each comes from that claim's own
+ * evidence; "Brug på alle tomme felter" fills the empty ones on request, on the server).
  */
 (function () {
   "use strict";
@@ -46,31 +47,18 @@
 
   var form = document.getElementById("opgave-form");
   if (!form) return;
-  var ingenType = document.getElementById("id_ydelsestype");
 
-  function udfyld() {
+  function vaelgSag() {
     var valgt = form.querySelector('input[name="bevilling"]:checked');
-    if (!valgt) return;
-    var ingen = valgt.value === "ingen";
-    var ydelsestype = ingen ? (ingenType ? ingenType.value : "") : valgt.getAttribute("data-ydelsestype");
-    form.querySelectorAll("[data-fordring-reference]").forEach(function (felt) {
-      felt.value = ingen ? felt.getAttribute("data-oprindelig") : valgt.getAttribute("data-reference");
-    });
-    form.querySelectorAll("[data-fordring-ydelsestype]").forEach(function (felt) {
-      felt.value = ydelsestype || "";
-    });
+    if (!valgt || form.querySelector('input[name="sag"]:checked')) return;
     var sag = document.getElementById("sag-" + valgt.getAttribute("data-sag"));
     if (sag) sag.checked = true;
   }
 
   form.querySelectorAll('input[name="bevilling"]').forEach(function (radio) {
-    radio.addEventListener("change", udfyld);
+    radio.addEventListener("change", vaelgSag);
   });
-  if (ingenType) {
-    ingenType.addEventListener("change", function () {
-      var ingen = document.getElementById("bevilling-ingen");
-      if (ingen && ingenType.value) ingen.checked = true;
-      udfyld();
-    });
-  }
+
+  var fejl = document.getElementById("opgave-fejl");
+  if (fejl) fejl.focus();
 })();

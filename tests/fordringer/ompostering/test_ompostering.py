@@ -144,7 +144,10 @@ def test_move_within_one_borger_is_not_an_ompostering_on_the_kontoudtog(bent):
             "Det samlede beløb til dækning og udbetaling (500,01 kr.) må ikke være større end "
             "det samlede omposteringsbeløb (500,00 kr.).",
         ),
-        ({"fordeling": "FB:0.00"}, "Beløbet til dækning skal være større end 0,00 kr."),
+        (
+            {"fordeling": "FB:0.00"},
+            "Beløbet til dækning af fordring FB skal være større end 0,00 kr.",
+        ),
         ({"fordeling": "FA3:10.00"}, "En valgt fordring tilhører ikke den valgte borger."),
     ],
 )
@@ -167,7 +170,7 @@ def test_every_validation_error_is_danish_and_changes_nothing(bent, aendring, fe
     foer = tilstand()
     with pytest.raises(ApplicationError) as info:
         ompostering_opret(**kwargs)
-    assert info.value.message == fejl
+    assert fejl in info.value.message
     assert tilstand() == foer
 
 

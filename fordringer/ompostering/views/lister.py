@@ -1,0 +1,131 @@
+"""The lists that follow an ompostering (seed 004): payouts awaiting a Bogholder's approval
+and the sagsbehandlerfordeling list of amounts waiting for a person."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from fordringer.models import Sagsbehandlerfordeling
+from fordringer.ompostering import selectors as selectors_ompostering
+from fordringer.ompostering.forms import (
+    BegrundelseForm,
+    BehandlingForm,
+    FordelingForm,
+)
+from fordringer.ompostering.udbetaling import (
+    sagsbehandlerfordeling_behandl,
+    udbetaling_afvis,
+    udbetaling_godkend,
+)
+from fordringer.ompostering.views.faelles import (
+    fejl_til_form,
+    raekker,
+    skaerm,
+)
+from ky_debitor.adgang import person
+from ky_debitor.errors import ApplicationError
+from ky_debitor.koe import afsendelser
+
+
+@require_http_methods(["GET"])
+@skaerm
+def udbetalinger(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "fordringer/ompostering/udbetalinger.html",
+        {
+            "udbetalinger": selectors_ompostering.udbetalinger_til_godkendelse(user=request.user),
+            "form": BegrundelseForm(),
+        },
+    )
+
+
+@require_POST
+@skaerm
+def udbetaling_behandl(request: HttpRequest, pk: int) -> HttpResponse:
+    """Approve or reject one payout; the service enforces four-eyes."""
+    form = BegrundelseForm(request.POST)
+    begrundelse = form.data.get("begrundelse", "")[:255]
+    bruger = person(request)
+    try:
+        if request.POST.get("handling") == "afvis":
+            udbetaling_afvis(user=bruger, udbetaling_id=pk, begrundelse=begrundelse)
+            messages.success(request, "Udbetalingen er afvist; beløbet er sat til fordeling.")
+        else:
+            with afsendelser() as afsendelse:
+                udbetaling_godkend(user=bruger, udbetaling_id=pk, begrundelse=begrundelse)
+            if afsendelse.udskudt:
+                messages.warning(
+                    request,
+                    "Udbetalingen er godkendt; afsendelse sker, når køen er tilgængelig igen.",
+                )
+            else:
+                messages.success(request, "Udbetalingen er godkendt og sendt til udbetaling.")
+    except ApplicationError as fejl:
+        messages.error(request, fejl.message)
+    return redirect("udbetalinger")
+
+
+@require_http_methods(["GET"])
+@skaerm
+def sagsbehandlerfordeling(request: HttpRequest) -> HttpResponse:
+    behandlede = request.GET.get("vis") == "behandlede"
+    q = request.GET.get("q", "")[:100]
+    return render(
+        request,
+        "fordringer/ompostering/sagsbehandlerfordeling.html",
+        {
+            "poster": selectors_ompostering.sagsbehandlerfordeling_liste(
+                user=request.user, behandlede=behandlede, q=q
+            )[:500],
+            "behandlede": behandlede,
+            "q": q,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@skaerm
+def sagsbehandlerfordeling_post(request: HttpRequest, pk: int) -> HttpResponse:
+    post = (
+        Sagsbehandlerfordeling.objects.for_user(request.user)
+        .select_related("borger")
+        .filter(pk=pk, behandlet__isnull=True)
+        .first()
+    )
+    if post is None:
+        raise Http404("Posten findes ikke eller er behandlet.")
+    udaekkede = selectors_ompostering.udaekkede_fordringer(user=request.user, borger=post.borger)
+    fordringer = [f for f, _r in udaekkede]
+    data = request.POST if request.method == "POST" else None
+    form = FordelingForm(data, user=request.user, fordringer=fordringer)
+    behandling = BehandlingForm(data)
+    # Only the amounts matter here; reason and payout belong to the ompostering.
+    form.fields["aarsag"].required = False
+    if request.method == "POST" and form.is_valid() and behandling.is_valid():
+        bruger = person(request)
+        try:
+            sagsbehandlerfordeling_behandl(
+                user=bruger,
+                post_id=post.pk,
+                fordeling=form.fordeling(),
+                behandling=behandling.cleaned_data["behandling"],
+            )
+        except ApplicationError as fejl:
+            fejl_til_form(form, fejl)
+        else:
+            messages.success(request, "Beløbet er fordelt, og posten er behandlet.")
+            return redirect("sagsbehandlerfordeling")
+    return render(
+        request,
+        "fordringer/ompostering/sagsbehandlerfordeling_post.html",
+        {
+            "post": post,
+            "form": form,
+            "behandling": behandling,
+            "raekker": raekker(form, udaekkede),
+        },
+    )
