@@ -353,7 +353,7 @@ class Bygger:
         else:
             ydelse = YDELSE_TEKST.get(kode, "ydelse")
             if til.month != fra.month or til.year != fra.year:
-                periode = f"perioden {fra:%d.%m.%Y} til {til:%d.%m.%Y}"
+                periode = f"perioden {fra:%d-%m-%Y} til {til:%d-%m-%Y}"
             else:
                 periode = maaned
             tekst = rng.choice(

@@ -40,9 +40,8 @@ from fordringer.models import (
     Ydelseskode,
     Ydelsestype,
 )
-from ky_debitor.admin_base import KOMMUNE_FILTER, KommuneAdmin, SkrivebeskyttetAdmin
+from ky_debitor.admin_base import KOMMUNE_FILTER, KommuneAdmin, SkrivebeskyttetAdmin, kr_kolonne
 from ky_debitor.audit import opslag_log
-from ky_debitor.money import format_beloeb
 
 # --- National reference tables: the same for every kommune, added to, never edited ----------
 
@@ -211,13 +210,9 @@ class FordringAdmin(KommuneAdmin):
     ]
     laast_ved_rettelse = ("kommune", "konto", "kilde")
 
-    @admin.display(description="hovedstol", ordering="hovedstol")
-    def hovedstol_kr(self, obj: Fordring) -> str:
-        return format_beloeb(obj.hovedstol)
+    hovedstol_kr = kr_kolonne("hovedstol", "hovedstol")
 
-    @admin.display(description="restance", ordering="restance")
-    def restance_kr(self, obj: Fordring) -> str:
-        return format_beloeb(obj.restance)
+    restance_kr = kr_kolonne("restance", "restance")
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # A claim's principal is its first ledger entry; claims come from the import.
@@ -234,13 +229,9 @@ class IndbetalingAdmin(KommuneAdmin):
     readonly_fields = ["daekket"]
     laast_ved_rettelse = ("kommune", "beloeb")
 
-    @admin.display(description="beløb", ordering="beloeb")
-    def beloeb_kr(self, obj: Indbetaling) -> str:
-        return format_beloeb(obj.beloeb)
+    beloeb_kr = kr_kolonne("beloeb")
 
-    @admin.display(description="dækket", ordering="daekket")
-    def daekket_kr(self, obj: Indbetaling) -> str:
-        return format_beloeb(obj.daekket)
+    daekket_kr = kr_kolonne("daekket", "dækket")
 
 
 # --- Append-only history and outboxes: read-only ---------------------------------------------
@@ -263,9 +254,7 @@ class PosteringAdmin(SkrivebeskyttetAdmin):
     search_fields = ["fordring__fordringsid", "ekstern_id", "aktoer"]
     date_hierarchy = "valoerdato"
 
-    @admin.display(description="beløb", ordering="beloeb")
-    def beloeb_kr(self, obj: Postering) -> str:
-        return format_beloeb(obj.beloeb)
+    beloeb_kr = kr_kolonne("beloeb")
 
 
 @admin.register(Parkering)
@@ -275,9 +264,7 @@ class ParkeringAdmin(SkrivebeskyttetAdmin):
     list_select_related = ["postering", "konto"]
     search_fields = ["konto__kontonummer"]
 
-    @admin.display(description="beløb", ordering="beloeb")
-    def beloeb_kr(self, obj: Parkering) -> str:
-        return format_beloeb(obj.beloeb)
+    beloeb_kr = kr_kolonne("beloeb")
 
 
 @admin.register(EIndkomstIndberetning)
@@ -293,9 +280,7 @@ class EIndkomstIndberetningAdmin(SkrivebeskyttetAdmin):
     def cpr_vist(self, obj: EIndkomstIndberetning) -> str:
         return cpr_maskeret(obj.cpr)
 
-    @admin.display(description="beløb", ordering="beloeb")
-    def beloeb_kr(self, obj: EIndkomstIndberetning) -> str:
-        return format_beloeb(obj.beloeb)
+    beloeb_kr = kr_kolonne("beloeb")
 
 
 # --- Ompostering: national reasons and rates; the rest is written by the services ----------
@@ -333,20 +318,22 @@ class OmposteringAdmin(SkrivebeskyttetAdmin):
         "pk",
         "fra_borger",
         "til_borger",
-        "beloeb",
+        "beloeb_kr",
         "aarsag_tekst",
         "oprettet_af",
         "oprettet",
     ]
     list_filter = [KOMMUNE_FILTER, "automatisk"]
     list_select_related = ["fra_borger", "til_borger", "oprettet_af"]
+    beloeb_kr = kr_kolonne("beloeb")
 
 
 @admin.register(Udbetaling)
 class UdbetalingAdmin(SkrivebeskyttetAdmin):
-    list_display = ["pk", "borger", "beloeb", "kanal", "overfoersel", "status", "oprettet"]
+    list_display = ["pk", "borger", "beloeb_kr", "kanal", "overfoersel", "status", "oprettet"]
     list_filter = [KOMMUNE_FILTER, "status", "kanal"]
     list_select_related = ["borger"]
+    beloeb_kr = kr_kolonne("beloeb")
 
 
 @admin.register(UdgaaendeBesked)
@@ -403,9 +390,7 @@ class SamletFordringAdmin(SkrivebeskyttetAdmin):
     list_select_related = ["beslutning", "fra_fordring", "til_fordring"]
     search_fields = ["fra_fordring__fordringsid", "til_fordring__fordringsid"]
 
-    @admin.display(description="beløb", ordering="beloeb")
-    def beloeb_kr(self, obj: SamletFordring) -> str:
-        return format_beloeb(obj.beloeb)
+    beloeb_kr = kr_kolonne("beloeb")
 
 
 @admin.register(MaanedligSamling)

@@ -140,6 +140,8 @@ ADGANG: dict[str, frozenset[Rolle]] = {
     "api:koersel": KOERSEL_LAESERE,
     "api:beslutning_liste": KOERSEL_LAESERE,
     "api:koersel_start": frozenset({DR}),
+    "api:koersel_annuller": frozenset({DR}),
+    "api:koersel_genoptag": frozenset({DR}),
     # API: rapporter
     "api:rapport_liste": RAPPORTER,
     "api:eksport_liste": RAPPORTER,

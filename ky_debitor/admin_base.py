@@ -19,7 +19,7 @@ Each app's ``admin.py`` registers its own models on these; nothing here knows an
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -31,6 +31,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from . import etiketter, visning
 from .adgang import adgang_tilladt
 from .audit import audit_log
 from .models import Kommune
@@ -227,3 +228,33 @@ def admin_link(obj: models.Model, tekst: object) -> SafeString:
         reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk]),
         tekst,
     )
+
+
+def etiketfilter(felt: str, titel: str, tabel: str) -> type[admin.SimpleListFilter]:
+    """A list filter on a column of stored codes that offers them by their Danish labels
+    (``ky_debitor.etiketter``); the code stays in the URL."""
+
+    class Etiketfilter(admin.SimpleListFilter):
+        title = titel
+        parameter_name = felt
+
+        def lookups(self, request: HttpRequest, model_admin: Any) -> Iterable[tuple[str, str]]:
+            return etiketter.valg(tabel)
+
+        def queryset(
+            self, request: HttpRequest, queryset: models.QuerySet[Any]
+        ) -> models.QuerySet[Any]:
+            return queryset.filter(**{felt: self.value()}) if self.value() else queryset
+
+    return Etiketfilter
+
+
+def kr_kolonne(felt: str, overskrift: str = "beløb") -> Callable[[Any, Any], str]:
+    """A list column showing the amount ``felt`` the Danish way (``1.234,56``), sortable:
+    ``beloeb_kr = kr_kolonne("beloeb")`` in a model admin."""
+
+    @admin.display(description=overskrift, ordering=felt)
+    def vis(model_admin: Any, obj: Any) -> str:
+        return visning.beloeb(getattr(obj, felt))
+
+    return vis

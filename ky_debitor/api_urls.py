@@ -69,6 +69,16 @@ urlpatterns = [
     path("koersler/start/", sagstilknytning.KoerselStart.as_view(), name="koersel_start"),
     path("koersler/<id:pk>/", sagstilknytning.KoerselDetalje.as_view(), name="koersel"),
     path(
+        "koersler/<id:pk>/annuller/",
+        sagstilknytning.KoerselAnnuller.as_view(),
+        name="koersel_annuller",
+    ),
+    path(
+        "koersler/<id:pk>/genoptag/",
+        sagstilknytning.KoerselGenoptag.as_view(),
+        name="koersel_genoptag",
+    ),
+    path(
         "koersler/<id:pk>/beslutninger/",
         sagstilknytning.BeslutningListe.as_view(),
         name="beslutning_liste",

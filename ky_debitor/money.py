@@ -11,6 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django.db import models
 
 from .errors import ApplicationError
+from .visning import tal
 
 OERE = Decimal("0.01")
 NUL = Decimal("0.00")
@@ -72,11 +73,4 @@ def format_beloeb(beloeb: Decimal | None) -> str:
     """Show an amount the Danish way: ``1.234,56`` (``-0,50`` for minus fifty øre)."""
     if beloeb is None:
         return ""
-    value = afrund(Decimal(beloeb))
-    sign = "-" if value < 0 else ""
-    heltal, _, decimaler = f"{abs(value):.2f}".partition(".")
-    grupper = []
-    while heltal:
-        grupper.append(heltal[-3:])
-        heltal = heltal[:-3]
-    return f"{sign}{'.'.join(reversed(grupper))},{decimaler}"
+    return tal(afrund(Decimal(beloeb)), 2)

@@ -216,6 +216,9 @@ TIME_ZONE = "Europe/Copenhagen"
 USE_I18N = True
 USE_TZ = True
 USE_THOUSAND_SEPARATOR = False
+# Dates dd-mm-åååå in the admin too (``ky_debitor/formats/da``); numbers are grouped where they
+# are shown (``ky_debitor.visning``), not by Django, which would group ids in links as well.
+FORMAT_MODULE_PATH = ["ky_debitor.formats"]
 
 # --- Static files ---------------------------------------------------------------------------
 STATIC_URL = "/static/"

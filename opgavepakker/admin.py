@@ -23,6 +23,7 @@ from ky_debitor.admin_base import (
     RolleAdgangAdmin,
     admin_link,
 )
+from ky_debitor.visning import tal
 
 from .evidens import AarsagFilter, aarsag_tekst, evidens_html
 from .models import Opgave, Opgavepakke
@@ -31,11 +32,20 @@ from .workflow import OpgaveStatus
 
 @admin.register(Opgavepakke)
 class OpgavepakkeAdmin(RolleAdgangAdmin):
-    list_display = ["navn", "aabne", "i_gang", "afsluttede", "aarsag", "kommune"]
+    list_display = ["navn", "aabne", "i_gang", "afsluttede", "aarsag_vist", "kommune"]
     list_filter = ["med_daekninger", "venteskridt", KOMMUNE_FILTER]
     list_select_related = ["kommune"]
     ordering = ["kommune__kode", "raekkefoelge"]
-    fields = ["navn", "kode", "aarsag", "med_daekninger", "venteskridt", "raekkefoelge", "kommune"]
+    fields = [
+        "navn",
+        "kode",
+        "aarsag_vist",
+        "med_daekninger",
+        "venteskridt",
+        "raekkefoelge",
+        "kommune",
+    ]
+    readonly_fields = ["aarsag_vist"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         return (
@@ -51,8 +61,12 @@ class OpgavepakkeAdmin(RolleAdgangAdmin):
     def _antal(self, pakke: Any, antal: int, status: str) -> SafeString:
         url = reverse("admin:opgavepakker_opgave_changelist")
         return format_html(
-            '<a href="{}?pakke={}&amp;status__exact={}">{}</a>', url, pakke.pk, status, antal
+            '<a href="{}?pakke={}&amp;status__exact={}">{}</a>', url, pakke.pk, status, tal(antal)
         )
+
+    @admin.display(description="årsag", ordering="aarsag")
+    def aarsag_vist(self, pakke: Opgavepakke) -> str:
+        return aarsag_tekst(pakke.aarsag)
 
     @admin.display(description="åbne", ordering="antal_aabne")
     def aabne(self, pakke: Any) -> SafeString:

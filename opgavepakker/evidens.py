@@ -18,6 +18,7 @@ from fordringer.models import Sag
 from fordringer.tilknytning.regler import REGELNAVNE
 from fordringer.tilknytning.regler import navn as kodenavn
 from ky_debitor.admin_base import INGENTING
+from ky_debitor.etiketter import etiket
 
 from .pakker import AARSAGER
 from .selectors import evidens_fordringer
@@ -37,7 +38,8 @@ class AarsagFilter(admin.SimpleListFilter):
 
 
 def aarsag_tekst(kode: str) -> str:
-    return f"{kodenavn(kode)} ({kode})" if kode else INGENTING
+    """A reason code as a person reads it: its Danish label (the code stays in the URL)."""
+    return etiket(kode, "Aarsag") if kode else INGENTING
 
 
 def _kandidater(kandidater: Iterable[Mapping[str, Any]]) -> SafeString:
@@ -70,7 +72,7 @@ def evidens_html(evidens: Mapping[str, Any], *, kommune_id: int) -> SafeString:
             format_html(
                 "<p>Debitorkontoen er tilknyttet eller refereret manuelt og blev ikke ændret. "
                 "Kørslen ville have besluttet <strong>{}</strong>{}.</p>",
-                ville.get("resultat", ""),
+                etiket(ville.get("resultat", ""), "Resultat"),
                 f" med årsag {aarsag_tekst(ville['aarsag'])}" if ville.get("aarsag") else "",
             )
         )

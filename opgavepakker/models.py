@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from ky_debitor.etiketter import etiket
 from ky_debitor.tenancy import TenantModel
 
 from .workflow import OpgaveStatus
@@ -85,4 +86,5 @@ class Opgave(TenantModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_type_display()} - {self.konto_id} ({self.aarsag})"
+        aarsag = f" ({etiket(self.aarsag, 'Aarsag')})" if self.aarsag else ""
+        return f"{self.get_type_display()} - {self.konto_id}{aarsag}"

@@ -30,6 +30,12 @@ class Kolonne:
     overskrift: str  # Danish header for people (xlsx, screen)
     type: str = TEKST
 
+    @property
+    def kode(self) -> bool:
+        """A column of stored codes for tools and filters, beside its Danish label column;
+        files have it, the screen's preview (for people) leaves it out."""
+        return self.navn.endswith("_kode")
+
 
 @dataclass(frozen=True)
 class Filter:
@@ -52,6 +58,11 @@ class Rapport:
     ark: str = ""  # sheet name (at most 31 characters); the title when empty
 
     @property
+    def vist(self) -> tuple[Kolonne, ...]:
+        """The columns a person reads on the screen: all but the code columns."""
+        return tuple(k for k in self.kolonner if not k.kode)
+
+    @property
     def arknavn(self) -> str:
         return (self.ark or self.titel)[:31]
 
@@ -68,8 +79,13 @@ _KOLONNER_SAGSTILKNYTNING = (
     Kolonne("frigivelsestype", "Frigivelsestype"),
     Kolonne("resultat", "Resultat"),
     Kolonne("aarsag", "Årsag"),
+    # The codes beside the labels, for filters and other tools (DESIGN §6).
+    Kolonne("resultat_kode", "Resultatkode"),
+    Kolonne("aarsag_kode", "Årsagskode"),
     Kolonne("bevillingsnummer", "Bevillingsnummer"),
     Kolonne("sagsnummer", "Sagsnummer"),
+    Kolonne("status_kode", "Statuskode"),
+    Kolonne("frigivelsestype_kode", "Frigivelsestypekode"),
 )
 
 _KOLONNER_DETALJER = (
@@ -96,6 +112,7 @@ _KOLONNER_DETALJER = (
 _KOLONNER_R21 = (
     Kolonne("pakke", "Opgavepakke"),
     Kolonne("aarsag", "Årsag"),
+    Kolonne("aarsag_kode", "Årsagskode"),
     Kolonne("med_daekninger", "Med dækninger"),
     Kolonne("aabne", "Åbne", HELTAL),
     Kolonne("i_gang", "I gang", HELTAL),
@@ -168,7 +185,7 @@ RAPPORTER: dict[str, Rapport] = {
             navn="kmd_aktiv_sagstilknytning",
             titel="KMD Aktiv Fordring Sagstilknytning",
             beskrivelse="Én række pr. KMD Aktiv debitorkonto med frigivelsestype, resultatet af "
-            "sagstilknytningen, årsagskode, bevilling og sag.",
+            "sagstilknytningen og årsagen (med deres koder), bevilling og sag.",
             kolonner=_KOLONNER_SAGSTILKNYTNING,
             raekker=selectors.sagstilknytning_raekker,
             antal=selectors.sagstilknytning_antal,

@@ -21,12 +21,12 @@ from fordringer.choices import (
     Frigivelsestype,
     Kilde,
     KontoStatus,
-    Opkraevningstilstand,
     PosteringArt,
     Tilknytning,
 )
 from fordringer.models import Debitorkonto, Fordring, Parkering, Postering
 from fordringer.samling.selectors import sag_stoppet_q
+from ky_debitor.etiketter import etiket
 from ky_debitor.kalender import arbejdsdage_frem, arbejdsdage_tilbage
 from ky_debitor.models import Kommune
 from ky_debitor.money import NUL
@@ -41,8 +41,6 @@ TEMPO_DAGE = 10  # the forecast uses the pace of the last 10 working days (issue
 
 _STATUS = dict(KontoStatus.choices)
 _FRIGIVELSE = dict(Frigivelsestype.choices)
-_KILDE = dict(Kilde.choices)
-_OPKRAEVNING = dict(Opkraevningstilstand.choices)
 _PENGE = DecimalField(max_digits=14, decimal_places=2)
 
 
@@ -91,6 +89,7 @@ def sagstilknytning_raekker(
         bevilling,
         sag,
     ) in konti.iterator(chunk_size=chunk_size):
+        # The result codes of DESIGN §6; their labels are the linking engine's ("Resultat").
         if tilknytning != Tilknytning.INGEN:
             resultat = "SAGSOPRETTET" if oprettet else "SAGSTILKNYTTET"
             aarsag = ""
@@ -98,7 +97,20 @@ def sagstilknytning_raekker(
             resultat = "OPGAVE"
         else:
             resultat, aarsag = "IKKE_KOERT", ""
-        yield (nr, cpr, status, frigivelse, resultat, aarsag, bevilling or "", sag or "")
+        yield (
+            nr,
+            cpr,
+            etiket(status, "KontoStatus"),
+            etiket(frigivelse, "Frigivelsestype"),
+            etiket(resultat, "Resultat"),
+            etiket(aarsag, "Aarsag"),
+            resultat,
+            aarsag,
+            bevilling or "",
+            sag or "",
+            status,
+            frigivelse,
+        )
 
 
 # --- detaljer_debitor -------------------------------------------------------------------------
@@ -172,12 +184,12 @@ def detaljer_debitor_raekker(
         # Ledger credits are negative; a report shows dækninger as a positive amount.
         yield (
             *r[:3],
-            _KILDE.get(r[3], r[3]),
+            etiket(r[3], "Kilde"),
             *r[4:14],
             -r[14] + NUL,
-            _OPKRAEVNING.get(r[15], r[15]),
-            _STATUS.get(r[16], r[16]),
-            _FRIGIVELSE.get(r[17], r[17]),
+            etiket(r[15], "Opkraevningstilstand"),
+            etiket(r[16], "KontoStatus"),
+            etiket(r[17], "Frigivelsestype"),
         )
 
 
@@ -248,6 +260,7 @@ def opgavepakker_r21_raekker(
             prognose = arbejdsdage_frem(i_dag, dage)
         yield (
             pakke.navn,
+            etiket(pakke.aarsag, "Aarsag"),
             pakke.aarsag,
             "Ja" if pakke.med_daekninger else "Nej",
             pakke.n_aaben,

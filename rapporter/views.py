@@ -86,6 +86,7 @@ def dataudtraek(request: HttpRequest) -> HttpResponse:
             [
                 (csv_vaerdi(v, k.type), k.type in (BELOEB, HELTAL))
                 for v, k in zip(raekke, rapport.kolonner, strict=True)
+                if not k.kode
             ]
             for raekke in visning.raekker
         ]

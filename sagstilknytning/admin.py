@@ -18,11 +18,11 @@ from django.contrib.admin.utils import unquote
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import URLPattern
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.safestring import SafeString
 
-from ky_debitor.admin_base import KOMMUNE_FILTER, RolleAdgangAdmin, admin_link
+from ky_debitor.admin_base import INGENTING, KOMMUNE_FILTER, RolleAdgangAdmin, admin_link
+from ky_debitor.etiketter import etiket
+from ky_debitor.visning import dato, tal, tidspunkt
 from opgavepakker.evidens import AarsagFilter, aarsag_tekst, evidens_html
 
 from . import views
@@ -32,7 +32,7 @@ from .urls import admin_urls
 
 
 def _kort_tid(tid: dt.datetime | None) -> str:
-    return date_format(timezone.localtime(tid), "SHORT_DATETIME_FORMAT") if tid else "-"
+    return tidspunkt(tid) if tid else INGENTING
 
 
 @admin.register(Sagstilknytningskoersel)
@@ -63,7 +63,7 @@ class SagstilknytningskoerselAdmin(RolleAdgangAdmin):
 
     @admin.display(description="behandlet", ordering="behandlet")
     def fremdrift(self, koersel: Sagstilknytningskoersel) -> str:
-        return f"{koersel.behandlet} af {koersel.total} ({koersel_procent(koersel)} %)"
+        return f"{tal(koersel.behandlet)} af {tal(koersel.total)} ({koersel_procent(koersel)} %)"
 
     # Short headings: the list has many columns.
     @admin.display(description="prøve", boolean=True, ordering="proeve")
@@ -71,20 +71,20 @@ class SagstilknytningskoerselAdmin(RolleAdgangAdmin):
         return koersel.proeve
 
     @admin.display(description="tilknyttet", ordering="antal_sagstilknyttet")
-    def tilknyttet(self, koersel: Sagstilknytningskoersel) -> int:
-        return koersel.antal_sagstilknyttet
+    def tilknyttet(self, koersel: Sagstilknytningskoersel) -> str:
+        return tal(koersel.antal_sagstilknyttet)
 
     @admin.display(description="sag oprettet", ordering="antal_sagsoprettet")
-    def sagsoprettet(self, koersel: Sagstilknytningskoersel) -> int:
-        return koersel.antal_sagsoprettet
+    def sagsoprettet(self, koersel: Sagstilknytningskoersel) -> str:
+        return tal(koersel.antal_sagsoprettet)
 
     @admin.display(description="opgave", ordering="antal_opgave")
-    def opgave(self, koersel: Sagstilknytningskoersel) -> int:
-        return koersel.antal_opgave
+    def opgave(self, koersel: Sagstilknytningskoersel) -> str:
+        return tal(koersel.antal_opgave)
 
     @admin.display(description="uændret", ordering="antal_uaendret")
-    def uaendret(self, koersel: Sagstilknytningskoersel) -> int:
-        return koersel.antal_uaendret
+    def uaendret(self, koersel: Sagstilknytningskoersel) -> str:
+        return tal(koersel.antal_uaendret)
 
     @admin.display(description="startet", ordering="startet")
     def startet_kort(self, koersel: Sagstilknytningskoersel) -> str:
@@ -128,21 +128,20 @@ class KoerselFilter(admin.SimpleListFilter):
     def lookups(self, request: HttpRequest, model_admin: Any) -> Iterable[tuple[str, str]]:
         koersler = Sagstilknytningskoersel.objects.for_user(request.user)
         koersler = koersler.select_related("kommune")[:25]
-        return [
-            (str(k.pk), f"{k} {k.kommune.navn}, {date_format(k.oprettet, 'SHORT_DATE_FORMAT')}")
-            for k in koersler
-        ]
+        return [(str(k.pk), f"{k} {k.kommune.navn}, {dato(k.oprettet)}") for k in koersler]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
         return queryset.filter(koersel_id=self.value()) if self.value() else queryset
 
 
 class ResultatFilter(admin.SimpleListFilter):
+    """The run's results (not "ikke behandlet": every decision is one of a run's)."""
+
     title = "resultat"
     parameter_name = "resultat"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> Iterable[tuple[str, str]]:
-        return list(RESULTAT_TEKST.items())
+        return [(kode, etiket(kode, "Resultat")) for kode in RESULTAT_TEKST]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
         return queryset.filter(resultat=self.value()) if self.value() else queryset
@@ -185,7 +184,7 @@ class KontoBeslutningAdmin(RolleAdgangAdmin):
 
     @admin.display(description="resultat", ordering="resultat")
     def resultat_vist(self, beslutning: KontoBeslutning) -> str:
-        return RESULTAT_TEKST.get(beslutning.resultat, beslutning.resultat)
+        return etiket(beslutning.resultat, "Resultat")
 
     @admin.display(description="årsag", ordering="aarsag")
     def aarsag_vist(self, beslutning: KontoBeslutning) -> str:

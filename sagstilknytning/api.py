@@ -1,11 +1,14 @@
-"""API of the linking runs: the runs, their decisions per konto, and starting a run.
+"""API of the linking runs: the runs, their decisions per konto, and starting, cancelling and
+resuming a run.
 
-Only Drift starts a run (``adgang.ADGANG``); the start calls ``koersel_start`` — the same
-service as the admin's button — and needs an ``Idempotency-Key``: a run opens work.
+Only Drift starts, cancels and resumes a run (``adgang.ADGANG``), through the same services as
+the admin's buttons (``koersel_start``, ``koersel_annuller``, ``koersel_genoptag``); each needs
+an ``Idempotency-Key``: a run opens work.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import django_filters
@@ -24,7 +27,7 @@ from ky_debitor.errors import ApplicationError
 from opgavepakker.selectors import evidens_fordringer
 
 from .models import KontoBeslutning, Sagstilknytningskoersel
-from .services import koersel_start
+from .services import koersel_annuller, koersel_genoptag, koersel_start
 
 TAG = ["Sagstilknytning"]
 
@@ -152,3 +155,48 @@ class KoerselStart(APIView):
             return Response(KoerselUd(koersel).data, status=status.HTTP_201_CREATED)
 
         return idempotent(request, udfoer)
+
+
+def _styr(
+    request: Request,
+    pk: int,
+    service: Callable[..., Sagstilknytningskoersel],
+) -> Response:
+    """Cancel or resume the run ``pk`` of the person's own kommune (404 for any other) through
+    the admin's own service, once per ``Idempotency-Key``."""
+
+    def udfoer() -> Response:
+        koersel = generics.get_object_or_404(
+            Sagstilknytningskoersel.objects.for_user(request.user), pk=pk
+        )
+        return Response(KoerselUd(service(koersel=koersel, user=person(request))).data)
+
+    return idempotent(request, udfoer)
+
+
+class KoerselAnnuller(APIView):
+    @extend_schema(
+        tags=TAG,
+        summary="Annullér en kørsel, der er i gang",
+        description="Kun Drift. Dele, der er færdige, forbliver færdige; resten startes ikke. "
+        "Kan genoptages bagefter.",
+        request=None,
+        responses={200: KoerselUd},
+        parameters=[IDEMPOTENS_PARAMETER],
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        return _styr(request, pk, koersel_annuller)
+
+
+class KoerselGenoptag(APIView):
+    @extend_schema(
+        tags=TAG,
+        summary="Genoptag en fejlet eller annulleret kørsel",
+        description="Kun Drift. Kørslen fortsætter fra sin sidste færdige del. Afvises, mens "
+        "en anden kørsel for kommunen er i gang.",
+        request=None,
+        responses={200: KoerselUd},
+        parameters=[IDEMPOTENS_PARAMETER],
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        return _styr(request, pk, koersel_genoptag)

@@ -18,6 +18,8 @@ class KoerselStatus(models.TextChoices):
 
 
 AKTIVE = (KoerselStatus.PENDING, KoerselStatus.RUNNING)
+# A run that stopped before its end resumes from its last committed chunk.
+GENOPTAGELIGE = (KoerselStatus.FAILED, KoerselStatus.CANCELLED)
 
 
 class Sagstilknytningskoersel(TenantModel):

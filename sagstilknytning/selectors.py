@@ -20,7 +20,7 @@ from fordringer.ydelser.selectors import ydelseskode_tabel
 from ky_debitor.bulk import blandt
 from ky_debitor.models import Kommune
 
-from .models import AKTIVE, Sagstilknytningskoersel
+from .models import AKTIVE, GENOPTAGELIGE, Sagstilknytningskoersel
 from .regler import BevillingData, FordringData, KontoData, Resultat, SagData
 
 
@@ -234,6 +234,12 @@ RESULTAT_TEKST: dict[str, str] = {
     Resultat.OPGAVE: "Opgave oprettet",
     Resultat.UAENDRET: "Uændret (manuelt behandlet)",
 }
+# A konto no run has decided yet (a KY konto never is): the report's and the demo's result.
+IKKE_KOERT = "IKKE_KOERT"
+RESULTAT_ETIKETTER: tuple[tuple[str, str], ...] = (
+    *RESULTAT_TEKST.items(),
+    (IKKE_KOERT, "Ikke behandlet af sagstilknytningen"),
+)
 
 
 @dataclass(frozen=True)
@@ -265,6 +271,11 @@ class Fremdrift:
     udfald: tuple[Optaelling, ...]
     aarsager: tuple[Optaelling, ...]
     fejl: str
+
+    @property
+    def kan_genoptages(self) -> bool:
+        """A failed or cancelled run can be resumed from its last finished chunk."""
+        return self.status in GENOPTAGELIGE
 
     @property
     def resttid_tekst(self) -> str:

@@ -24,11 +24,19 @@ from fordringer.tilknytning.services import KontoValg, debitorkonti_tilknyt
 from ky_debitor.audit import audit_log
 from ky_debitor.bulk import foreign_keys_check, gc_pause, rows_copy
 from ky_debitor.errors import ApplicationError, ConflictError
+from ky_debitor.etiketter import etiket
 from ky_debitor.koe import efter_commit
 from ky_debitor.models import Bruger, Kommune
 from opgavepakker.services import Aendringer, OensketOpgave, opgaver_synkroniser
 
-from .models import AKTIVE, KoerselChunk, KoerselStatus, KontoBeslutning, Sagstilknytningskoersel
+from .models import (
+    AKTIVE,
+    GENOPTAGELIGE,
+    KoerselChunk,
+    KoerselStatus,
+    KontoBeslutning,
+    Sagstilknytningskoersel,
+)
 from .regler import Aarsag, Beslutning, Resultat, vurder_konto
 from .selectors import KontoTilstand, chunk_tilstand, kmd_aktiv_konti, parkerede_konti
 
@@ -395,18 +403,19 @@ def _aendring(
     if t.manuel:
         return (
             f"Uændret: tilknyttet eller refereret manuelt (kørslen ville have besluttet "
-            f"{b.resultat.value}{' ' + b.aarsag.value if b.aarsag else ''})."
+            f"{etiket(b.resultat, 'Resultat').lower()}"
+            f"{': ' + etiket(b.aarsag, 'Aarsag').lower() if b.aarsag else ''})."
         )
     if linkes:
         dele.append(f"{ville}blive {'sagsoprettet' if b.sag_id is None else 'sagstilknyttet'}")
     if aabnes:
-        dele.append(f"{ville}åbne opgave {aabnes}")
+        dele.append(f"{ville}åbne opgave »{etiket(aabnes, 'Aarsag')}«")
     if lukkes:
-        dele.append(f"{ville}lukke opgave {lukkes}")
+        dele.append(f"{ville}lukke opgave »{etiket(lukkes, 'Aarsag')}«")
     if not dele:
         return "Uændret."
     tekst = ", ".join(dele)
-    return tekst[0].upper() + tekst[1:] + "."
+    return (tekst[0].upper() + tekst[1:] + ".")[:200]
 
 
 def koersel_afslut(*, koersel_id: int) -> Sagstilknytningskoersel:
@@ -452,12 +461,12 @@ def koersel_annuller(
 def koersel_genoptag(
     *, koersel: Sagstilknytningskoersel, user: Bruger | None
 ) -> Sagstilknytningskoersel:
-    """Resume a FAILED run from its last committed chunk."""
+    """Resume a failed or cancelled run from its last committed chunk."""
     from .tasks import koersel_koer
 
     koersel = Sagstilknytningskoersel.objects.select_for_update().get(pk=koersel.pk)
-    if koersel.status != KoerselStatus.FAILED:
-        raise ApplicationError("Kun en fejlet kørsel kan genoptages.")
+    if koersel.status not in GENOPTAGELIGE:
+        raise ApplicationError("Kun en fejlet eller annulleret kørsel kan genoptages.")
     if Sagstilknytningskoersel.objects.filter(
         kommune_id=koersel.kommune_id, status__in=AKTIVE
     ).exists():

@@ -25,7 +25,7 @@ from ky_debitor.errors import ApplicationError
 from ky_debitor.koe import afsendelser
 from ky_debitor.models import Bruger, Kommune
 
-from .models import KoerselStatus, Sagstilknytningskoersel
+from .models import Sagstilknytningskoersel
 from .selectors import koersel_fremdrift
 from .services import koersel_annuller, koersel_genoptag, koersel_start
 
@@ -74,7 +74,6 @@ def fremdrift_context(request: HttpRequest, koersel: Sagstilknytningskoersel) ->
         "koersel": koersel,
         "fremdrift": koersel_fremdrift(koersel=koersel),
         "kan_styre": kan_styre(request.user),
-        "FAILED": KoerselStatus.FAILED,
         "fremdrift_url": url("fremdrift"),
         "annuller_url": url("annuller"),
         "genoptag_url": url("genoptag"),

@@ -19,6 +19,7 @@ from django.utils import timezone
 from fordringer.choices import BeskedStatus, BeskedType
 from fordringer.models import DebitorsystemOpsaetning, IndgaaendeBesked, UdgaaendeBesked
 from ky_debitor.models import Kommune
+from ky_debitor.visning import antal, tidspunkt
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -61,6 +62,19 @@ class Integration:
     konfigureret: bool
     sidst_ok: dt.datetime | None
     fejlede: int
+    udgaaende: bool = True  # KY sends (a message delivered); else KY receives
+
+    @property
+    def opsat_tekst(self) -> str:
+        """Whether Drift has marked it set up, and the contradiction when messages work
+        although it is not marked (the loopback transport of a test system delivers them)."""
+        if self.konfigureret:
+            return "Ja"
+        return "Nej, men der er udvekslet beskeder" if self.sidst_ok else "Nej"
+
+    @property
+    def sidst_ok_overskrift(self) -> str:
+        return "leveret" if self.udgaaende else "modtaget"
 
 
 @dataclass
@@ -158,12 +172,21 @@ def debitorsystem_parathed(*, user: Bruger | AnonymousUser) -> list[Parathed]:
             else:
                 sidst_ok = sendt.get((kommune.pk, besked_type))
                 fejl = fejlede[kommune.pk, besked_type]
-            parathed.integrationer.append(Integration(kode, navn, konfigureret, sidst_ok, fejl))
-            if not konfigureret:
+            integration = Integration(
+                kode, navn, konfigureret, sidst_ok, fejl, udgaaende=besked_type is not None
+            )
+            parathed.integrationer.append(integration)
+            if not konfigureret and sidst_ok:
+                parathed.mangler.append(
+                    f"{kode} {navn} er ikke markeret som sat op, men der er senest "
+                    f"{integration.sidst_ok_overskrift} en besked {tidspunkt(sidst_ok)}. Markér "
+                    "den under Debitorsystem-opsætninger, når leverandøren har bekræftet den."
+                )
+            elif not konfigureret:
                 parathed.mangler.append(mangler)
             elif fejl:
                 parathed.mangler.append(
-                    f"{fejl} {'besked' if fejl == 1 else 'beskeder'} til {kode} er fejlet og "
+                    f"{antal(fejl, 'besked', 'beskeder')} til {kode} {navn} er fejlet og "
                     "venter på at blive sendt igen."
                 )
         resultat.append(parathed)

@@ -1,8 +1,10 @@
-"""Template filters for Danish amounts and dates, and the design system's icons.
+"""Template filters for Danish amounts, numbers, dates and labels, and the design system's icons.
 
 ``{{ beloeb|kr }}`` gives ``1.234,56``; ``{{ dato|dato }}`` gives ``dd-mm-åååå``;
-``{{ tidspunkt|tidspunkt }}`` gives ``dd-mm-åååå tt:mm`` in Danish time; ``{% ikon "search" %}``
-draws an icon from the vendored DKFDS sprite.
+``{{ tidspunkt|tidspunkt }}`` gives ``dd-mm-åååå tt:mm`` in Danish time; ``{{ n|tal }}`` gives
+``1.234``; ``{{ n|antal:"debitorkonto,debitorkonti" }}`` gives "80 debitorkonti";
+``{{ kode|etiket }}`` the Danish label of a stored code (``ky_debitor.etiketter``);
+``{% ikon "search" %}`` draws an icon from the vendored DKFDS sprite.
 """
 
 from __future__ import annotations
@@ -13,11 +15,10 @@ from decimal import Decimal
 from django import template
 from django.forms import BoundField
 from django.templatetags.static import static
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from ky_debitor.money import format_beloeb
+from ky_debitor import etiketter, visning
 
 register = template.Library()
 
@@ -27,29 +28,39 @@ IKON_SPRITE = "vendor/dkfds/img/all-svg-icons.svg"
 @register.filter
 def kr(beloeb: Decimal | int | str | None) -> str:
     """An amount the Danish way (``1.234,56``); empty for no amount."""
-    if beloeb is None or beloeb == "":
-        return ""
-    return format_beloeb(Decimal(beloeb))
+    return visning.beloeb(beloeb)
 
 
 @register.filter
 def dato(vaerdi: dt.date | dt.datetime | None) -> str:
     """A date as ``dd-mm-åååå``; an aware datetime is shown in Danish time first."""
-    if vaerdi is None or vaerdi == "":
-        return ""
-    if isinstance(vaerdi, dt.datetime) and timezone.is_aware(vaerdi):
-        vaerdi = timezone.localtime(vaerdi)
-    return vaerdi.strftime("%d-%m-%Y")
+    return visning.dato(vaerdi)
 
 
 @register.filter
 def tidspunkt(vaerdi: dt.datetime | None) -> str:
     """A moment as ``dd-mm-åååå tt:mm`` in Danish time."""
-    if vaerdi is None or vaerdi == "":
-        return ""
-    if timezone.is_aware(vaerdi):
-        vaerdi = timezone.localtime(vaerdi)
-    return vaerdi.strftime("%d-%m-%Y %H:%M")
+    return visning.tidspunkt(vaerdi)
+
+
+@register.filter
+def tal(vaerdi: int | float | Decimal | None, decimaler: int = 0) -> str:
+    """A number with Danish thousands separators: ``1.234`` (``|tal:1`` gives ``2.392,9``)."""
+    return visning.tal(vaerdi, int(decimaler))
+
+
+@register.filter
+def antal(vaerdi: int, former: str) -> str:
+    """A count and its noun: ``{{ n|antal:"debitorkonto,debitorkonti" }}``."""
+    ental, _, flertal = former.partition(",")
+    return visning.antal(int(vaerdi), ental, flertal or ental)
+
+
+@register.filter
+def etiket(kode: object, tabel: str = "") -> str:
+    """The Danish label of a stored code; ``{{ kode|etiket:"BeskedStatus" }}`` names its
+    vocabulary where the code alone is ambiguous."""
+    return etiketter.etiket(kode, tabel or None)
 
 
 @register.simple_tag

@@ -421,7 +421,7 @@ def test_command_imports_the_demo_and_stores_an_intended_outcome_per_konto(tmp_p
         "--csv", str(tmp_path),
     )  # fmt: skip
     ud = capsys.readouterr().out
-    assert "Forventet udfald" in ud and "OPGAVE / DATAFEJL" in ud and "Tid: CSV" in ud
+    assert "Forventet udfald" in ud and "Opgave oprettet / Datafejl" in ud and "Tid: CSV" in ud
 
     konti = Debitorkonto.objects.filter(kommune__kode=KOMMUNE)
     assert konti.count() == 300

@@ -53,7 +53,7 @@ def test_preview_shows_count_and_first_50_rows_of_own_kommune(client, pia, rappo
 
     html = svar.content.decode()
     assert svar.status_code == 200
-    assert "<strong>54</strong> rækker i alt. Her vises de første 50" in html
+    assert "<strong>54 rækker</strong> i alt. Her vises de første 50" in html
     assert html.count("<tr>") == 51  # header + 50 rows
     assert "0101709999" not in html and "F-ODENSE" not in html
     assert "1.234,56" in html and "15-03-2024" in html

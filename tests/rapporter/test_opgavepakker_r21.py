@@ -62,7 +62,9 @@ def test_burn_down_per_pakke(pakkedata, tmp_path):
     assert len(rows) == 15
     r = rows[pakkedata.navn]
     assert (r["aabne"], r["i_gang"], r["afsluttede"]) == ("4", "2", "5")
-    assert r["med_daekninger"] == "Ja" and r["aarsag"] == "MANGLER_REFERENCE"
+    assert r["med_daekninger"] == "Ja" and r["aarsag_kode"] == "MANGLER_REFERENCE"
+    # The reason as a person reads it, its code beside it for filters (issue #16).
+    assert r["aarsag"] == "Manglende KMD Aktiv reference"
     assert r["restance"] == "550,00"  # six open konti of 100,00, one with a dækning of 50,00
     assert r["parkeret"] == "50,00"
     # Deadline 31-01-2026; 15 working days from 12-01 (today included): ceil(6 / 15) = 1.
@@ -80,6 +82,6 @@ def test_no_pace_means_no_forecast_and_xlsx_types(pakkedata, tmp_path):
     )
     _, ark = data_ark(koer_rapport("opgavepakker_r21", tmp_path, format="xlsx"))
     raekke = next(r for r in ark.iter_rows(min_row=2) if r[0].value == pakkedata.navn)
-    assert raekke[3].value == 4 and raekke[6].value == 550
-    assert raekke[8].value == dt.datetime(2026, 1, 31) and raekke[8].number_format == "dd-mm-yyyy"
-    assert raekke[11].value == 0 and raekke[12].value is None
+    assert raekke[4].value == 4 and raekke[7].value == 550
+    assert raekke[9].value == dt.datetime(2026, 1, 31) and raekke[9].number_format == "dd-mm-yyyy"
+    assert raekke[12].value == 0 and raekke[13].value is None

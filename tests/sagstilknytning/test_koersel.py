@@ -96,7 +96,7 @@ def test_dry_run_writes_nothing_but_decisions_and_says_what_would_change(data, k
     assert AuditEvent.objects.exclude(handling__startswith="sagstilknytning").count() == audit
     aendring = dict(koersel.beslutninger.values_list("konto_id", "aendring"))
     assert aendring[data["ref"].pk].startswith("Ville blive sagstilknyttet")
-    assert aendring[data["flere"].pk] == "Ville åbne opgave FLERE_BEVILLINGER."
+    assert aendring[data["flere"].pk] == "Ville åbne opgave »Flere bevillinger eller sager passer«."
     assert koersel.beslutninger.count() == 5
 
 

@@ -43,22 +43,46 @@ def test_report_rows_follow_the_linking_state(data, koebenhavn, tmp_path):
         "frigivelsestype",
         "resultat",
         "aarsag",
+        "resultat_kode",
+        "aarsag_kode",
         "bevillingsnummer",
         "sagsnummer",
+        "status_kode",
+        "frigivelsestype_kode",
     ]
     assert len(rows) == Debitorkonto.objects.filter(kilde="KMD_AKTIV").count()
     ref = rows[data["ref"].kontonummer]
-    assert (ref["resultat"], ref["aarsag"], ref["bevillingsnummer"]) == ("SAGSTILKNYTTET", "", "B1")
+    assert (ref["resultat_kode"], ref["aarsag_kode"], ref["bevillingsnummer"]) == (
+        "SAGSTILKNYTTET",
+        "",
+        "B1",
+    )
+    assert (ref["resultat"], ref["aarsag"]) == ("Sagstilknyttet", "")
     assert ref["sagsnummer"] == data["bev1"].sag.sagsnummer
     assert ref["cpr"] == data["ref"].borger.cpr
-    assert rows[data["ny"].kontonummer]["resultat"] == "SAGSOPRETTET"
+    assert (ref["status"], ref["status_kode"]) == ("Aktiv", "AKTIV")
+    assert (ref["frigivelsestype"], ref["frigivelsestype_kode"]) == (
+        "Ikke frigivet",
+        "IKKE_FRIGIVET",
+    )
+    ny = rows[data["ny"].kontonummer]
+    assert (ny["resultat"], ny["resultat_kode"]) == ("Sagsoprettet", "SAGSOPRETTET")
     flere = rows[data["flere"].kontonummer]
-    assert (flere["resultat"], flere["aarsag"], flere["sagsnummer"]) == (
+    assert (flere["resultat_kode"], flere["aarsag_kode"], flere["sagsnummer"]) == (
         "OPGAVE",
         "FLERE_BEVILLINGER",
         "",
     )
-    assert rows[data["venter"].kontonummer]["status"] == "VENTER_PAA_DAEKNING"
+    assert (flere["resultat"], flere["aarsag"]) == (
+        "Opgave oprettet",
+        "Flere bevillinger eller sager passer",
+    )
+    venter = rows[data["venter"].kontonummer]
+    assert (venter["status"], venter["status_kode"]) == (
+        "Venter på dækning",
+        "VENTER_PAA_DAEKNING",
+    )
     # An empty konto (no claims) gets a task; one added after the run is not yet decided.
-    assert rows[ikke_koert.kontonummer]["resultat"] == "OPGAVE"
-    assert rows[fresh.kontonummer]["resultat"] == "IKKE_KOERT"
+    assert rows[ikke_koert.kontonummer]["resultat_kode"] == "OPGAVE"
+    assert rows[fresh.kontonummer]["resultat_kode"] == "IKKE_KOERT"
+    assert rows[fresh.kontonummer]["resultat"] == "Ikke behandlet af sagstilknytningen"

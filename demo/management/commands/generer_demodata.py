@@ -17,16 +17,14 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from demo.services import DemoResultat, demodata_findes, demodata_generer
 from fordringer.importer import ImportFejl
 from ky_debitor.errors import ApplicationError
+from ky_debitor.etiketter import etiket
+from ky_debitor.visning import tal
 
 VIST_FEJL = 50  # at most this many bad rows are printed
 
 
-def _tal(n: int) -> str:
-    return f"{n:,}".replace(",", ".")
-
-
 def _sek(sekunder: float) -> str:
-    return f"{sekunder:.1f}".replace(".", ",") + " s"
+    return f"{tal(sekunder, 1)} s"
 
 
 class Command(BaseCommand):
@@ -83,24 +81,26 @@ class Command(BaseCommand):
     def _opsummer(self, resultat: DemoResultat, i_alt: float, mappe: Path | None) -> None:
         antal = resultat.generering.antal
         self.stdout.write(
-            f"Demodata for {resultat.kommune}: {_tal(antal.konti)} debitorkonti, "
-            f"{_tal(antal.fordringer)} fordringer, {_tal(antal.daekninger)} dækninger, "
-            f"afskrivninger og nedreguleringer ({_tal(antal.borgere)} borgere, "
-            f"{_tal(antal.bevillinger)} bevillinger, {_tal(antal.sager)} sager)."
+            f"Demodata for {resultat.kommune}: {tal(antal.konti)} debitorkonti, "
+            f"{tal(antal.fordringer)} fordringer, {tal(antal.daekninger)} dækninger, "
+            f"afskrivninger og nedreguleringer ({tal(antal.borgere)} borgere, "
+            f"{tal(antal.bevillinger)} bevillinger, {tal(antal.sager)} sager)."
         )
         if mappe is not None:
             self.stdout.write(f"CSV-filerne ligger i {mappe}.")
         self.stdout.write("Forventet udfald af sagstilknytningen:")
         fordeling = resultat.fordeling
         for (udfald, aarsag), n in sorted(fordeling.items()):
-            navn = f"{udfald} / {aarsag}" if aarsag else udfald
-            andel = f"{100 * n / antal.konti:.1f}".replace(".", ",")
-            self.stdout.write(f"  {navn:<40} {_tal(n):>9}  ({andel} %)")
+            navn = etiket(udfald, "Resultat")
+            if aarsag:
+                navn = f"{navn} / {etiket(aarsag, 'Aarsag')}"
+            andel = tal(100 * n / antal.konti, 1)
+            self.stdout.write(f"  {navn:<60} {tal(n):>9}  ({andel} %)")
         maks_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
         self.stdout.write(
             f"Tid: CSV {_sek(resultat.generering.sekunder)}, indlæsning "
             f"{_sek(resultat.sekunder_import)}, forventninger "
             f"{_sek(resultat.sekunder_forventninger)}, afslutning "
             f"{_sek(resultat.sekunder_commit)}, i alt {_sek(i_alt)}; "
-            f"maks. hukommelse {_tal(maks_mb)} MB."
+            f"maks. hukommelse {tal(maks_mb)} MB."
         )

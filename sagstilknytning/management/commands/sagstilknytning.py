@@ -14,8 +14,11 @@ from django.core.management.base import BaseCommand, CommandError
 
 from ky_debitor import koe
 from ky_debitor.errors import ApplicationError
+from ky_debitor.etiketter import etiket
 from ky_debitor.models import Kommune
+from ky_debitor.visning import tal
 from sagstilknytning.models import AKTIVE, KoerselStatus, Sagstilknytningskoersel
+from sagstilknytning.regler import Resultat
 from sagstilknytning.selectors import antal_pr_aarsag, kommuner_med_kmd_aktiv
 from sagstilknytning.services import koer_synkront, koersel_fejlet, koersel_opret
 from sagstilknytning.tasks import KOEEN_VAEK, koersel_koer
@@ -61,18 +64,25 @@ class Command(BaseCommand):
             koersel = Sagstilknytningskoersel.objects.get(pk=koersel_id)
             if koersel.status not in AKTIVE:
                 return koersel
-            self.stderr.write(f"  {koersel.behandlet}/{koersel.total} debitorkonti …", ending="\r")
+            self.stderr.write(
+                f"  {tal(koersel.behandlet)} af {tal(koersel.total)} debitorkonti …", ending="\r"
+            )
             time.sleep(1)
 
     def _udskriv(self, k: Sagstilknytningskoersel, sekunder: float) -> None:
         art = "Prøvekørsel" if k.proeve else "Kørsel"
+        linjer = [
+            ("Debitorkonti", k.total),
+            (etiket(Resultat.SAGSTILKNYTTET, "Resultat"), k.antal_sagstilknyttet),
+            (etiket(Resultat.SAGSOPRETTET, "Resultat"), k.antal_sagsoprettet),
+            (etiket(Resultat.OPGAVE, "Resultat"), k.antal_opgave),
+            (etiket(Resultat.UAENDRET, "Resultat"), k.antal_uaendret),
+        ]
         self.stdout.write(
-            f"{art} {k.pk} for {k.kommune}: {k.get_status_display().lower()} på {sekunder:.1f} s\n"
-            f"  debitorkonti       {k.total}\n"
-            f"  SAGSTILKNYTTET     {k.antal_sagstilknyttet}\n"
-            f"  SAGSOPRETTET       {k.antal_sagsoprettet}\n"
-            f"  OPGAVE             {k.antal_opgave}\n"
-            f"  UÆNDRET (manuelle) {k.antal_uaendret}"
+            f"{art} {k.pk} for {k.kommune}: {k.get_status_display().lower()} på "
+            f"{tal(sekunder, 1)} s"
         )
+        for tekst, antal in linjer:
+            self.stdout.write(f"  {tekst:<40} {tal(antal):>9}")
         for aarsag, antal in antal_pr_aarsag(k).items():
-            self.stdout.write(f"    {aarsag:<22} {antal}")
+            self.stdout.write(f"    {etiket(aarsag, 'Aarsag'):<38} {tal(antal):>9}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 import pytest
 from django.test import Client
@@ -157,14 +158,40 @@ def test_readiness_shows_configured_integrations_and_when_they_last_worked(som_d
     mangler = [li.text_content() for li in dok.xpath("//section[@id='parathed-101']//li")]
     assert mangler == [
         "Debitorsystemet kan ikke modtage forespørgsler fra KY (SF1590_B_02).",
-        "1 besked til SF1590_B_03 er fejlet og venter på at blive sendt igen.",
+        "1 besked til SF1590_B_03 DebitorIndbetaling er fejlet og venter på at blive sendt igen.",
     ]
     b01 = dok.get_element_by_id("integration-101-sf1590_b_01").text_content()
-    assert "Ja" in b01 and "Aldrig" not in b01
+    assert "Ja" in b01 and "Leveret" in b01
     b02 = dok.get_element_by_id("integration-101-sf1590_b_02").text_content()
-    assert "Nej" in b02 and "Aldrig" in b02
+    assert "Nej" in b02 and "Ingen endnu" in b02
     beskedfordeler = dok.get_element_by_id("integration-101-beskedfordeler").text_content()
-    assert "Aldrig" not in beskedfordeler
+    assert "Modtaget" in beskedfordeler
+
+
+def test_a_working_integration_not_marked_as_set_up_says_so(som_dina, udbakke):
+    """Issue #16: B_01 said "Sat op: Nej" beside a time it "last succeeded"; now the screen
+    says that messages were delivered although Drift has not marked it, and what to do."""
+    sendt = _besked()
+    udgaaende_besked_lever(besked_id=sendt.pk, nu=timezone.now())
+
+    dok = _side(som_dina)
+
+    celler = [
+        " ".join(td.text_content().split())
+        for td in dok.get_element_by_id("integration-101-sf1590_b_01").xpath("./td")
+    ]
+    assert celler[1] == "Nej, men der er udvekslet beskeder"
+    assert celler[2].startswith("Leveret ") and re.fullmatch(
+        r"Leveret \d{2}-\d{2}-\d{4} \d{2}:\d{2}", celler[2]
+    )
+    mangler = [li.text_content() for li in dok.xpath("//section[@id='parathed-101']//li")]
+    assert any(
+        m.startswith(
+            "SF1590_B_01 DebitorRegistrering er ikke markeret som sat op, men der er "
+            "senest leveret en besked"
+        )
+        for m in mangler
+    )
 
 
 def test_readiness_is_green_when_everything_is_in_place(som_dina):
