@@ -168,9 +168,11 @@ def test_the_caseworker_pages_work_under_the_policy(personer, sagsdata, ny_side)
     tjek_ok(side, "/opgaver/")
     side.get_by_role("button", name="Tag opgave på K-4711").click()
     side.wait_for_url("**/opgaver/*/")
-    # opgave.js fills the claim's reference when a bevilling is chosen.
+    # opgave.js selects the sag the run would choose with the bevilling; it never rewrites a
+    # claim's own field.
     side.get_by_label("B-201", exact=False).check()
-    expect(side.get_by_label("KMD Aktiv reference for F-1")).to_have_value("B-201")
+    expect(side.locator('input[name="sag"]:checked')).to_have_count(1)
+    expect(side.get_by_label("KMD Aktiv reference for F-1")).to_have_value("")
 
     tjek_ok(side, "/dataudtraek/", "Dataudtræk")
     tjek_ok(side, "/dataudtraek/mine/")
