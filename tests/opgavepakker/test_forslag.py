@@ -216,3 +216,67 @@ def test_the_api_completes_with_the_same_rules_and_returns_what_changed(alice, b
     ]
     assert Fordring.objects.get(pk=a.pk).kmd_aktiv_reference == "K1"
     assert Fordring.objects.get(pk=blandet["flex"].pk).kmd_aktiv_reference == "F1"
+
+
+@pytest.mark.parametrize(
+    "fejl",
+    [
+        "anden_borgers_bevilling",
+        "anden_borgers_sag",
+        "ukendt_ydelsestype",
+        "for_lang_reference",
+        "fremmed_reference",
+        "fremmed_fordring",
+        "bevilling_som_tekst",
+    ],
+)
+def test_every_kind_of_bad_choice_through_the_api_is_refused_and_changes_nothing(
+    alice, blandet, fejl
+):
+    from rest_framework.test import APIClient
+
+    andens = BevillingFactory.create(bevillingsnummer="ANDENS-9")
+    andens_sag = SagFactory.create()
+    fremmed_fordring = FordringFactory.create()
+    a = blandet["a"]
+    data: dict[str, Any] = {"bevilling": blandet["k1"].pk, "sag": None}
+    if fejl == "anden_borgers_bevilling":
+        data["bevilling"] = andens.pk
+    elif fejl == "anden_borgers_sag":
+        data["sag"] = andens_sag.pk
+    elif fejl == "ukendt_ydelsestype":
+        data["ydelsestype"] = 999999
+    elif fejl == "for_lang_reference":
+        data["fordringer"] = [{"fordring": a.pk, "kmd_aktiv_reference": "X" * 41}]
+    elif fejl == "fremmed_reference":
+        data["fordringer"] = [{"fordring": a.pk, "kmd_aktiv_reference": "ANDENS-9"}]
+    elif fejl == "fremmed_fordring":
+        data["fordringer"] = [{"fordring": fremmed_fordring.pk, "kmd_aktiv_reference": "K1"}]
+    elif fejl == "bevilling_som_tekst":
+        data["bevilling"] = "K1"
+    klient = APIClient()
+    klient.force_authenticate(alice)
+    opgave = opgave_for(blandet["konto"])
+    foer = list(
+        Fordring.objects.filter(konto=blandet["konto"])
+        .order_by("pk")
+        .values_list("kmd_aktiv_reference", "ydelsestype_id")
+    )
+    svar = klient.post(
+        f"/api/v1/opgaver/{opgave.pk}/afslut/",
+        data,
+        format="json",
+        HTTP_IDEMPOTENCY_KEY=f"fejl-{fejl}",
+    )
+    assert svar.status_code == 400, svar.json()
+    assert svar.json()["detail"]
+    opgave.refresh_from_db()
+    assert opgave.status == OpgaveStatus.AABEN
+    blandet["konto"].refresh_from_db()
+    assert blandet["konto"].bevilling_id is None
+    efter = list(
+        Fordring.objects.filter(konto=blandet["konto"])
+        .order_by("pk")
+        .values_list("kmd_aktiv_reference", "ydelsestype_id")
+    )
+    assert efter == foer

@@ -303,3 +303,39 @@ def test_a_daekning_moved_by_someone_else_meanwhile_is_refused_at_the_next_step(
     ompostering_opret(user=alice, daekning_ids=[sag.daekning.pk], aarsag_id=sag.aarsag.pk)
     svar = c.post(reverse("ompostering_bekraeft"))
     assert svar["Location"] == reverse("ompostering_soeg", args=[sag.anna.pk])
+
+
+@pytest.mark.parametrize(
+    "beloeb",
+    [
+        "abc",  # not a number
+        "1e3",  # exponent
+        "NaN",
+        "Infinity",
+        "12,345",  # three decimals
+        "1.23,45",  # thousands separator in the wrong place
+        "1,2,3",
+        "12.5",  # an English decimal point
+        "١٢",  # digits that are not ASCII
+        "0",
+        "0,00",
+        "-0,01",
+        "0,33",  # above FS's restance of 0,32
+        "999999999999999999,00",  # beyond any amount
+        "=1+1",  # formula-led text
+    ],
+)
+def test_every_kind_of_bad_amount_is_refused_at_step_3_and_nothing_changes(bent, sag, beloeb):
+    c = til_trin_3(bent, sag)
+    foer = tilstand()
+
+    svar = c.post(
+        reverse("ompostering_fordeling"),
+        {"handling": "videre", f"fordring_{sag.fs.pk}": beloeb, "aarsag": sag.aarsag.pk},
+    )
+
+    assert svar.status_code == 200  # the step does not advance
+    assert felt_fejl(svar, f"fordring_{sag.fs.pk}").startswith("Fejl: ")
+    assert fejlopsummering(svar)
+    assert c.get(reverse("ompostering_godkend"))["Location"] == reverse("ompostering_fordeling")
+    assert tilstand() == foer
