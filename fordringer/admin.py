@@ -12,15 +12,17 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 
 from fordringer.cpr import cpr_maskeret
+from fordringer.eindkomst.services import eindkomst_afstem
 from fordringer.models import (
     Bevilling,
     Borger,
     Debitorkonto,
     DebitorsystemOpsaetning,
-    EIndkomstIndberetning,
+    EIndkomstLinje,
     Fordring,
     Indbetaling,
     IndgaaendeBesked,
@@ -218,6 +220,13 @@ class FordringAdmin(KommuneAdmin):
         # A claim's principal is its first ledger entry; claims come from the import.
         return False
 
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            if change and {"periode_fra", "forfaldsdato"} & set(form.changed_data):
+                # The payout year decides correction or § 8 O: the lines follow the period.
+                eindkomst_afstem(fordring_ids=[obj.pk])
+
 
 @admin.register(Indbetaling)
 class IndbetalingAdmin(KommuneAdmin):
@@ -267,17 +276,26 @@ class ParkeringAdmin(SkrivebeskyttetAdmin):
     beloeb_kr = kr_kolonne("beloeb")
 
 
-@admin.register(EIndkomstIndberetning)
-class EIndkomstIndberetningAdmin(SkrivebeskyttetAdmin):
+@admin.register(EIndkomstLinje)
+class EIndkomstLinjeAdmin(SkrivebeskyttetAdmin):
     # The full CPR number stays out of the admin; the file export is where it belongs.
-    list_display = ["indkomstaar", "cpr_vist", "beloeb_kr", "ydelsestype", "oprettet", "sendt"]
-    list_filter = ["indkomstaar", "ydelsestype", ("sendt", admin.EmptyFieldListFilter)]
+    list_display = [
+        "indkomstaar",
+        "art",
+        "cpr_vist",
+        "beloeb_kr",
+        "ydelsestype",
+        "efterregulering",
+        "oprettet",
+    ]
+    list_filter = ["indkomstaar", "art", "efterregulering", "ydelsestype", KOMMUNE_FILTER]
     list_select_related = ["ydelsestype"]
     exclude = ["cpr"]
     readonly_fields = ["cpr_vist"]
+    raw_id_fields = ["postering", "tilbagefoerer"]
 
     @admin.display(description="CPR-nummer")
-    def cpr_vist(self, obj: EIndkomstIndberetning) -> str:
+    def cpr_vist(self, obj: EIndkomstLinje) -> str:
         return cpr_maskeret(obj.cpr)
 
     beloeb_kr = kr_kolonne("beloeb")

@@ -116,6 +116,23 @@ class BeskedType(models.TextChoices):
     SF1590_B_02 = "SF1590_B_02", "DebitorForespørgsel (SF1590_B_02)"
     SF1590_B_03 = "SF1590_B_03", "DebitorIndbetaling (SF1590_B_03)"
     SF1590_B_04 = "SF1590_B_04", "Debitorkonto-anmodning (SF1590_B_04)"
+    EINDKOMST = "EINDKOMST", "eIndkomst-indberetning"
+
+
+class EIndkomstArt(models.TextChoices):
+    """What an eIndkomst line says about the borger's income (DESIGN §7)."""
+
+    LL8O = "LL8O", "Fradrag efter LL § 8 O"
+    KORREKTION = "KORREKTION", "Korrektion af udbetalingsårets indkomst"
+
+
+class ManuelKilde(models.TextChoices):
+    """How a by-hand eIndkomst amount reached us."""
+
+    IMPORT = "IMPORT", "Import"
+    SKAERM = "SKAERM", "Skærmbillede"
+    API = "API", "API"
+    ADMIN = "ADMIN", "Administration"
 
 
 class BeskedStatus(models.TextChoices):

@@ -9,7 +9,7 @@ status changes of its debitorkonti. Each message carries the sender's id and is 
 * a dækning or afskrivning is booked by ``ledger.postering_bogfoer``, the one booking path of
   screens and import alike, which also parks it where DESIGN §5 says (KMD Aktiv konto not
   linked, or claim without ydelsestype); a dækning that is booked, not parked, is income at
-  once and gets its eIndkomst row where LL § 8 O applies (``services.ll8o_indkomstaar``, the
+  once, and the ledger writes the eIndkomst line it calls for (``fordringer.eindkomst``, the
   rule that releasing a parked dækning uses too);
 * bad input (unknown fordring, amount above the restance, a date in the future, …) raises
   ``ApplicationError`` with a Danish message and nothing is stored or booked, so the sender
@@ -42,14 +42,12 @@ from fordringer.choices import (
 from fordringer.ledger.services import aktoer_navn, postering_bogfoer
 from fordringer.models import (
     Debitorkonto,
-    EIndkomstIndberetning,
+    EIndkomstLinje,
     Fordring,
     Indbetaling,
     IndgaaendeBesked,
     Parkering,
 )
-from fordringer.tilknytning.services import ll8o_indkomstaar
-from fordringer.ydelser.selectors import LL8OTabel
 from ky_debitor.audit import audit_log
 from ky_debitor.errors import ApplicationError
 
@@ -191,23 +189,8 @@ def debitorsystem_daekning_modtag(
             modtaget.resultat = IndgaaendeResultat.PARKERET
             return
         modtaget.resultat = IndgaaendeResultat.BOGFOERT
-        aar = ll8o_indkomstaar(
-            LL8OTabel(),
-            art=art.value,
-            valoerdato=besked.valoerdato,
-            ydelsestype_id=fordring.ydelsestype_id,
-            udbetalt=fordring.periode_fra or fordring.forfaldsdato,
-        )
-        if aar is not None and fordring.ydelsestype_id is not None:
-            EIndkomstIndberetning.objects.create(
-                kommune_id=fordring.kommune_id,
-                postering=postering,
-                cpr=fordring.konto.borger.cpr,
-                indkomstaar=aar,
-                beloeb=besked.beloeb,
-                ydelsestype_id=fordring.ydelsestype_id,
-            )
-            modtaget.eindkomst = True
+        # The ledger wrote the eIndkomst line the dækning calls for, if any.
+        modtaget.eindkomst = EIndkomstLinje.objects.filter(postering=postering).exists()
 
     return _modtag(user=user, type=IndgaaendeType.DAEKNING, besked=besked, behandl=behandl)
 

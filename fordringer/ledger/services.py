@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 
 from fordringer.choices import DEBET_ARTER, KREDIT_ARTER, PARKERBARE_ARTER, Kilde, PosteringArt
+from fordringer.eindkomst.services import eindkomst_afstem
 from fordringer.models import Debitorkonto, Fordring, Indbetaling, Parkering, Postering
 from ky_debitor.audit import audit_log
 from ky_debitor.errors import ApplicationError
@@ -161,8 +162,9 @@ def _indbetaling_laas(
 def _skriv(
     plan: _Bogfoering, *, valoerdato: dt.date, tekst: str, ekstern_id: str, aktoer: str
 ) -> Postering:
-    """The payment's covered amount, the entry, the claim's running total, and the parking
-    of a dækning or afskrivning that must wait (DESIGN §5) or the release of a reversed one."""
+    """The payment's covered amount, the entry, the claim's running total, the parking of a
+    dækning or afskrivning that must wait (DESIGN §5) or the release of a reversed one, and
+    the eIndkomst lines a booked or reversed dækning calls for."""
     fordring, indbetaling = plan.fordring, plan.indbetaling
     if indbetaling is not None and plan.nyt_daekket is not None:
         indbetaling.daekket = plan.nyt_daekket
@@ -197,6 +199,11 @@ def _skriv(
         Parkering.objects.filter(postering=plan.tilbagefoerer, frigivet__isnull=True).update(
             frigivet=postering.bogfoert
         )
+    if plan.art == PosteringArt.DAEKNING or (
+        plan.tilbagefoerer is not None and plan.tilbagefoerer.art == PosteringArt.DAEKNING
+    ):
+        # What the borger's income says follows the money in the same transaction.
+        eindkomst_afstem(fordring_ids=[fordring.pk])
     return postering
 
 

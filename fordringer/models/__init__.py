@@ -2,6 +2,13 @@
 with the app and keeps ``from fordringer.models import X`` the one way to reach a model."""
 
 from .debitorsystem import DebitorsystemOpsaetning, IndgaaendeBesked
+from .eindkomst import (
+    EIndkomstForsendelse,
+    EIndkomstForsendelseLinje,
+    EIndkomstForsendelseRaekke,
+    EIndkomstLinje,
+    EIndkomstManuel,
+)
 from .kerne import (
     Bevilling,
     Borger,
@@ -14,7 +21,7 @@ from .kerne import (
     Ydelsestype,
     ydelsestype_reference,
 )
-from .ledger import EIndkomstIndberetning, Parkering, Postering, PosteringManager, PosteringQuerySet
+from .ledger import Parkering, Postering, PosteringManager, PosteringQuerySet
 from .ompostering import (
     AARSAG_TEKST_FAST,
     AlternativModtager,
@@ -35,7 +42,11 @@ __all__ = [
     "Borger",
     "Debitorkonto",
     "DebitorsystemOpsaetning",
-    "EIndkomstIndberetning",
+    "EIndkomstForsendelse",
+    "EIndkomstForsendelseLinje",
+    "EIndkomstForsendelseRaekke",
+    "EIndkomstLinje",
+    "EIndkomstManuel",
     "Fordring",
     "Indbetaling",
     "IndgaaendeBesked",

@@ -1,6 +1,5 @@
-"""The ledger (``Postering``, append-only, DESIGN §4.2) and the eIndkomst outbox row each
-LL § 8 O repayment entry gives.
-"""
+"""The ledger (``Postering``, append-only, DESIGN §4.2) and the parking of dækninger that
+must wait for a link (DESIGN §5)."""
 
 from __future__ import annotations
 
@@ -14,7 +13,7 @@ from ky_debitor.append_only import AppendOnlyModel, AppendOnlyQuerySetMixin
 from ky_debitor.money import MoneyField
 from ky_debitor.tenancy import TenantModel, TenantQuerySet, kommune_uden_eget_indeks
 
-from .kerne import Debitorkonto, Fordring, Indbetaling, Ydelsestype
+from .kerne import Debitorkonto, Fordring, Indbetaling
 
 
 class PosteringQuerySet(AppendOnlyQuerySetMixin, TenantQuerySet):
@@ -98,26 +97,6 @@ class Postering(AppendOnlyModel, TenantModel):
 
     def __str__(self) -> str:
         return f"{self.get_art_display()} {self.beloeb} ({self.valoerdato:%d-%m-%Y})"
-
-
-class EIndkomstIndberetning(TenantModel):
-    """Outbox row for eIndkomst: a repayment covered by LL § 8 O in its income year (DESIGN §7)."""
-
-    postering = models.OneToOneField(Postering, on_delete=models.PROTECT, related_name="eindkomst")
-    cpr = models.CharField(max_length=10)
-    indkomstaar = models.PositiveSmallIntegerField("indkomstår")
-    beloeb = MoneyField("beløb")
-    ydelsestype = models.ForeignKey(Ydelsestype, on_delete=models.PROTECT, related_name="+")
-    oprettet = models.DateTimeField(auto_now_add=True)
-    sendt = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["oprettet", "id"]
-        verbose_name = "eIndkomst-indberetning"
-        verbose_name_plural = "eIndkomst-indberetninger"
-
-    def __str__(self) -> str:
-        return f"eIndkomst {self.indkomstaar}: {self.beloeb}"
 
 
 class Parkering(TenantModel):

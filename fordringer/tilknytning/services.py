@@ -11,7 +11,6 @@ missing sager, link the konti, stamp their claims, release what was parked, audi
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -20,12 +19,12 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 from django.utils import timezone
 
-from fordringer.choices import PosteringArt, SagStatus
+from fordringer.choices import SagStatus
+from fordringer.eindkomst.services import eindkomst_afstem
 from fordringer.ledger.services import postering_bogfoer, postering_tilbagefoer
 from fordringer.models import (
     Bevilling,
     Debitorkonto,
-    EIndkomstIndberetning,
     Fordring,
     Parkering,
     Sag,
@@ -33,9 +32,8 @@ from fordringer.models import (
 )
 from fordringer.rente.services import renteregime_stempl
 from fordringer.tilknytning.plan import FordringValg, KontoValg, TilknytningPlan, plan_laas
-from fordringer.ydelser.selectors import LL8OTabel
 from ky_debitor.audit import audit_rows_create
-from ky_debitor.bulk import blandt, rows_copy, rows_update
+from ky_debitor.bulk import blandt, rows_update
 
 if TYPE_CHECKING:
     from ky_debitor.models import Bruger
@@ -46,7 +44,6 @@ __all__ = [
     "Tilknyttet",
     "debitorkonti_tilknyt",
     "debitorkonto_tilknyt",
-    "ll8o_indkomstaar",
     "parkeringer_frigiv",
     "postering_bogfoer",
     "postering_tilbagefoer",
@@ -61,38 +58,13 @@ class Tilknyttet:
     frigivet: int
 
 
-def ll8o_indkomstaar(
-    ll8o: LL8OTabel,
-    *,
-    art: str,
-    valoerdato: dt.date,
-    ydelsestype_id: int | None,
-    udbetalt: dt.date | None,
-) -> int | None:
-    """The income year of the eIndkomst row an indtægtsført entry gives, or None for no row.
-
-    Only a dækning counts, on a claim whose ydelsestype LL § 8 O covers in the income year of
-    the dækning. A repayment in the same year as the payout (``udbetalt``: the claim's period
-    or due date) is a correction of the payout, not a § 8 O deduction (DESIGN §7).
-    """
-    if art != PosteringArt.DAEKNING or ydelsestype_id is None:
-        return None
-    indkomstaar = valoerdato.year
-    if udbetalt is not None and udbetalt.year == indkomstaar:
-        return None
-    return indkomstaar if ll8o.omfatter(ydelsestype_id, indkomstaar) else None
-
-
 def parkeringer_frigiv(
     *, konto_ids: Sequence[int], kommune_id: int, user: Bruger | None, system: str = "system"
 ) -> dict[int, int]:
-    """Release parked dækninger and afskrivninger of these konti whose claim has a ydelsestype.
-
-    A dækning is then income (*indtægtsføring*) and, where LL § 8 O covers the ydelsestype in
-    the income year of the dækning, an eIndkomst row is written to the outbox. A repayment in
-    the same year as the payout (the claim's period) is a correction of the payout, not a
-    § 8 O deduction, and gets no row (DESIGN §7). Returns released count per konto.
-    Callers hold the konto locks.
+    """Release parked dækninger and afskrivninger of these konti whose claim has a ydelsestype:
+    a dækning is then income (*indtægtsføring*). Its eIndkomst line follows from the ledger
+    (``eindkomst_afstem``, called by the caller for the konti it linked). Returns released
+    count per konto. Callers hold the konto locks.
     """
     nu = timezone.now()
     parkeret = Parkering.objects.filter(
@@ -100,40 +72,13 @@ def parkeringer_frigiv(
         frigivet__isnull=True,
         postering__fordring__ydelsestype__isnull=False,
     )
-    rows = list(
-        parkeret.values_list(
-            "pk",
-            "konto_id",
-            "beloeb",
-            "postering_id",
-            "postering__art",
-            "postering__valoerdato",
-            "postering__fordring__ydelsestype_id",
-            "postering__fordring__periode_fra",
-            "postering__fordring__forfaldsdato",
-            "konto__borger__cpr",
-        )
-    )
+    rows = list(parkeret.values_list("pk", "konto_id"))
     if not rows:
         return {}
-    ll8o = LL8OTabel()
-    indberetninger = []
     frigivet: dict[int, int] = defaultdict(int)
-    parkering_ids = []
-    for pk, konto_id, beloeb, postering_id, art, valoerdato, yt, periode_fra, forfald, cpr in rows:
-        parkering_ids.append(pk)
+    for _pk, konto_id in rows:
         frigivet[konto_id] += 1
-        aar = ll8o_indkomstaar(
-            ll8o, art=art, valoerdato=valoerdato, ydelsestype_id=yt, udbetalt=periode_fra or forfald
-        )
-        if aar is not None:
-            indberetninger.append((kommune_id, postering_id, cpr, aar, beloeb, yt))
-    rows_update(Parkering, columns=["frigivet"], rows=[(pk, nu) for pk in parkering_ids])
-    rows_copy(
-        EIndkomstIndberetning,
-        columns=["kommune", "postering", "cpr", "indkomstaar", "beloeb", "ydelsestype"],
-        rows=indberetninger,
-    )
+    rows_update(Parkering, columns=["frigivet"], rows=[(pk, nu) for pk, _konto in rows])
     audit_rows_create(
         [
             dict(
@@ -206,6 +151,8 @@ def debitorkonti_tilknyt(
     frigivet = parkeringer_frigiv(
         konto_ids=plan.konto_ids, kommune_id=kommune_id, user=user, system=system
     )
+    # Released dækninger become income, and a claim whose ydelsestype changed reports anew.
+    eindkomst_afstem(konto_ids=plan.konto_ids)
     _audit(plan, sag_for=sag_for, oprettede=oprettede, frigivet=frigivet, user=user, system=system)
     return [
         Tilknyttet(

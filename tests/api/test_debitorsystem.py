@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from fordringer.choices import Frigivelsestype, KontoStatus, PosteringArt
 from fordringer.models import (
-    EIndkomstIndberetning,
+    EIndkomstLinje,
     IndgaaendeBesked,
     Parkering,
     Postering,
@@ -170,7 +170,7 @@ def test_daekning_on_an_unlinked_konto_is_parked(debitorsystem, uden_tilknytning
     parkering = Parkering.objects.get()
     assert parkering.konto == uden_tilknytning.konto and parkering.beloeb == Decimal("200.00")
     assert parkering.postering_id == svar.json()["postering"]
-    assert not EIndkomstIndberetning.objects.exists()
+    assert not EIndkomstLinje.objects.exists()
     event = AuditEvent.objects.get(handling="postering.daekning")
     assert event.aktoer.startswith("dina via API-nøgle ")
 
@@ -188,7 +188,7 @@ def test_daekning_on_a_linked_konto_is_booked_with_its_eindkomst_row(debitorsyst
     assert (postering.art, postering.beloeb) == (PosteringArt.DAEKNING, Decimal("-200.00"))
     assert postering.indbetaling == indbetaling
     # Kontanthjælp is covered by LL § 8 O in 2026, the claim was paid out in 2024.
-    indberetning = EIndkomstIndberetning.objects.get()
+    indberetning = EIndkomstLinje.objects.get()
     assert (indberetning.indkomstaar, indberetning.beloeb) == (2026, Decimal("200.00"))
     assert indberetning.postering == postering
     assert indberetning.cpr == tilknyttet.konto.borger.cpr
@@ -197,7 +197,7 @@ def test_daekning_on_a_linked_konto_is_booked_with_its_eindkomst_row(debitorsyst
 def test_afskrivning_on_a_linked_konto_is_booked_without_eindkomst(debitorsystem, tilknyttet):
     svar = debitorsystem.post(DAEKNING, _daekning(tilknyttet, art="AFSKRIVNING"), format="json")
     assert svar.json()["resultat"] == "BOGFOERT" and svar.json()["eindkomst"] is False
-    assert not EIndkomstIndberetning.objects.exists()
+    assert not EIndkomstLinje.objects.exists()
 
 
 def test_another_kommunes_key_cannot_book_on_this_kommunes_claim(

@@ -3,7 +3,7 @@ more; the same key with another body is refused; a failed request stores nothing
 
 from __future__ import annotations
 
-from fordringer.models import EIndkomstIndberetning, Parkering
+from fordringer.models import EIndkomstLinje, Parkering
 from ky_debitor.models import AuditEvent
 from opgavepakker.models import Opgave
 from opgavepakker.workflow import OpgaveStatus
@@ -25,7 +25,7 @@ def _afslut(client, opgave, bevilling, noegle="noegle-1", note="Periode passer")
 def _spor(konto):
     return (
         AuditEvent.objects.count(),
-        EIndkomstIndberetning.objects.filter(postering__fordring__konto=konto).count(),
+        EIndkomstLinje.objects.filter(postering__fordring__konto=konto).count(),
         Parkering.objects.filter(konto=konto, frigivet__isnull=False).count(),
     )
 

@@ -17,7 +17,7 @@ import pytest
 
 from fordringer.choices import PosteringArt, Tilknytning
 from fordringer.ledger.services import postering_bogfoer
-from fordringer.models import Debitorkonto, EIndkomstIndberetning, Parkering
+from fordringer.models import Debitorkonto, EIndkomstLinje, Parkering
 from opgavepakker.models import Opgave
 from opgavepakker.workflow import OpgaveStatus
 
@@ -109,7 +109,7 @@ def assert_tilknyttet(kontonummer: str, bevillingsnummer: str) -> None:
     assert fordring.kmd_aktiv_reference == bevillingsnummer
     assert fordring.ydelsestype is not None and fordring.ydelsestype.kode == "KONTANTHJAELP"
     assert not Parkering.objects.filter(konto=konto, frigivet__isnull=True).exists()
-    assert EIndkomstIndberetning.objects.filter(postering__fordring=fordring).exists()
+    assert EIndkomstLinje.objects.filter(postering__fordring=fordring).exists()
     assert not Opgave.objects.filter(konto=konto, status__in=["AABEN", "I_GANG"]).exists()
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from fordringer.choices import Tilknytning
-from fordringer.models import EIndkomstIndberetning, Parkering, Ydelsestype
+from fordringer.models import EIndkomstLinje, Parkering, Ydelsestype
 from ky_debitor.errors import ApplicationError, ConflictError
 from ky_debitor.models import AuditEvent
 from opgavepakker.afslutning import FordringAngivelse, OpgaveValg, opgave_afslut
@@ -41,7 +41,7 @@ def test_completing_with_a_bevilling_links_stamps_releases_and_closes(alice, opg
     assert fordring.reference_kilde == Tilknytning.MANUEL
     assert not Parkering.objects.filter(konto=konto, frigivet__isnull=True).exists()
     assert kvittering.frigivet == 1
-    assert EIndkomstIndberetning.objects.filter(postering__fordring=fordring).count() == 1
+    assert EIndkomstLinje.objects.filter(postering__fordring=fordring).count() == 1
 
     for o in (opgave, vent):
         o.refresh_from_db()

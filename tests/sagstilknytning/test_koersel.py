@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from fordringer.choices import Tilknytning
-from fordringer.models import Debitorkonto, EIndkomstIndberetning, Fordring, Parkering, Sag
+from fordringer.models import Debitorkonto, EIndkomstLinje, Fordring, Parkering, Sag
 from fordringer.tilknytning.services import debitorkonto_tilknyt
 from ky_debitor.errors import ConflictError
 from ky_debitor.models import AuditEvent
@@ -27,7 +27,7 @@ def _state():
         ),
         Sag.objects.count(),
         Parkering.objects.filter(frigivet__isnull=True).count(),
-        EIndkomstIndberetning.objects.count(),
+        EIndkomstLinje.objects.count(),
     )
 
 
@@ -50,7 +50,7 @@ def test_run_links_what_it_can_and_opens_tasks_for_the_rest(data, koebenhavn):
     assert ny.sag is not None and ny.sag.oprettet_ved_tilknytning
     assert ny.fordringer.get().kmd_aktiv_reference == "B2"
     # Uddannelseshjælp repaid in 2026 is § 8 O: released with an eIndkomst row.
-    assert EIndkomstIndberetning.objects.get().postering.fordring.konto_id == ny.pk
+    assert EIndkomstLinje.objects.get().postering.fordring.konto_id == ny.pk
 
     opgave = Opgave.objects.get(konto=data["flere"], type=OpgaveType.OPRET_FORDRINGSSAG)
     assert opgave.aarsag == "FLERE_BEVILLINGER" and opgave.pakke.kode == "FLERE_BEVILLINGER_MED"

@@ -10,7 +10,7 @@ import pytest
 from fordringer.choices import PosteringArt, SagStatus, Tilknytning
 from fordringer.konto.selectors import parkeret_for_konto
 from fordringer.ledger.services import postering_bogfoer
-from fordringer.models import EIndkomstIndberetning, Parkering, Sag, Ydelsestype
+from fordringer.models import EIndkomstLinje, Parkering, Sag, Ydelsestype
 from fordringer.tilknytning.services import FordringValg, debitorkonto_tilknyt
 from ky_debitor.errors import ApplicationError, ConflictError
 from ky_debitor.models import AuditEvent
@@ -68,7 +68,7 @@ def test_linking_to_bevilling_with_own_sag_stamps_claims_and_releases_parked(
     assert parkeret_for_konto(konto) == Decimal("0.00")
     assert Parkering.objects.filter(konto=konto, frigivet__isnull=False).count() == 2
     # Only the dækning (not the afskrivning) is reported; kontanthjælp is § 8 O in 2026.
-    indberetning = EIndkomstIndberetning.objects.get()
+    indberetning = EIndkomstLinje.objects.get()
     assert (indberetning.indkomstaar, indberetning.beloeb) == (2026, Decimal("200.00"))
     assert indberetning.cpr == borger.cpr
     event = AuditEvent.objects.get(handling="debitorkonto.tilknyt")
@@ -106,11 +106,13 @@ def test_no_eindkomst_row_for_ydelsestype_not_covered_that_year(borger, bent, al
     debitorkonto_tilknyt(
         konto=fordring.konto, bevilling=bevilling, sag=None, user=alice, manual=True
     )
-    assert not EIndkomstIndberetning.objects.exists()
+    assert not EIndkomstLinje.objects.exists()
     assert not Parkering.objects.filter(frigivet__isnull=True).exists()
 
 
 def test_repayment_in_the_payout_year_is_a_correction_not_a_8o_row(borger, bent, alice):
+    """Paid out in January 2026 and repaid in March 2026: the payout's income is corrected by
+    -100,00 in 2026; no § 8 O deduction."""
     fordring = FordringFactory.create(
         konto__borger=borger, periode_fra=dt.date(2026, 1, 1), periode_til=dt.date(2026, 1, 31)
     )
@@ -125,7 +127,9 @@ def test_repayment_in_the_payout_year_is_a_correction_not_a_8o_row(borger, bent,
     debitorkonto_tilknyt(
         konto=fordring.konto, bevilling=bevilling, sag=None, user=alice, manual=True
     )
-    assert not EIndkomstIndberetning.objects.exists()
+    linje = EIndkomstLinje.objects.get()
+    assert (linje.art, linje.indkomstaar, linje.beloeb) == ("KORREKTION", 2026, Decimal("-100.00"))
+    assert linje.cpr == borger.cpr
 
 
 def test_unknown_ydelseskode_links_but_keeps_dækninger_parked(konto_med_daekning, borger):

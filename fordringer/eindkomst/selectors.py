@@ -1,0 +1,126 @@
+"""Reads of eIndkomst: the ledger facts the rule needs, the reporting ledger's current state,
+and the lines a screen or report shows. Tenancy: the screens pass a queryset already scoped by
+``for_user``; the services pass ids they hold locks on."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from fordringer.choices import PosteringArt
+from fordringer.eindkomst.beregning import Daekning, Linje
+from fordringer.models import EIndkomstLinje, Parkering, Postering, Ydelsestype
+from fordringer.ydelser.selectors import LL8OTabel
+from ky_debitor.bulk import blandt
+
+
+@dataclass(frozen=True)
+class Regler:
+    """The national tables the rule reads, loaded once for a batch of work."""
+
+    ll8o: LL8OTabel
+    forsoergelse: frozenset[int]
+
+    @classmethod
+    def hent(cls) -> Regler:
+        return cls(
+            LL8OTabel(),
+            frozenset(
+                Ydelsestype.objects.filter(forsoergelsesydelse=True).values_list("pk", flat=True)
+            ),
+        )
+
+
+def _omfang(*, fordring_ids: Iterable[int] | None, konto_ids: Iterable[int] | None) -> Q:
+    if fordring_ids is not None:
+        return Q(blandt("fordring_id", fordring_ids))
+    assert konto_ids is not None
+    return Q(blandt("fordring__konto_id", konto_ids))
+
+
+def daekninger(
+    *, fordring_ids: Iterable[int] | None = None, konto_ids: Iterable[int] | None = None
+) -> tuple[list[Daekning], dict[int, int]]:
+    """The dækninger of these claims (or of the claims of these konti) as the rule sees them,
+    and each entry's kommune."""
+    rows = (
+        Postering.objects.filter(
+            _omfang(fordring_ids=fordring_ids, konto_ids=konto_ids), art=PosteringArt.DAEKNING
+        )
+        .annotate(
+            tilbagefoert=Exists(Postering.objects.filter(tilbagefoerer=OuterRef("pk"))),
+            parkeret=Exists(
+                Parkering.objects.filter(postering=OuterRef("pk"), frigivet__isnull=True)
+            ),
+        )
+        .values_list(
+            "pk",
+            "kommune_id",
+            "art",
+            "beloeb",
+            "valoerdato",
+            "tilbagefoert",
+            "parkeret",
+            "fordring__ydelsestype_id",
+            "fordring__periode_fra",
+            "fordring__forfaldsdato",
+            "fordring__konto__borger__cpr",
+        )
+        .order_by()
+    )
+    resultat, kommuner = [], {}
+    for pk, kommune_id, art, beloeb, valoer, tilbage, parkeret, yt, fra, forfald, cpr in rows:
+        kommuner[pk] = kommune_id
+        resultat.append(
+            Daekning(pk, art, beloeb, valoer, tilbage, parkeret, yt, fra or forfald, cpr)
+        )
+    return resultat, kommuner
+
+
+@dataclass(frozen=True)
+class AktivLinje:
+    pk: int
+    linje: Linje
+    kommune_id: int
+
+
+def aktive_linjer(
+    *, fordring_ids: Iterable[int] | None = None, konto_ids: Iterable[int] | None = None
+) -> dict[int, AktivLinje]:
+    """Per ledger entry, its line that stands now (neither a reversal nor reversed)."""
+    omfang = _omfang(fordring_ids=fordring_ids, konto_ids=konto_ids)
+    # The lines hang on the entry; the scope is the entry's claim.
+    omfang = Q(
+        postering__in=Postering.objects.filter(omfang, art=PosteringArt.DAEKNING).values("pk")
+    )
+    rows = (
+        EIndkomstLinje.objects.filter(
+            omfang, tilbagefoerer__isnull=True, tilbagefoert_af__isnull=True
+        )
+        .values_list(
+            "pk",
+            "kommune_id",
+            "postering_id",
+            "art",
+            "cpr",
+            "indkomstaar",
+            "beloeb",
+            "ydelsestype_id",
+        )
+        .order_by()
+    )
+    return {
+        pid: AktivLinje(pk, Linje(pid, art, cpr, aar, beloeb, yt), kommune_id)
+        for pk, kommune_id, pid, art, cpr, aar, beloeb, yt in rows
+    }
+
+
+def linjer_for_borger(qs: QuerySet[EIndkomstLinje], *, cpr: str) -> QuerySet[EIndkomstLinje]:
+    """A borger's lines, newest income year first, with what a screen shows."""
+    return (
+        qs.filter(cpr=cpr)
+        .select_related("ydelsestype", "postering__fordring", "sendt_i__forsendelse__besked")
+        .order_by("-indkomstaar", "oprettet", "id")
+    )
