@@ -29,6 +29,7 @@ from fordringer.choices import (
     Renteregime,
     Tilknytning,
 )
+from fordringer.eindkomst.services import eindkomst_afstem
 from fordringer.models import Fordring, Parkering
 from fordringer.rente.services import renteregime_stempl
 
@@ -98,6 +99,17 @@ def skriv(cursor: CursorWrapper, kontekst: Kontekst, resultat: ImportResultat) -
     op["indbetalinger"], opd["indbetalinger"] = _indbetalinger(cursor)
     kredit, op["parkeringer"] = _kreditposteringer(cursor, nu, kontekst.aktoer)
     op["posteringer"] = hovedstol + kredit
+    # A dækning booked straight to income (not parked) gets its eIndkomst line now, as the
+    # ledger gives it to every other booking.
+    cursor.execute(
+        """
+        SELECT DISTINCT n.fordring_id FROM imp_nye_daekninger n
+        WHERE n.art = %s AND n.ydelsestype_id IS NOT NULL
+            AND NOT (n.kilde = %s AND n.tilknytning = %s)
+        """,
+        (PosteringArt.DAEKNING.value, Kilde.KMD_AKTIV.value, Tilknytning.INGEN.value),
+    )
+    eindkomst_afstem(fordring_ids=[r[0] for r in cursor.fetchall()], idag=kontekst.idag)
 
 
 def _taelling(cursor: CursorWrapper, sql: str, params: tuple[Any, ...]) -> tuple[int, int]:
