@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from fordringer.eindkomst import views as views_eindkomst
 from fordringer.konto import views
 from fordringer.ompostering import views as views_ompostering
 from fordringer.samling import views as views_samling
@@ -58,5 +59,11 @@ urlpatterns = [
         "drift/udbakke/<int:pk>/proev-igen/",
         views_drift.drift_udbakke_proev_igen,
         name="drift_udbakke_proev_igen",
+    ),
+    # eIndkomst: lines written after their income year's deadline (seed 002)
+    path(
+        "eindkomst/efterreguleringer/",
+        views_eindkomst.efterreguleringer_liste,
+        name="efterreguleringer",
     ),
 ]

@@ -51,6 +51,8 @@ SAMLING_LAESERE = frozenset({SB, BH, PL})
 # themselves and a key acts as the person who made it (``rolletildeling``, ``api_noegler``);
 # platform operators grant any role.
 TILDELING = frozenset({DR})
+# eIndkomst's efterreguleringer (seed 002): the bookkeeper, the project lead and the caseworker.
+EINDKOMST_LAESERE = frozenset({SB, BH, PL})
 
 ADGANG: dict[str, frozenset[Rolle]] = {
     # Screens: fordringer
@@ -148,6 +150,9 @@ ADGANG: dict[str, frozenset[Rolle]] = {
     "api:eksport": RAPPORTER,
     "api:eksport_fil": RAPPORTER,
     "api:eksport_bestil": RAPPORTER,
+    # eIndkomst: the efterreguleringer (seed 002), screen and API
+    "efterreguleringer": EINDKOMST_LAESERE,
+    "api:eindkomst_efterreguleringer": EINDKOMST_LAESERE,
 }
 
 # Admin screens that are no model's own: the front page, the app lists, password change,

@@ -17,6 +17,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from fordringer.choices import Kilde, Tilknytning
+from fordringer.eindkomst.efterregulering import Aarsafslutning, aarsafslutning
 from fordringer.models import (
     Debitorkonto,
     Fordring,
@@ -52,6 +53,7 @@ class Oversigt:
     aabne_i_alt: int
     parkeret_i_alt: Decimal
     mine: list[Opgave]
+    aarsafslutning: Aarsafslutning
 
     @property
     def mi_kan_afsluttes(self) -> bool:
@@ -74,9 +76,12 @@ def _parkeret_pr_konto() -> Subquery:
 
 
 def opgave_oversigt(*, user: Any, i_dag: dt.date | None = None) -> Oversigt:
-    """The 15 packages of the user's kommune with counts, parked sums, the deadline and the
-    user's own tasks in progress. Packages *med dækninger* come first (their ``raekkefoelge``).
+    """The 15 packages of the user's kommune with counts, parked sums, the deadline, the
+    user's own tasks in progress, and the konti whose parked dækninger of the closing income
+    year must be linked before its eIndkomst deadline. Packages *med dækninger* come first
+    (their ``raekkefoelge``).
     """
+    i_dag = i_dag or timezone.localdate()
     pakker = list(
         Opgavepakke.objects.for_user(user)
         .annotate(
@@ -109,7 +114,7 @@ def opgave_oversigt(*, user: Any, i_dag: dt.date | None = None) -> Oversigt:
     kommune = getattr(user, "kommune", None)
     frist = fristberegning(
         frist_maaned_dag=kommune.frist_maaned_dag if kommune else "31-01",
-        i_dag=i_dag or timezone.localdate(),
+        i_dag=i_dag,
         aabne_med_daekninger=med,
     )
     mine = list(
@@ -125,6 +130,7 @@ def opgave_oversigt(*, user: Any, i_dag: dt.date | None = None) -> Oversigt:
         aabne_i_alt=sum(linje.ikke_afsluttet for linje in linjer),
         parkeret_i_alt=venteskridt_parkeret,
         mine=mine,
+        aarsafslutning=aarsafslutning(user=user, idag=i_dag),
     )
 
 

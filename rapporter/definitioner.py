@@ -22,6 +22,7 @@ Raekke = tuple[Any, ...]
 
 # Filter kinds a screen and the command know how to read.
 MAANED, VALG, FRA_DATO, TIL_DATO = "måned", "valg", "fra_dato", "til_dato"
+AAR = "år"
 
 
 @dataclass(frozen=True)
@@ -167,6 +168,24 @@ _FILTRE_DETALJER = (
     Filter("daekning_til", "Dækninger til", TIL_DATO, hjaelp="Dato som dd-mm-åååå."),
 )
 
+# The eIndkomst file (DESIGN §6): these five names, in this order, are the contract.
+_KOLONNER_EINDKOMST = (
+    Kolonne("cpr", "CPR-nummer"),
+    Kolonne("indkomstaar", "Indkomstår", HELTAL),
+    Kolonne("art", "Art"),
+    Kolonne("beloeb", "Beløb", BELOEB),
+    Kolonne("ydelsestype", "Ydelsestype"),
+)
+
+_FILTRE_EINDKOMST = (
+    Filter(
+        "indkomstaar",
+        "Indkomstår",
+        AAR,
+        hjaelp="Skriv året som åååå, fx 2026. Uden indkomstår kommer alle år med.",
+    ),
+)
+
 RAPPORTER: dict[str, Rapport] = {
     r.navn: r
     for r in (
@@ -220,6 +239,19 @@ RAPPORTER: dict[str, Rapport] = {
             raekker=selectors.stoppede_sager_raekker,
             antal=selectors.stoppede_sager_antal,
             ark="Stoppede sager",
+        ),
+        Rapport(
+            navn="eindkomst",
+            titel="eIndkomst-linjer pr. borger og år",
+            beskrivelse="Én række pr. borger, indkomstår, art og ydelsestype med nettobeløbet af "
+            "eIndkomst-linjerne (tilbageførsler modregnet; rækker, der går i nul, er udeladt). "
+            "Art LL8O er fradrag efter LL § 8 O i tilbagebetalingsåret, KORREKTION en "
+            "korrektion af udbetalingsårets indkomst. Samme fil som manage.py eindkomst.",
+            kolonner=_KOLONNER_EINDKOMST,
+            raekker=selectors.eindkomst_raekker,
+            antal=selectors.eindkomst_antal,
+            filtre=_FILTRE_EINDKOMST,
+            ark="eIndkomst",
         ),
     )
 }

@@ -24,12 +24,12 @@ from fordringer.choices import (
     PosteringArt,
     Tilknytning,
 )
-from fordringer.models import Debitorkonto, Fordring, Parkering, Postering
+from fordringer.models import Debitorkonto, EIndkomstLinje, Fordring, Parkering, Postering
 from fordringer.samling.selectors import sag_stoppet_q
 from ky_debitor.etiketter import etiket
 from ky_debitor.kalender import arbejdsdage_frem, arbejdsdage_tilbage
 from ky_debitor.models import Kommune
-from ky_debitor.money import NUL
+from ky_debitor.money import NUL, afrund
 from opgavepakker.frister import fristberegning
 from opgavepakker.models import Opgave, Opgavepakke, OpgaveType
 from opgavepakker.workflow import AABNE, OpgaveStatus
@@ -360,6 +360,35 @@ def stoppede_sager_raekker(
     )
     for r in rows.iterator(chunk_size=chunk_size):
         yield (*r[:5], r[5] or "", *r[6:8], _STATUS.get(r[8], r[8]), _FRIGIVELSE.get(r[9], r[9]))
+
+
+# --- eindkomst (DESIGN §6 contract) -----------------------------------------------------------
+
+
+def eindkomst_raekker(
+    kommune_id: int, filtre: Mapping[str, Any], *, chunk_size: int = CHUNK
+) -> Iterator[tuple[Any, ...]]:
+    """The reporting ledger's net per borger, income year, art and ydelsestype (its code):
+    the sum of the lines, reversals included; a net of nought is left out. Of one income year
+    when ``filtre["indkomstaar"]`` is given. Sorted by CPR, year, art and ydelsestype."""
+    linjer = EIndkomstLinje.objects.for_kommune(kommune_id)
+    if filtre.get("indkomstaar"):
+        linjer = linjer.filter(indkomstaar=filtre["indkomstaar"])
+    rows = (
+        linjer.values("cpr", "indkomstaar", "art", "ydelsestype__kode")
+        .annotate(netto=Sum("beloeb"))
+        .order_by("cpr", "indkomstaar", "art", "ydelsestype__kode")
+        .values_list("cpr", "indkomstaar", "art", "netto", "ydelsestype__kode")
+    )
+    for cpr, aar, art, netto, ydelsestype in rows.iterator(chunk_size=chunk_size):
+        # SQLite sums decimals as floats; every line is whole øre, so the net is too.
+        netto = afrund(netto)
+        if netto:
+            yield (cpr, aar, art, netto, ydelsestype)
+
+
+def eindkomst_antal(kommune_id: int, filtre: Mapping[str, Any]) -> int:
+    return sum(1 for _ in eindkomst_raekker(kommune_id, filtre))
 
 
 # --- Export jobs ------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from ky_debitor.audit import audit_log
 from ky_debitor.koe import efter_commit
 from ky_debitor.models import Kommune
 
-from .definitioner import FRA_DATO, MAANED, TIL_DATO, VALG, Rapport, rapport_hent
+from .definitioner import AAR, FRA_DATO, MAANED, TIL_DATO, VALG, Rapport, rapport_hent
 from .eksport import XLSX_MAX_RAEKKER, Fremskridt, csv_linjer, skriv_csv, skriv_xlsx
 from .models import Eksport, EksportFormat, EksportStatus
 
@@ -71,13 +71,17 @@ def filtre_til_json(filtre: Mapping[str, Any]) -> dict[str, str]:
     return {k: v.isoformat() if isinstance(v, dt.date) else str(v) for k, v in filtre.items()}
 
 
+def _fra_json(type_: str | None, v: str) -> Any:
+    if type_ in (MAANED, FRA_DATO, TIL_DATO):
+        return dt.date.fromisoformat(v)
+    if type_ == AAR:
+        return int(v)
+    return v
+
+
 def filtre_fra_json(rapport: Rapport, data: Mapping[str, str]) -> dict[str, Any]:
     typer = {f.navn: f.type for f in rapport.filtre}
-    return {
-        k: dt.date.fromisoformat(v) if typer.get(k) in (MAANED, FRA_DATO, TIL_DATO) else v
-        for k, v in data.items()
-        if k in typer
-    }
+    return {k: _fra_json(typer.get(k), v) for k, v in data.items() if k in typer}
 
 
 # --- Producing a file ----------------------------------------------------------------------------

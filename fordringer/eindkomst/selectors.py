@@ -6,14 +6,24 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
+from itertools import groupby
+from operator import attrgetter
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from fordringer.choices import PosteringArt
+from fordringer.choices import BeskedStatus, PosteringArt
 from fordringer.eindkomst.beregning import Daekning, Linje
-from fordringer.models import EIndkomstLinje, Parkering, Postering, Ydelsestype
+from fordringer.models import (
+    EIndkomstForsendelseLinje,
+    EIndkomstLinje,
+    Parkering,
+    Postering,
+    Ydelsestype,
+)
 from fordringer.ydelser.selectors import LL8OTabel
 from ky_debitor.bulk import blandt
+from ky_debitor.money import NUL
 
 
 @dataclass(frozen=True)
@@ -124,3 +134,36 @@ def linjer_for_borger(qs: QuerySet[EIndkomstLinje], *, cpr: str) -> QuerySet[EIn
         .select_related("ydelsestype", "postering__fordring", "sendt_i__forsendelse__besked")
         .order_by("-indkomstaar", "oprettet", "id")
     )
+
+
+def med_indberetning(qs: QuerySet[EIndkomstLinje]) -> QuerySet[EIndkomstLinje]:
+    """The lines annotated ``indberettet``: the line travelled in a batch whose message the
+    transport acknowledged (``besked.status`` SENDT). A batch still waiting or given up on
+    has not reported it."""
+    return qs.annotate(
+        indberettet=Exists(
+            EIndkomstForsendelseLinje.objects.filter(
+                linje=OuterRef("pk"), forsendelse__besked__status=BeskedStatus.SENDT
+            )
+        )
+    )
+
+
+@dataclass(frozen=True)
+class BorgerAar:
+    """One income year of a borger's lines, as the konto and borger pages show it."""
+
+    indkomstaar: int
+    linjer: list[EIndkomstLinje]
+    i_alt: Decimal  # the net of the year's lines, reversals included
+
+
+def borgerens_aar(qs: QuerySet[EIndkomstLinje], *, cpr: str) -> list[BorgerAar]:
+    """A borger's lines grouped by income year, newest year first, each with its net sum and
+    each line with ``indberettet`` (one query)."""
+    aarene = []
+    linjer = med_indberetning(linjer_for_borger(qs, cpr=cpr))
+    for aar, gruppe in groupby(linjer, key=attrgetter("indkomstaar")):
+        aarets = list(gruppe)
+        aarene.append(BorgerAar(aar, aarets, sum((linje.beloeb for linje in aarets), NUL)))
+    return aarene

@@ -14,8 +14,9 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from fordringer.eindkomst.selectors import borgerens_aar
 from fordringer.konto import selectors
-from fordringer.models import Borger, Debitorkonto
+from fordringer.models import Borger, Debitorkonto, EIndkomstLinje
 from ky_debitor.audit import opslag_for, opslag_log
 
 SOEG_MAKS = 50
@@ -98,6 +99,7 @@ def borger_detalje(request: HttpRequest, pk: int) -> HttpResponse:
             "konti": selectors.debitorkonti_for_borger(user=request.user, borger=borger),
             "bevillinger": selectors.bevillinger_for_borger(user=request.user, borger=borger),
             "sager": selectors.sager_for_borger(user=request.user, borger=borger),
+            "eindkomst": borgerens_aar(EIndkomstLinje.objects.for_user(request.user), cpr=borger.cpr),
         },
     )
 
@@ -127,5 +129,8 @@ def debitorkonto_detalje(request: HttpRequest, pk: int) -> HttpResponse:
             "kontoudtog": selectors.kontoudtog(konto),
             "audit": selectors.audit_for_konto(konto),
             "opslag": opslag_for(konto)[:OPSLAG_VIST],
+            "eindkomst": borgerens_aar(
+                EIndkomstLinje.objects.for_user(request.user), cpr=konto.borger.cpr
+            ),
         },
     )

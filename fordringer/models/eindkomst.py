@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 
 from fordringer.choices import EIndkomstArt, ManuelKilde
+from fordringer.cpr import cpr_maskeret
 from ky_debitor.append_only import AppendOnlyModel
 from ky_debitor.money import MoneyField
 from ky_debitor.tenancy import TenantModel
@@ -66,6 +67,10 @@ class EIndkomstLinje(AppendOnlyModel, TenantModel):
 
     def __str__(self) -> str:
         return f"{self.get_art_display()} {self.indkomstaar}: {self.beloeb}"
+
+    @property
+    def cpr_maskeret(self) -> str:
+        return cpr_maskeret(self.cpr)
 
 
 class EIndkomstForsendelse(TenantModel):
