@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from fordringer.eindkomst import views as views_eindkomst
+from fordringer.eindkomst.views import efterregulering as views_efterregulering
 from fordringer.konto import views
 from fordringer.ompostering import views as views_ompostering
 from fordringer.samling import views as views_samling
@@ -63,7 +63,7 @@ urlpatterns = [
     # eIndkomst: lines written after their income year's deadline (seed 002)
     path(
         "eindkomst/efterreguleringer/",
-        views_eindkomst.efterreguleringer_liste,
+        views_efterregulering.efterreguleringer_liste,
         name="efterreguleringer",
     ),
 ]
