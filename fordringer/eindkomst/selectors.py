@@ -4,19 +4,24 @@ and the lines a screen or report shows. Tenancy: the screens pass a queryset alr
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import groupby
 from operator import attrgetter
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import CharField, Exists, Min, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Concat, Substr
 
 from fordringer.choices import BeskedStatus, PosteringArt
 from fordringer.eindkomst.beregning import Daekning, Linje
 from fordringer.models import (
+    Borger,
     EIndkomstForsendelseLinje,
     EIndkomstLinje,
+    EIndkomstManuel,
+    Fordring,
     Parkering,
     Postering,
     Ydelsestype,
@@ -167,3 +172,38 @@ def borgerens_aar(qs: QuerySet[EIndkomstLinje], *, cpr: str) -> list[BorgerAar]:
         aarets = list(gruppe)
         aarene.append(BorgerAar(aar, aarets, sum((linje.beloeb for linje in aarets), NUL)))
     return aarene
+
+
+# --- By-hand reported amounts (seed 000's workaround) -------------------------------------------
+
+# The first income year a by-hand amount may be for when the kommune has no data yet.
+FOERSTE_INDKOMSTAAR = 2015
+
+
+def indkomstaar_interval(*, kommune_id: int, idag: dt.date) -> tuple[int, int]:
+    """The income years a by-hand amount may be for: from the year of the kommune's earliest
+    claim period or ledger entry (2015 when it has neither) to the current year."""
+    fordringer = Fordring.objects.for_kommune(kommune_id).aggregate(
+        fra=Min("periode_fra"), forfald=Min("forfaldsdato")
+    )
+    # The ledger's entries are reached through their claims (no index of their own by kommune).
+    posteringer = Postering.objects.filter(fordring__kommune_id=kommune_id).aggregate(
+        valoer=Min("valoerdato")
+    )
+    datoer = [d for d in (*fordringer.values(), posteringer["valoer"]) if d is not None]
+    foerste = min(d.year for d in datoer) if datoer else FOERSTE_INDKOMSTAAR
+    return min(foerste, idag.year), idag.year
+
+
+def manuelle(qs: QuerySet[EIndkomstManuel]) -> QuerySet[EIndkomstManuel]:
+    """By-hand amounts newest first, each with the borger's name (``navn``), the masked CPR
+    number (``cpr_maskeret``) and whether it is cancelled (and by which row)."""
+    navn = Borger.objects.filter(kommune_id=OuterRef("kommune_id"), cpr=OuterRef("cpr"))
+    return (
+        qs.select_related("tilbagefoerer", "tilbagefoert_af")
+        .annotate(
+            navn=Subquery(navn.values("navn")[:1]),
+            cpr_maskeret=Concat(Substr("cpr", 1, 6), Value("-****"), output_field=CharField()),
+        )
+        .order_by("-oprettet", "-id")
+    )
