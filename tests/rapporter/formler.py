@@ -38,6 +38,7 @@ FORVENTET = {
     "fordringer_stoppede_sager": {SNABEL, HYPERLINK, CR, TAB},
     # CPR, codes and amounts only: nothing a person typed
     "eindkomst": set(),
+    "eindkomst_afstemning": set(),
 }
 FORMATER = ("xlsx", "csv")
 BELOEB_CSV = re.compile(r"-?\d{1,3}(\.\d{3})*,\d{2}")  # an amount the code wrote, e.g. -1.234,56
