@@ -104,8 +104,10 @@ class EfterreguleringListe(generics.ListAPIView[EIndkomstLinje]):
 class ManuelInd(serializers.Serializer):
     cpr = serializers.CharField(max_length=11, help_text="Borgerens CPR-nummer (10 cifre).")
     indkomstaar = serializers.CharField(max_length=4, help_text="Indkomståret, fx 2025.")
-    beloeb = serializers.CharField(
-        max_length=20, help_text='Det manuelt indberettede beløb, fx "1234.56" eller "1.234,56".'
+    beloeb = serializers.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        help_text="Det manuelt indberettede beløb i kroner, fx 200.00 (større end 0).",
     )
     tekst = serializers.CharField(max_length=255, required=False, default="", allow_blank=True)
 
