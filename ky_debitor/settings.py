@@ -336,6 +336,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "TilknytningEnum": "fordringer.choices.Tilknytning",
         "KontoStatusEnum": "fordringer.choices.KontoStatus",
+        "ManuelKildeEnum": "fordringer.choices.ManuelKilde",
+        "KildeEnum": "fordringer.choices.Kilde",
     },
 }
 
