@@ -13,12 +13,14 @@ from decimal import Decimal as D
 
 import pytest
 import time_machine
+from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 
 from fordringer.choices import Kilde, PosteringArt, Renteregime, SamlingBeslutningType
 from fordringer.ledger.services import postering_bogfoer, postering_tilbagefoer
 from fordringer.models import (
     EIndkomstLinje,
+    EIndkomstManuel,
     OmposteringAarsag,
     Postering,
     SamletFordring,
@@ -313,3 +315,26 @@ def test_a_period_corrected_in_the_administration_moves_the_line(bent):
         ("LL8O", 2026, D("-80.00"), True, False),
         ("KORREKTION", 2026, D("-80.00"), False, False),
     ]
+
+
+@pytest.mark.postgres
+def test_the_database_refuses_to_rewrite_a_line_or_a_by_hand_amount(bent):
+    borger = BorgerFactory.create(cpr="0808801234")
+    daek(ky_fordring(borger), "40.00", dt.date(2026, 2, 1), bent)
+    EIndkomstManuel.objects.create(
+        kommune=borger.kommune,
+        cpr=borger.cpr,
+        indkomstaar=2026,
+        beloeb=D("5.00"),
+        kilde="ADMIN",
+        aktoer="test",
+    )
+    for tabel in ("fordringer_eindkomstlinje", "fordringer_eindkomstmanuel"):
+        for sql in (f"UPDATE {tabel} SET beloeb = 1", f"DELETE FROM {tabel}"):
+            with (
+                pytest.raises(IntegrityError, match="kun til tilføjelse"),
+                transaction.atomic(),
+                connection.cursor() as cursor,
+            ):
+                cursor.execute(sql)
+    assert linjer() == [("LL8O", 2026, D("40.00"), False, False)]
