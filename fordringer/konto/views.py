@@ -99,7 +99,9 @@ def borger_detalje(request: HttpRequest, pk: int) -> HttpResponse:
             "konti": selectors.debitorkonti_for_borger(user=request.user, borger=borger),
             "bevillinger": selectors.bevillinger_for_borger(user=request.user, borger=borger),
             "sager": selectors.sager_for_borger(user=request.user, borger=borger),
-            "eindkomst": borgerens_aar(EIndkomstLinje.objects.for_user(request.user), cpr=borger.cpr),
+            "eindkomst": borgerens_aar(
+                EIndkomstLinje.objects.for_user(request.user), cpr=borger.cpr
+            ),
         },
     )
 

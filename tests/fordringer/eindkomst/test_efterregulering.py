@@ -75,9 +75,10 @@ def test_a_release_after_the_deadline_is_an_efterregulering_and_on_31_january_it
 
     linjer = list(efterreguleringer(user=alice))
     assert [linje.postering.fordring.konto.kontonummer for linje in linjer] == ["K-2025", "K-SEN"]
-    assert [linje.postering.fordring.konto.kontonummer for linje in efterreguleringer(
-        user=alice, indkomstaar=2026
-    )] == ["K-SEN"]
+    assert [
+        linje.postering.fordring.konto.kontonummer
+        for linje in efterreguleringer(user=alice, indkomstaar=2026)
+    ] == ["K-SEN"]
 
 
 def test_the_screen_lists_the_kommunes_efterreguleringer_by_income_year(client, udloeb, bent):
@@ -103,9 +104,7 @@ def test_a_reported_efterregulering_says_so(client, udloeb, pia):
     indberet(EIndkomstLinje.objects.filter(postering__fordring__konto=udloeb["sen"]))
     client.force_login(pia)
     svar = client.get(reverse("efterreguleringer"), {"indkomstaar": "2026"})
-    raekke = next(
-        linje for linje in svar.content.decode().split("<tr") if "K-SEN" in linje
-    )
+    raekke = next(linje for linje in svar.content.decode().split("<tr") if "K-SEN" in linje)
     assert "<td>Ja</td>" in raekke
 
 
