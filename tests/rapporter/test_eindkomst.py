@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 
 from ky_debitor.models import AuditEvent
 from rapporter.definitioner import RAPPORTER
+from rapporter.models import Eksport
 from tests.factories import BorgerFactory, kommune
 
 from ..fordringer.eindkomst.eindkomst_data import (
@@ -139,6 +140,24 @@ def test_the_dataudtraek_report_gives_the_same_rows(linjer, client, pia, tmp_pat
         "indkomstaar=2026",
     )
     assert fil.read_bytes().decode("utf-8") == CSV_2026
+
+
+def test_a_stored_export_keeps_the_year(
+    linjer, client, pia, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.KY_EKSPORT_GRAENSE = 0  # every download becomes a stored export
+    client.force_login(pia)
+    with django_capture_on_commit_callbacks(execute=True):
+        svar = client.post(
+            reverse("udtraek_hent"),
+            {"rapport": "eindkomst", "format": "csv", "f_indkomstaar": "2026"},
+        )
+    assert svar.status_code == 302
+    eksport = Eksport.objects.get()
+    assert eksport.filtre_tekst == "Indkomstår: 2026"
+    fil = client.get(reverse("eksport_fil", args=[eksport.pk]))
+    assert b"".join(fil.streaming_content).decode("utf-8") == CSV_2026
 
 
 @pytest.mark.parametrize(
