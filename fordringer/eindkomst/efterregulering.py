@@ -80,10 +80,6 @@ class Aarsafslutning:
     konti: int  # konti with parked dækninger of the income year
     advarsel: bool  # from 1 December of the income year to its deadline, with konti left
 
-    @property
-    def advarsel_fra(self) -> dt.date:
-        return dt.date(self.indkomstaar, *ADVARSEL_FRA)
-
 
 def aarsafslutning(*, user: Any, idag: dt.date) -> Aarsafslutning:
     """The closing income year on ``idag``, its deadline, how many konti still hold parked

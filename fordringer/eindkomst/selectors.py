@@ -133,12 +133,11 @@ def aktive_linjer(
 
 
 def linjer_for_borger(qs: QuerySet[EIndkomstLinje], *, cpr: str) -> QuerySet[EIndkomstLinje]:
-    """A borger's lines, newest income year first, with what a screen shows."""
-    return (
-        qs.filter(cpr=cpr)
-        .select_related("ydelsestype", "postering__fordring", "sendt_i__forsendelse__besked")
-        .order_by("-indkomstaar", "oprettet", "id")
-    )
+    """A borger's lines, newest income year first, with what a screen shows (whether each is
+    reported: ``med_indberetning``)."""
+    return med_indberetning(
+        qs.filter(cpr=cpr).select_related("ydelsestype", "postering__fordring")
+    ).order_by("-indkomstaar", "oprettet", "id")
 
 
 def med_indberetning(qs: QuerySet[EIndkomstLinje]) -> QuerySet[EIndkomstLinje]:
@@ -167,7 +166,7 @@ def borgerens_aar(qs: QuerySet[EIndkomstLinje], *, cpr: str) -> list[BorgerAar]:
     """A borger's lines grouped by income year, newest year first, each with its net sum and
     each line with ``indberettet`` (one query)."""
     aarene = []
-    linjer = med_indberetning(linjer_for_borger(qs, cpr=cpr))
+    linjer = linjer_for_borger(qs, cpr=cpr)
     for aar, gruppe in groupby(linjer, key=attrgetter("indkomstaar")):
         aarets = list(gruppe)
         aarene.append(BorgerAar(aar, aarets, sum((linje.beloeb for linje in aarets), NUL)))

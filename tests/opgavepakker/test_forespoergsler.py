@@ -15,6 +15,7 @@ from fordringer.models import Borger, Debitorkonto, Fordring
 from opgavepakker.models import Opgave, OpgaveType
 from opgavepakker.services import pakker_sikr
 
+# "start" counts the konti with parked dækninger of the closing income year in one more.
 MAKS = {"start": 13, "liste": 15, "skaerm": 16}
 
 

@@ -13,9 +13,9 @@ from typing import Any
 
 from openpyxl import load_workbook
 
-from fordringer.choices import PosteringArt, SagStatus, Tilknytning
+from fordringer.choices import Kilde, PosteringArt, SagStatus, Tilknytning
 from fordringer.ledger.services import postering_bogfoer
-from fordringer.models import Fordring
+from fordringer.models import Fordring, Ydelsestype
 from opgavepakker.models import Opgavepakke
 
 from ..factories import BevillingFactory, BorgerFactory, FordringFactory, SagFactory, kommune
@@ -36,7 +36,7 @@ FORVENTET = {
     "manglende_ydelsestype": {SNABEL, HYPERLINK, CR, MINUS},
     # kontonummer, navn, sagsnummer, fordringsid
     "fordringer_stoppede_sager": {SNABEL, HYPERLINK, CR, TAB},
-    # CPR, codes and amounts only: nothing a person typed
+    # cpr, art and ydelsestype are the code's own: no text from an import
     "eindkomst": set(),
     "eindkomst_afstemning": set(),
 }
@@ -46,8 +46,8 @@ BELOEB_CSV = re.compile(r"-?\d{1,3}(\.\d{3})*,\d{2}")  # an amount the code wrot
 
 def formeldata_opret(bruger: Any) -> Fordring:
     """A linked KMD Aktiv konto on a closed sag whose every text starts like a formula, a
-    dækning reversed in June (a negative "Dækninger i perioden" from June on), and an
-    opgavepakke with such a name."""
+    dækning reversed in June (a negative "Dækninger i perioden" from June on), an
+    opgavepakke with such a name, and a reported dækning on the borger's KY konto."""
     borger = BorgerFactory.create(cpr="1111111118", navn=HYPERLINK)
     sag = SagFactory.create(borger=borger, sagsnummer=CR, status=SagStatus.LUKKET)
     bevilling = BevillingFactory.create(borger=borger, sag=sag, bevillingsnummer=MINUS)
@@ -80,6 +80,20 @@ def formeldata_opret(bruger: Any) -> Fordring:
         user=bruger,
     )
     Opgavepakke.objects.create(kommune=kommune(101), kode="FORMEL", navn=HYPERLINK, aarsag=PLUS)
+    # A dækning on a KY claim of the same borger, reported at once: the eIndkomst report's row.
+    ky = FordringFactory.create(
+        konto__borger=borger,
+        konto__kilde=Kilde.KY,
+        konto__kontonummer="KY-FORMEL",
+        ydelsestype=Ydelsestype.objects.get(kode="KONTANTHJAELP"),
+    )
+    postering_bogfoer(
+        fordring=ky,
+        art=PosteringArt.DAEKNING,
+        beloeb=Decimal("50.00"),
+        valoerdato=dt.date(2025, 3, 1),
+        user=bruger,
+    )
     return fordring
 
 
