@@ -23,7 +23,6 @@ from fordringer.models import (
     Debitorkonto,
     DebitorsystemOpsaetning,
     EIndkomstLinje,
-    EIndkomstManuel,
     Fordring,
     Indbetaling,
     IndgaaendeBesked,
@@ -297,24 +296,6 @@ class EIndkomstLinjeAdmin(SkrivebeskyttetAdmin):
 
     @admin.display(description="CPR-nummer")
     def cpr_vist(self, obj: EIndkomstLinje) -> str:
-        return cpr_maskeret(obj.cpr)
-
-    beloeb_kr = kr_kolonne("beloeb")
-
-
-@admin.register(EIndkomstManuel)
-class EIndkomstManuelAdmin(SkrivebeskyttetAdmin):
-    """Read only: an amount is recorded or cancelled through the service (the eIndkomst screen
-    or the API), which checks the borger, the year and the amount and audits it."""
-
-    list_display = ["indkomstaar", "cpr_vist", "beloeb_kr", "kilde", "aktoer", "oprettet"]
-    list_filter = ["indkomstaar", "kilde", KOMMUNE_FILTER]
-    exclude = ["cpr"]
-    readonly_fields = ["cpr_vist"]
-    raw_id_fields = ["tilbagefoerer"]
-
-    @admin.display(description="CPR-nummer")
-    def cpr_vist(self, obj: EIndkomstManuel) -> str:
         return cpr_maskeret(obj.cpr)
 
     beloeb_kr = kr_kolonne("beloeb")

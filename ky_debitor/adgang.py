@@ -53,10 +53,6 @@ SAMLING_LAESERE = frozenset({SB, BH, PL})
 TILDELING = frozenset({DR})
 # eIndkomst's efterreguleringer (seed 002): the bookkeeper, the project lead and the caseworker.
 EINDKOMST_LAESERE = frozenset({SB, BH, PL})
-# eIndkomst's money: the bookkeeper records what was reported by hand; the reconciliation and
-# the batches are the bookkeeper's and the project lead's to read.
-EINDKOMST_BOGHOLDER = frozenset({BH})
-EINDKOMST_AFSTEMNING = frozenset({BH, PL})
 
 ADGANG: dict[str, frozenset[Rolle]] = {
     # Screens: fordringer
@@ -157,14 +153,6 @@ ADGANG: dict[str, frozenset[Rolle]] = {
     # eIndkomst: the efterreguleringer (seed 002), screen and API
     "efterreguleringer": EINDKOMST_LAESERE,
     "api:eindkomst_efterreguleringer": EINDKOMST_LAESERE,
-    "eindkomst_manuel": EINDKOMST_BOGHOLDER,
-    "eindkomst_manuel_opret": EINDKOMST_BOGHOLDER,
-    "eindkomst_manuel_importer": EINDKOMST_BOGHOLDER,
-    "eindkomst_manuel_annuller": EINDKOMST_BOGHOLDER,
-    "eindkomst_afstemning": EINDKOMST_AFSTEMNING,
-    "api:eindkomst_manuel": EINDKOMST_BOGHOLDER,
-    "api:eindkomst_manuel_annuller": EINDKOMST_BOGHOLDER,
-    "api:eindkomst_afstemning": EINDKOMST_AFSTEMNING,
 }
 
 # Admin screens that are no model's own: the front page, the app lists, password change,

@@ -94,11 +94,4 @@ urlpatterns = [
         eindkomst.EfterreguleringListe.as_view(),
         name="eindkomst_efterreguleringer",
     ),
-    path("eindkomst/manuel/", eindkomst.ManuelListe.as_view(), name="eindkomst_manuel"),
-    path(
-        "eindkomst/manuel/<id:pk>/annuller/",
-        eindkomst.ManuelAnnuller.as_view(),
-        name="eindkomst_manuel_annuller",
-    ),
-    path("eindkomst/afstemning/", eindkomst.AfstemningVis.as_view(), name="eindkomst_afstemning"),
 ]

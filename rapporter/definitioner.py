@@ -186,20 +186,6 @@ _FILTRE_EINDKOMST = (
     ),
 )
 
-_KOLONNER_EINDKOMST_AFSTEMNING = (
-    Kolonne("cpr", "CPR-nummer"),
-    Kolonne("indkomstaar", "Indkomstår", HELTAL),
-    Kolonne("art", "Art"),
-    Kolonne("forventet", "Forventet", BELOEB),
-    Kolonne("linjer", "eIndkomst-linjer", BELOEB),
-    Kolonne("indberettet", "Indberettet", BELOEB),
-    Kolonne("manuelt", "Manuelt indberettet", BELOEB),
-    Kolonne("modregnet", "Modregnet", BELOEB),
-    Kolonne("afventer", "Afventer", BELOEB),
-    Kolonne("forskel", "Forskel", BELOEB),
-    Kolonne("afviger", "Afviger"),
-)
-
 RAPPORTER: dict[str, Rapport] = {
     r.navn: r
     for r in (
@@ -266,20 +252,6 @@ RAPPORTER: dict[str, Rapport] = {
             antal=selectors.eindkomst_antal,
             filtre=_FILTRE_EINDKOMST,
             ark="eIndkomst",
-        ),
-        Rapport(
-            navn="eindkomst_afstemning",
-            titel="eIndkomst-afstemning",
-            beskrivelse="For ét indkomstår (uden valg: det seneste med data), pr. borger og "
-            "art: forventet "
-            "(genberegnet fra posteringerne), eIndkomst-linjerne, indberettet (kvitterede "
-            "forsendelser), manuelt indberettet af kommunen, modregnet, afventer og forskellen "
-            "(forventet - indberettet - modregnet - afventer). Borgere med forskelle først.",
-            kolonner=_KOLONNER_EINDKOMST_AFSTEMNING,
-            raekker=selectors.eindkomst_afstemning_raekker,
-            antal=selectors.eindkomst_afstemning_antal,
-            filtre=_FILTRE_EINDKOMST,
-            ark="eIndkomst-afstemning",
         ),
     )
 }

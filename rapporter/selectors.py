@@ -24,7 +24,6 @@ from fordringer.choices import (
     PosteringArt,
     Tilknytning,
 )
-from fordringer.eindkomst.afstemning import afstemning_indkomstaar, eindkomst_afstemning
 from fordringer.models import Debitorkonto, EIndkomstLinje, Fordring, Parkering, Postering
 from fordringer.samling.selectors import sag_stoppet_q
 from ky_debitor.etiketter import etiket
@@ -390,45 +389,6 @@ def eindkomst_raekker(
 
 def eindkomst_antal(kommune_id: int, filtre: Mapping[str, Any]) -> int:
     return sum(1 for _ in eindkomst_raekker(kommune_id, filtre))
-
-
-def _afstemningsaar(kommune_id: int, filtre: Mapping[str, Any]) -> int:
-    """The chosen income year; without one, the latest the kommune has anything in."""
-    if filtre.get("indkomstaar"):
-        return int(filtre["indkomstaar"])
-    aarene = afstemning_indkomstaar(kommune_id=kommune_id)
-    return aarene[-1] if aarene else timezone.localdate().year
-
-
-def eindkomst_afstemning_raekker(
-    kommune_id: int, filtre: Mapping[str, Any], *, chunk_size: int = CHUNK
-) -> Iterator[tuple[Any, ...]]:
-    """The reconciliation of one income year (the latest when none is chosen), one row per
-    borger and art, the borgere with a difference first (``eindkomst.afstemning``)."""
-    aar = _afstemningsaar(kommune_id, filtre)
-    a = eindkomst_afstemning(kommune_id=kommune_id, indkomstaar=aar)
-    for r in a.raekker:
-        yield (
-            r.cpr,
-            aar,
-            r.art,
-            r.forventet,
-            r.linjer,
-            r.indberettet,
-            r.manuelt,
-            r.modregnet,
-            r.afventer,
-            r.forskel,
-            "ja" if r.afviger else "nej",
-        )
-
-
-def eindkomst_afstemning_antal(kommune_id: int, filtre: Mapping[str, Any]) -> int:
-    return len(
-        eindkomst_afstemning(
-            kommune_id=kommune_id, indkomstaar=_afstemningsaar(kommune_id, filtre)
-        ).raekker
-    )
 
 
 # --- Export jobs ------------------------------------------------------------------------------

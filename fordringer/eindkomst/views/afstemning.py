@@ -147,7 +147,7 @@ def eindkomst_manuel_annuller_view(request: HttpRequest, pk: int) -> HttpRespons
         raise Http404("Det manuelt indberettede beløb findes ikke.")
     form = AnnullerForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(str(fejl) for fejl in form.errors["begrundelse"]))
+        messages.error(request, " ".join(form.errors["begrundelse"]))
         return redirect("eindkomst_manuel")
     try:
         row = eindkomst_manuel_annuller(
