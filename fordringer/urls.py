@@ -2,6 +2,8 @@
 
 from django.urls import path
 
+from fordringer.eindkomst.views import afstemning as views_afstemning
+from fordringer.importer import views as views_importer
 from fordringer.konto import views
 from fordringer.ompostering import views as views_ompostering
 from fordringer.samling import views as views_samling
@@ -58,5 +60,27 @@ urlpatterns = [
         "drift/udbakke/<int:pk>/proev-igen/",
         views_drift.drift_udbakke_proev_igen,
         name="drift_udbakke_proev_igen",
+    ),
+    # eIndkomst: amounts the kommune reported by hand (seed 000) and the reconciliation
+    path("eindkomst/manuel/", views_afstemning.eindkomst_manuel, name="eindkomst_manuel"),
+    path(
+        "eindkomst/manuel/opret/",
+        views_afstemning.eindkomst_manuel_opret_view,
+        name="eindkomst_manuel_opret",
+    ),
+    path(
+        "eindkomst/manuel/importer/",
+        views_importer.eindkomst_manuel_importer_view,
+        name="eindkomst_manuel_importer",
+    ),
+    path(
+        "eindkomst/manuel/<int:pk>/annuller/",
+        views_afstemning.eindkomst_manuel_annuller_view,
+        name="eindkomst_manuel_annuller",
+    ),
+    path(
+        "eindkomst/afstemning/",
+        views_afstemning.eindkomst_afstemning_view,
+        name="eindkomst_afstemning",
     ),
 ]

@@ -6,6 +6,7 @@ Every name here has its row in ``adgang.ADGANG``.
 from django.urls import path, register_converter
 
 from fordringer.debitorsystem import api as debitorsystem
+from fordringer.eindkomst import api as eindkomst
 from fordringer.konto import api as fordringer
 from fordringer.ompostering import api as ompostering
 from fordringer.samling import api as samling
@@ -88,4 +89,11 @@ urlpatterns = [
     path("eksporter/bestil/", rapporter.EksportBestil.as_view(), name="eksport_bestil"),
     path("eksporter/<id:pk>/", rapporter.EksportDetalje.as_view(), name="eksport"),
     path("eksporter/<id:pk>/fil/", rapporter.EksportFil.as_view(), name="eksport_fil"),
+    path("eindkomst/manuel/", eindkomst.ManuelListe.as_view(), name="eindkomst_manuel"),
+    path(
+        "eindkomst/manuel/<id:pk>/annuller/",
+        eindkomst.ManuelAnnuller.as_view(),
+        name="eindkomst_manuel_annuller",
+    ),
+    path("eindkomst/afstemning/", eindkomst.AfstemningVis.as_view(), name="eindkomst_afstemning"),
 ]

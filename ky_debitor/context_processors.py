@@ -18,4 +18,6 @@ def bruger(request: HttpRequest) -> dict[str, Any]:
         "ky_er_bogholder": adgang_tilladt(user, "udbetalinger"),
         # "Vurder, saml og frigiv debitorkonto" (seed 000), linked from a KMD Aktiv konto.
         "ky_kan_vurdere_samling": adgang_tilladt(user, "samling_vurder"),
+        # eIndkomst: the reconciliation (and, for the bookkeeper, the by-hand amounts).
+        "ky_kan_afstemme_eindkomst": adgang_tilladt(user, "eindkomst_afstemning"),
     }

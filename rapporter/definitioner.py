@@ -22,6 +22,7 @@ Raekke = tuple[Any, ...]
 
 # Filter kinds a screen and the command know how to read.
 MAANED, VALG, FRA_DATO, TIL_DATO = "måned", "valg", "fra_dato", "til_dato"
+AAR = "år"
 
 
 @dataclass(frozen=True)
@@ -167,6 +168,32 @@ _FILTRE_DETALJER = (
     Filter("daekning_til", "Dækninger til", TIL_DATO, hjaelp="Dato som dd-mm-åååå."),
 )
 
+# The eIndkomst reconciliation (seeds 000, 002): one row per borger, income year and art.
+_KOLONNER_EINDKOMST_AFSTEMNING = (
+    Kolonne("cpr", "CPR-nummer"),
+    Kolonne("indkomstaar", "Indkomstår", HELTAL),
+    Kolonne("art", "Art"),
+    Kolonne("art_kode", "Artskode"),
+    Kolonne("forventet", "Forventet", BELOEB),
+    Kolonne("linjer", "Indberetningslinjer", BELOEB),
+    Kolonne("indberettet", "Indberettet", BELOEB),
+    Kolonne("manuelt", "Manuelt indberettet", BELOEB),
+    Kolonne("modregnet", "Modregnet", BELOEB),
+    Kolonne("afventer", "Afventer", BELOEB),
+    Kolonne("forskel", "Forskel", BELOEB),
+    Kolonne("manuelt_ikke_modregnet", "Manuelt, ikke modregnet", BELOEB),
+    Kolonne("afvigelse", "Afvigelse"),
+)
+
+_FILTRE_EINDKOMST_AFSTEMNING = (
+    Filter(
+        "indkomstaar",
+        "Indkomstår",
+        AAR,
+        hjaelp="Skriv året som åååå, fx 2026. Uden indkomstår kommer alle år med.",
+    ),
+)
+
 RAPPORTER: dict[str, Rapport] = {
     r.navn: r
     for r in (
@@ -220,6 +247,19 @@ RAPPORTER: dict[str, Rapport] = {
             raekker=selectors.stoppede_sager_raekker,
             antal=selectors.stoppede_sager_antal,
             ark="Stoppede sager",
+        ),
+        Rapport(
+            navn="eindkomst_afstemning",
+            titel="eIndkomst-afstemning",
+            beskrivelse="Én række pr. borger, indkomstår og art: forventet (genberegnet ud fra "
+            "posteringerne), indberetningslinjer, indberettet, manuelt indberettet af kommunen, "
+            "modregnet, afventer og forskel (forventet minus indberettet, modregnet og afventer). "
+            "Borgere med en afvigelse står først i hvert år.",
+            kolonner=_KOLONNER_EINDKOMST_AFSTEMNING,
+            raekker=selectors.eindkomst_afstemning_raekker,
+            antal=selectors.eindkomst_afstemning_antal,
+            filtre=_FILTRE_EINDKOMST_AFSTEMNING,
+            ark="eIndkomst-afstemning",
         ),
     )
 }

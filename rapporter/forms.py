@@ -11,7 +11,7 @@ from typing import Any
 
 from django import forms
 
-from .definitioner import FRA_DATO, MAANED, RAPPORTER, TIL_DATO, VALG, Filter, Rapport
+from .definitioner import AAR, FRA_DATO, MAANED, RAPPORTER, TIL_DATO, VALG, Filter, Rapport
 from .models import EksportFormat
 
 DATOFORMATER = ["%d-%m-%Y", "%Y-%m-%d"]
@@ -34,9 +34,29 @@ class MaanedField(forms.Field):
         raise forms.ValidationError("Skriv måneden som mm-åååå, fx 03-2024.")
 
 
+class AarField(forms.Field):
+    """A year written ``åååå``, cleaned to an ``int``."""
+
+    widget = forms.TextInput(attrs={"maxlength": "4", "inputmode": "numeric"})
+    FRA, TIL = 1990, 2100
+
+    def to_python(self, value: Any) -> int | None:
+        tekst = str(value or "").strip()
+        if not tekst:
+            return None
+        if len(tekst) != 4 or not tekst.isascii() or not tekst.isdigit():
+            raise forms.ValidationError("Skriv året som åååå, fx 2026.")
+        aar = int(tekst)
+        if not self.FRA <= aar <= self.TIL:
+            raise forms.ValidationError(f"Året skal ligge mellem {self.FRA} og {self.TIL}.")
+        return aar
+
+
 def _felt(f: Filter) -> forms.Field:
     if f.type == MAANED:
         return MaanedField(label=f.label, help_text=f.hjaelp, required=False)
+    if f.type == AAR:
+        return AarField(label=f.label, help_text=f.hjaelp, required=False)
     if f.type == VALG:
         return forms.ChoiceField(
             label=f.label,

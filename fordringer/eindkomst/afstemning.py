@@ -87,9 +87,7 @@ class AfstemningRaekke:
     def afviger(self) -> bool:
         """Anything a bookkeeper must look at (see the module's docstring)."""
         rest = self.manuelt_ikke_modregnet
-        return bool(
-            self.forskel or self.linjefejl or rest < 0 or rest > max(self.afventer, NUL)
-        )
+        return bool(self.forskel or self.linjefejl or rest < 0 or rest > max(self.afventer, NUL))
 
 
 @dataclass(frozen=True)
@@ -140,9 +138,7 @@ def eindkomst_afstemning(
         forsendelse__besked__status=BeskedStatus.SENDT,
         indkomstaar=indkomstaar,
     )
-    for row in (
-        sendt.values("cpr", "art").annotate(b=Sum("beloeb"), m=Sum("modregnet")).order_by()
-    ):
+    for row in sendt.values("cpr", "art").annotate(b=Sum("beloeb"), m=Sum("modregnet")).order_by():
         laeg_til("indberettet", row["cpr"], row["art"], row["b"])
         laeg_til("modregnet", row["cpr"], row["art"], row["m"])
 
@@ -151,9 +147,7 @@ def eindkomst_afstemning(
         laeg_til("manuelt", row["cpr"], EIndkomstArt.LL8O, row["s"])
 
     raekker = [
-        AfstemningRaekke(cpr, art, *beloeb)
-        for (cpr, art), beloeb in summer.items()
-        if any(beloeb)
+        AfstemningRaekke(cpr, art, *beloeb) for (cpr, art), beloeb in summer.items() if any(beloeb)
     ]
     afvigende = {r.cpr for r in raekker if r.afviger}
     raekker.sort(key=lambda r: (r.cpr not in afvigende, r.cpr, r.art))

@@ -36,6 +36,8 @@ FORVENTET = {
     "manglende_ydelsestype": {SNABEL, HYPERLINK, CR, MINUS},
     # kontonummer, navn, sagsnummer, fordringsid
     "fordringer_stoppede_sager": {SNABEL, HYPERLINK, CR, TAB},
+    # CPR, labels, codes and amounts only: nothing a person typed
+    "eindkomst_afstemning": set(),
 }
 FORMATER = ("xlsx", "csv")
 BELOEB_CSV = re.compile(r"-?\d{1,3}(\.\d{3})*,\d{2}")  # an amount the code wrote, e.g. -1.234,56
