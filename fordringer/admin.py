@@ -11,11 +11,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 
+from fordringer.choices import ManuelKilde
 from fordringer.cpr import cpr_maskeret
+from fordringer.eindkomst.forms import ManuelForm
+from fordringer.eindkomst.manuel import eindkomst_manuel_opret
 from fordringer.eindkomst.services import eindkomst_afstem
 from fordringer.models import (
     Bevilling,
@@ -23,6 +29,7 @@ from fordringer.models import (
     Debitorkonto,
     DebitorsystemOpsaetning,
     EIndkomstLinje,
+    EIndkomstManuel,
     Fordring,
     Indbetaling,
     IndgaaendeBesked,
@@ -44,6 +51,8 @@ from fordringer.models import (
 )
 from ky_debitor.admin_base import KOMMUNE_FILTER, KommuneAdmin, SkrivebeskyttetAdmin, kr_kolonne
 from ky_debitor.audit import opslag_log
+from ky_debitor.errors import ApplicationError
+from ky_debitor.money import format_beloeb
 
 # --- National reference tables: the same for every kommune, added to, never edited ----------
 
@@ -419,3 +428,80 @@ class MaanedligSamlingAdmin(SkrivebeskyttetAdmin):
     list_filter = ["forfald"]
     list_select_related = ["konto", "afsluttet_af"]
     search_fields = ["konto__kontonummer"]
+
+
+# --- eIndkomst: what the kommune reported by hand (seed 000's workaround) ---------------------
+
+
+@admin.register(EIndkomstManuel)
+class EIndkomstManuelAdmin(KommuneAdmin):
+    """Read-only history; "Tilføj" records an amount through the service, as the screen and
+    the API do (same checks, same audit), never as a bare row."""
+
+    list_display = [
+        "oprettet",
+        "indkomstaar",
+        "cpr_vist",
+        "beloeb_kr",
+        "kilde",
+        "tekst",
+        "tilbagefoerer",
+        "aktoer",
+    ]
+    list_filter = ["indkomstaar", "kilde", KOMMUNE_FILTER]
+    list_select_related = ["tilbagefoerer"]
+    exclude = ["cpr"]
+    readonly_fields = ["cpr_vist"]
+    raw_id_fields = ["tilbagefoerer"]
+
+    @admin.display(description="CPR-nummer")
+    def cpr_vist(self, obj: EIndkomstManuel) -> str:
+        return cpr_maskeret(obj.cpr)
+
+    beloeb_kr = kr_kolonne("beloeb")
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def add_view(
+        self, request: HttpRequest, form_url: str = "", extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = ManuelForm(request.POST if request.method == "POST" else None)
+        if form.is_bound and form.is_valid():
+            try:
+                row = eindkomst_manuel_opret(
+                    user=request.user,  # type: ignore[arg-type]
+                    cpr=form.cleaned_data["cpr"],
+                    indkomstaar=form.cleaned_data["indkomstaar"],
+                    beloeb=form.cleaned_data["beloeb"],
+                    tekst=form.cleaned_data["tekst"],
+                    kilde=ManuelKilde.ADMIN,
+                )
+            except ApplicationError as fejl:
+                form.add_error(fejl.felt if fejl.felt in form.fields else None, fejl.message)
+            else:
+                self.message_user(
+                    request,
+                    f"{format_beloeb(row.beloeb)} kr. for {cpr_maskeret(row.cpr)} i indkomståret "
+                    f"{row.indkomstaar} er registreret som manuelt indberettet.",
+                    messages.SUCCESS,
+                )
+                return redirect("admin:fordringer_eindkomstmanuel_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            **(extra_context or {}),
+            "opts": self.opts,
+            "title": "Registrér et manuelt indberettet beløb",
+            "form": form,
+        }
+        return TemplateResponse(
+            request,
+            "admin/fordringer/eindkomstmanuel/tilfoej.html",
+            context,
+            status=400 if form.errors else 200,
+        )

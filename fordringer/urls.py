@@ -2,7 +2,9 @@
 
 from django.urls import path
 
+from fordringer.eindkomst.views import afstemning as views_afstemning
 from fordringer.eindkomst.views import efterregulering as views_efterregulering
+from fordringer.importer import views as views_importer
 from fordringer.konto import views
 from fordringer.ompostering import views as views_ompostering
 from fordringer.samling import views as views_samling
@@ -65,5 +67,27 @@ urlpatterns = [
         "eindkomst/efterreguleringer/",
         views_efterregulering.efterreguleringer_liste,
         name="efterreguleringer",
+    ),
+    # eIndkomst: amounts the kommune reported by hand (seed 000) and the reconciliation
+    path("eindkomst/manuel/", views_afstemning.eindkomst_manuel, name="eindkomst_manuel"),
+    path(
+        "eindkomst/manuel/opret/",
+        views_afstemning.eindkomst_manuel_opret_view,
+        name="eindkomst_manuel_opret",
+    ),
+    path(
+        "eindkomst/manuel/importer/",
+        views_importer.eindkomst_manuel_importer_view,
+        name="eindkomst_manuel_importer",
+    ),
+    path(
+        "eindkomst/manuel/<int:pk>/annuller/",
+        views_afstemning.eindkomst_manuel_annuller_view,
+        name="eindkomst_manuel_annuller",
+    ),
+    path(
+        "eindkomst/afstemning/",
+        views_afstemning.eindkomst_afstemning_view,
+        name="eindkomst_afstemning",
     ),
 ]

@@ -47,6 +47,10 @@ OMPOSTERING = frozenset({SB, BH})  # Omposter fordeling (seed 004): caseworker a
 DEBITORSYSTEM = frozenset({DR})
 # Vurder, saml og frigiv debitorkonto (seed 000): the caseworker decides, others may look.
 SAMLING_LAESERE = frozenset({SB, BH, PL})
+# eIndkomst's money: the bookkeeper records what was reported by hand; the reconciliation is
+# the bookkeeper's and the project lead's to read.
+EINDKOMST_BOGHOLDER = frozenset({BH})
+EINDKOMST_AFSTEMNING = frozenset({BH, PL})
 # Granting: making an API key and giving a person a role. Each grants only roles they hold
 # themselves and a key acts as the person who made it (``rolletildeling``, ``api_noegler``);
 # platform operators grant any role.
@@ -153,6 +157,15 @@ ADGANG: dict[str, frozenset[Rolle]] = {
     # eIndkomst: the efterreguleringer (seed 002), screen and API
     "efterreguleringer": EINDKOMST_LAESERE,
     "api:eindkomst_efterreguleringer": EINDKOMST_LAESERE,
+    # eIndkomst: by-hand amounts and the reconciliation, screens and API
+    "eindkomst_manuel": EINDKOMST_BOGHOLDER,
+    "eindkomst_manuel_opret": EINDKOMST_BOGHOLDER,
+    "eindkomst_manuel_importer": EINDKOMST_BOGHOLDER,
+    "eindkomst_manuel_annuller": EINDKOMST_BOGHOLDER,
+    "eindkomst_afstemning": EINDKOMST_AFSTEMNING,
+    "api:eindkomst_manuel": EINDKOMST_BOGHOLDER,
+    "api:eindkomst_manuel_annuller": EINDKOMST_BOGHOLDER,
+    "api:eindkomst_afstemning": EINDKOMST_AFSTEMNING,
 }
 
 # Admin screens that are no model's own: the front page, the app lists, password change,

@@ -6,7 +6,8 @@ Every name here has its row in ``adgang.ADGANG``.
 from django.urls import path, register_converter
 
 from fordringer.debitorsystem import api as debitorsystem
-from fordringer.eindkomst import api as eindkomst
+from fordringer.eindkomst.api import afstemning as eindkomst_afstemning
+from fordringer.eindkomst.api import efterregulering as eindkomst_efterregulering
 from fordringer.konto import api as fordringer
 from fordringer.ompostering import api as ompostering
 from fordringer.samling import api as samling
@@ -91,7 +92,18 @@ urlpatterns = [
     path("eksporter/<id:pk>/fil/", rapporter.EksportFil.as_view(), name="eksport_fil"),
     path(
         "eindkomst/efterreguleringer/",
-        eindkomst.EfterreguleringListe.as_view(),
+        eindkomst_efterregulering.EfterreguleringListe.as_view(),
         name="eindkomst_efterreguleringer",
+    ),
+    path("eindkomst/manuel/", eindkomst_afstemning.ManuelListe.as_view(), name="eindkomst_manuel"),
+    path(
+        "eindkomst/manuel/<id:pk>/annuller/",
+        eindkomst_afstemning.ManuelAnnuller.as_view(),
+        name="eindkomst_manuel_annuller",
+    ),
+    path(
+        "eindkomst/afstemning/",
+        eindkomst_afstemning.AfstemningVis.as_view(),
+        name="eindkomst_afstemning",
     ),
 ]

@@ -20,4 +20,6 @@ def bruger(request: HttpRequest) -> dict[str, Any]:
         "ky_kan_vurdere_samling": adgang_tilladt(user, "samling_vurder"),
         # eIndkomst's efterreguleringer (seed 002).
         "ky_kan_se_efterreguleringer": adgang_tilladt(user, "efterreguleringer"),
+        # eIndkomst: the reconciliation (and, for the bookkeeper, the by-hand amounts).
+        "ky_kan_afstemme_eindkomst": adgang_tilladt(user, "eindkomst_afstemning"),
     }

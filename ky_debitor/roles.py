@@ -83,7 +83,8 @@ GRUPPE_RETTIGHEDER: dict[Rolle, tuple[str, ...]] = {
         "opgavepakker.view_*",
     ),
     Rolle.SAGSBEHANDLER: ("opgavepakker.view_*",),
-    Rolle.BOGHOLDER: ("fordringer.view_*", "demo.view_*"),
+    # Records by-hand eIndkomst amounts in the admin too (through the service).
+    Rolle.BOGHOLDER: ("fordringer.view_*", "demo.view_*", "fordringer.add_eindkomstmanuel"),
     # Adds rows to the national tables (never edits them) and retires reason texts; reads the
     # audit trail, where a person without a kommune sees the national changes only.
     Rolle.NATIONAL: (

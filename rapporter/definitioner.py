@@ -186,6 +186,32 @@ _FILTRE_EINDKOMST = (
     ),
 )
 
+# The eIndkomst reconciliation (seeds 000, 002): one row per borger, income year and art.
+_KOLONNER_EINDKOMST_AFSTEMNING = (
+    Kolonne("cpr", "CPR-nummer"),
+    Kolonne("indkomstaar", "Indkomstår", HELTAL),
+    Kolonne("art", "Art"),
+    Kolonne("art_kode", "Artskode"),
+    Kolonne("forventet", "Forventet", BELOEB),
+    Kolonne("linjer", "Indberetningslinjer", BELOEB),
+    Kolonne("indberettet", "Indberettet", BELOEB),
+    Kolonne("manuelt", "Manuelt indberettet", BELOEB),
+    Kolonne("modregnet", "Modregnet", BELOEB),
+    Kolonne("afventer", "Afventer", BELOEB),
+    Kolonne("forskel", "Forskel", BELOEB),
+    Kolonne("manuelt_ikke_modregnet", "Manuelt, ikke modregnet", BELOEB),
+    Kolonne("afvigelse", "Afvigelse"),
+)
+
+_FILTRE_EINDKOMST_AFSTEMNING = (
+    Filter(
+        "indkomstaar",
+        "Indkomstår",
+        AAR,
+        hjaelp="Skriv året som åååå, fx 2026. Uden indkomstår kommer alle år med.",
+    ),
+)
+
 RAPPORTER: dict[str, Rapport] = {
     r.navn: r
     for r in (
@@ -252,6 +278,19 @@ RAPPORTER: dict[str, Rapport] = {
             antal=selectors.eindkomst_antal,
             filtre=_FILTRE_EINDKOMST,
             ark="eIndkomst",
+        ),
+        Rapport(
+            navn="eindkomst_afstemning",
+            titel="eIndkomst-afstemning",
+            beskrivelse="Én række pr. borger, indkomstår og art: forventet (genberegnet ud fra "
+            "posteringerne), indberetningslinjer, indberettet, manuelt indberettet af kommunen, "
+            "modregnet, afventer og forskel (forventet minus indberettet, modregnet og afventer). "
+            "Borgere med en afvigelse står først i hvert år.",
+            kolonner=_KOLONNER_EINDKOMST_AFSTEMNING,
+            raekker=selectors.eindkomst_afstemning_raekker,
+            antal=selectors.eindkomst_afstemning_antal,
+            filtre=_FILTRE_EINDKOMST_AFSTEMNING,
+            ark="eIndkomst-afstemning",
         ),
     )
 }

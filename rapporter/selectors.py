@@ -13,18 +13,38 @@ from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, DecimalField, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import (
+    CharField,
+    Count,
+    DecimalField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from fordringer.choices import (
+    EIndkomstArt,
     Frigivelsestype,
     Kilde,
     KontoStatus,
     PosteringArt,
     Tilknytning,
 )
-from fordringer.models import Debitorkonto, EIndkomstLinje, Fordring, Parkering, Postering
+from fordringer.eindkomst.afstemning import afstemning_indkomstaar, eindkomst_afstemning
+from fordringer.eindkomst.selectors import Regler
+from fordringer.models import (
+    Debitorkonto,
+    EIndkomstLinje,
+    EIndkomstManuel,
+    Fordring,
+    Parkering,
+    Postering,
+)
 from fordringer.samling.selectors import sag_stoppet_q
 from ky_debitor.etiketter import etiket
 from ky_debitor.kalender import arbejdsdage_frem, arbejdsdage_tilbage
@@ -389,6 +409,60 @@ def eindkomst_raekker(
 
 def eindkomst_antal(kommune_id: int, filtre: Mapping[str, Any]) -> int:
     return sum(1 for _ in eindkomst_raekker(kommune_id, filtre))
+
+
+# --- eindkomst_afstemning ---------------------------------------------------------------------
+
+
+def _afstemning_aar(kommune_id: int, filtre: Mapping[str, Any]) -> list[int]:
+    aar = filtre.get("indkomstaar")
+    return [int(aar)] if aar else afstemning_indkomstaar(kommune_id=kommune_id)
+
+
+def eindkomst_afstemning_antal(kommune_id: int, filtre: Mapping[str, Any]) -> int:
+    """About the number of rows, without recomputing the ledger: each borger, year and art
+    with a reporting line or a by-hand amount (it sizes the download only)."""
+    aar = _afstemning_aar(kommune_id, filtre)
+    linjer = (
+        EIndkomstLinje.objects.for_kommune(kommune_id)
+        .filter(indkomstaar__in=aar)
+        .order_by()
+        .values_list("indkomstaar", "cpr", "art")
+    )
+    manuelle = (
+        EIndkomstManuel.objects.for_kommune(kommune_id)
+        .filter(indkomstaar__in=aar)
+        .annotate(ll8o=Value(EIndkomstArt.LL8O.value, output_field=CharField()))
+        .order_by()
+        .values_list("indkomstaar", "cpr", "ll8o")
+    )
+    return linjer.union(manuelle).count()
+
+
+def eindkomst_afstemning_raekker(
+    kommune_id: int, filtre: Mapping[str, Any], *, chunk_size: int = CHUNK
+) -> Iterator[tuple[Any, ...]]:
+    """The reconciliation (``fordringer.eindkomst.afstemning``) one income year at a time,
+    oldest first; in each year the borgere with a difference first."""
+    regler = Regler.hent()
+    for aar in _afstemning_aar(kommune_id, filtre):
+        afstemning = eindkomst_afstemning(kommune_id=kommune_id, indkomstaar=aar, regler=regler)
+        for r in afstemning.raekker:
+            yield (
+                r.cpr,
+                aar,
+                etiket(r.art, "EIndkomstArt"),
+                r.art,
+                r.forventet,
+                r.linjer,
+                r.indberettet,
+                r.manuelt,
+                r.modregnet,
+                r.afventer,
+                r.forskel,
+                r.manuelt_ikke_modregnet,
+                "Ja" if r.afviger else "Nej",
+            )
 
 
 # --- Export jobs ------------------------------------------------------------------------------

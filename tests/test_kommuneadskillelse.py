@@ -30,7 +30,8 @@ from django.test import Client
 from django.urls import NoReverseMatch, URLResolver, get_resolver, reverse
 from rest_framework.test import APIClient
 
-from fordringer.choices import Overfoersel, PosteringArt, Udbetalingskanal
+from fordringer.choices import ManuelKilde, Overfoersel, PosteringArt, Udbetalingskanal
+from fordringer.eindkomst.manuel import eindkomst_manuel_opret
 from fordringer.ledger.services import postering_bogfoer
 from fordringer.models import OmposteringAarsag
 from fordringer.ompostering.services import ompostering_opret
@@ -220,6 +221,17 @@ def opret_koebenhavns_data(bent: Bruger) -> dict[str, Any]:
             ny_modtager=NyModtager(navn="Advokat for Xenia Kbhtestesen"),
         ),
         note="Brev om Xenia Kbhtestesen",
+    )
+    # An amount reported to eIndkomst by hand for Xenia (the list, the annul URL, the
+    # reconciliation).
+    eindkomst_manuel_opret(
+        user=bent,
+        cpr=borger.cpr,
+        indkomstaar=2026,
+        beloeb=Decimal("10.00"),
+        tekst="Indberettet manuelt for Xenia Kbhtestesen",
+        kilde=ManuelKilde.SKAERM,
+        idag=dt.date(2026, 12, 5),
     )
     return {"borger": borger, "konto": fordring.konto, "bevilling": bevilling}
 

@@ -7,22 +7,19 @@ the reconciliation (``afstemning``) shows what is left. A row is never changed: 
 cancelled by a row of the opposite amount that points at it (``eindkomst_manuel_annuller``).
 
 One rule set for every way in — the screen, the API, the administration and a CSV file
-(``eindkomst_manuel_importer``): the CPR number is a borger of the person's kommune, the
-income year lies within the kommune's data, the amount is positive with at most two decimals.
-Bad input raises ``ApplicationError`` with a Danish message and stores nothing; every row is
-audited.
+(``importer.manuel``, through ``manuel_raekke`` and ``eindkomst_manuelle_opret``): the CPR
+number is a borger of the person's kommune, the income year lies within the kommune's data,
+the amount is positive with at most two decimals. Bad input raises ``ApplicationError`` with a
+Danish message and stores nothing; every row is audited.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -30,51 +27,21 @@ from django.utils import timezone
 from fordringer.choices import ManuelKilde
 from fordringer.cpr import cpr_formater, cpr_maskeret, cpr_normaliser
 from fordringer.eindkomst.selectors import indkomstaar_interval
-from fordringer.importer.parsing import laes_csv
 from fordringer.models import Borger, EIndkomstManuel
 from ky_debitor.audit import audit_log, audit_rows_create
 from ky_debitor.bulk import blandt
 from ky_debitor.errors import ApplicationError, ConflictError
-from ky_debitor.models import AuditEvent, Kommune
-from ky_debitor.money import MAX_DIGITS, NUL, OERE, format_beloeb, parse_beloeb
+from ky_debitor.money import MAX_DIGITS, OERE, format_beloeb, parse_beloeb
 
 if TYPE_CHECKING:
     from ky_debitor.models import Bruger
 
 SYSTEM = "eindkomst_manuel"
 TEKST_MAKS = 255  # the text and the reason for a cancellation (stored as its text)
-# A file of by-hand amounts is a list a bookkeeper keeps, not an extract: a few thousand rows.
-FIL_MAKS_BYTES = 5 * 1024 * 1024
-FIL_MAKS_RAEKKER = 50_000
-KOLONNER = ("cpr", "indkomstaar", "beloeb")
-VALGFRI = ("tekst",)
 CHUNK = 2000
 
 HANDLING_OPRET = "eindkomst.manuel.opret"
 HANDLING_ANNULLER = "eindkomst.manuel.annuller"
-HANDLING_IMPORT = "eindkomst.manuel.importer"
-
-
-class ManuelImportFejl(ApplicationError):
-    """The file was rejected as a whole; ``fejl`` lists every bad row as ``Række N: årsag``."""
-
-    def __init__(self, fejl: Sequence[str]) -> None:
-        self.fejl = list(fejl)
-        antal = len(self.fejl)
-        super().__init__(
-            f"Filen er afvist: {antal} fejl. Intet er gemt. {' '.join(self.fejl[:3])}"
-            f"{' …' if antal > 3 else ''}",
-            felt="fil",
-        )
-
-
-@dataclass(frozen=True)
-class ManuelImport:
-    """What a file added: rows, their total and the income years they were for."""
-
-    antal: int
-    total: Decimal
-    aar: tuple[int, ...]
 
 
 # --- The checks every way in shares ---------------------------------------------------------
@@ -95,7 +62,7 @@ def _cpr(tekst: str) -> str:
         raise ApplicationError(fejl.message, felt="cpr") from None
 
 
-def _ingen_borger(cpr: str) -> str:
+def ingen_borger(cpr: str) -> str:
     return f"Ingen borger med CPR-nummer {cpr_formater(cpr)} i kommunen."
 
 
@@ -172,6 +139,37 @@ def _data(row: EIndkomstManuel) -> dict[str, object]:
     }
 
 
+@dataclass(frozen=True)
+class ManuelRaekke:
+    """One by-hand amount, its fields checked (the borger's existence apart)."""
+
+    cpr: str
+    indkomstaar: int
+    beloeb: Decimal
+    tekst: str
+
+
+def manuel_raekke(
+    *, cpr: str, indkomstaar: object, beloeb: object, tekst: str | None, interval: tuple[int, int]
+) -> ManuelRaekke:
+    """Check one amount's fields; ``interval`` is ``selectors.indkomstaar_interval``'s.
+    Raises ``ApplicationError`` naming the field."""
+    return ManuelRaekke(_cpr(cpr), _aar(indkomstaar, interval), _beloeb(beloeb), _tekst(tekst))
+
+
+def ukendte_cpr(*, kommune_id: int, cpr: Iterable[str]) -> set[str]:
+    """The CPR numbers among ``cpr`` that are no borger of the kommune."""
+    alle = sorted(set(cpr))
+    kendte: set[str] = set()
+    for i in range(0, len(alle), CHUNK):
+        kendte.update(
+            Borger.objects.for_kommune(kommune_id)
+            .filter(blandt("cpr", alle[i : i + CHUNK]))
+            .values_list("cpr", flat=True)
+        )
+    return set(alle) - kendte
+
+
 # --- One amount -------------------------------------------------------------------------------
 
 
@@ -191,19 +189,18 @@ def eindkomst_manuel_opret(
     field (``felt``); nothing is stored then."""
     kommune_id = _kommune_id(user)
     kilde = _kilde(kilde)
-    cpr = _cpr(cpr)
     interval = indkomstaar_interval(kommune_id=kommune_id, idag=idag or timezone.localdate())
-    aar = _aar(indkomstaar, interval)
-    beloeb = _beloeb(beloeb)
-    tekst = _tekst(tekst)
-    if not Borger.objects.for_kommune(kommune_id).filter(cpr=cpr).exists():
-        raise ApplicationError(_ingen_borger(cpr), felt="cpr")
+    r = manuel_raekke(
+        cpr=cpr, indkomstaar=indkomstaar, beloeb=beloeb, tekst=tekst, interval=interval
+    )
+    if not Borger.objects.for_kommune(kommune_id).filter(cpr=r.cpr).exists():
+        raise ApplicationError(ingen_borger(r.cpr), felt="cpr")
     row = EIndkomstManuel.objects.create(
         kommune_id=kommune_id,
-        cpr=cpr,
-        indkomstaar=aar,
-        beloeb=beloeb,
-        tekst=tekst,
+        cpr=r.cpr,
+        indkomstaar=r.indkomstaar,
+        beloeb=r.beloeb,
+        tekst=r.tekst,
         kilde=kilde,
         aktoer=user.get_username(),
     )
@@ -276,114 +273,40 @@ def eindkomst_manuel_annuller(
     return row
 
 
-# --- A file of amounts ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Raekke:
-    linje: int
-    cpr: str
-    aar: int
-    beloeb: Decimal
-    tekst: str
-
-
-def _laes(sti: Path, interval: tuple[int, int]) -> tuple[list[_Raekke], list[tuple[int, str]]]:
-    """Every row of the file checked on its own; the bad ones as (row number, reason)."""
-    fejl: list[tuple[int, str]] = []
-    raekker: list[_Raekke] = []
-
-    def daarlig(linje: int, aarsag: str, felter: Sequence[str]) -> None:
-        fejl.append((linje, aarsag[:1].upper() + aarsag[1:]))
-
-    for linje, (cpr, aar, beloeb, tekst) in laes_csv(sti, KOLONNER, VALGFRI, daarlig):
-        if len(raekker) + len(fejl) >= FIL_MAKS_RAEKKER:
-            fejl.append((linje, f"Filen har mere end {FIL_MAKS_RAEKKER} rækker; del den op."))
-            break
-        try:
-            raekker.append(
-                _Raekke(linje, _cpr(cpr), _aar(aar, interval), _beloeb(beloeb), _tekst(tekst))
-            )
-        except ApplicationError as exc:
-            fejl.append((linje, exc.message))
-    return raekker, fejl
-
-
-def _ukendte_cpr(kommune_id: int, raekker: Sequence[_Raekke]) -> set[str]:
-    alle = sorted({r.cpr for r in raekker})
-    kendte: set[str] = set()
-    for i in range(0, len(alle), CHUNK):
-        kendte.update(
-            Borger.objects.for_kommune(kommune_id)
-            .filter(blandt("cpr", alle[i : i + CHUNK]))
-            .values_list("cpr", flat=True)
-        )
-    return set(alle) - kendte
-
-
-def _tidligere_import(kommune_id: int, sha256: str) -> AuditEvent | None:
-    return (
-        AuditEvent.objects.filter(
-            kommune_id=kommune_id, handling=HANDLING_IMPORT, data__sha256=sha256
-        )
-        .order_by("-pk")
-        .first()
-    )
+# --- Many amounts (a file) --------------------------------------------------------------------
 
 
 @transaction.atomic
-def eindkomst_manuel_importer(
-    *, user: Bruger, fil: IO[bytes], idag: dt.date | None = None
-) -> ManuelImport:
-    """Record every by-hand amount of a CSV file (``cpr;indkomstaar;beloeb;tekst``, Danish
-    Excel's semicolons, UTF-8 or Windows-1252 decided as strictly as the KMD Aktiv import,
-    ``tekst`` optional). All or nothing (DESIGN §4.9): one bad row rejects the file with every
-    bad row's number and reason (``ManuelImportFejl``). The same file twice is refused, so an
-    upload repeated by mistake does not report the amounts twice."""
+def eindkomst_manuelle_opret(
+    *,
+    user: Bruger,
+    raekker: Sequence[ManuelRaekke],
+    kilde: ManuelKilde | str,
+    data: Sequence[dict[str, object]] | None = None,
+) -> list[EIndkomstManuel]:
+    """Record many checked amounts at once (``manuel_raekke``), each audited; ``data`` adds to
+    each row's audit data (where it came from, e.g. the file's row). Refuses them all if one
+    CPR number is no borger of the kommune (``ingen_borger``)."""
     kommune_id = _kommune_id(user)
-    indhold = fil.read(FIL_MAKS_BYTES + 1)
-    if len(indhold) > FIL_MAKS_BYTES:
-        raise ApplicationError(
-            f"Filen er større end {FIL_MAKS_BYTES // (1024 * 1024)} MB; del den op.", felt="fil"
-        )
-    sha256 = hashlib.sha256(indhold).hexdigest()
-    tidligere = _tidligere_import(kommune_id, sha256)
-    if tidligere is not None:
-        raise ConflictError(
-            f"Filen er allerede indlæst {timezone.localtime(tidligere.tidspunkt):%d-%m-%Y %H:%M} "
-            f"af {tidligere.aktoer}. Intet er gemt.",
-            felt="fil",
-        )
-    interval = indkomstaar_interval(kommune_id=kommune_id, idag=idag or timezone.localdate())
-    with tempfile.TemporaryDirectory() as mappe:
-        sti = Path(mappe) / "manuelt.csv"
-        sti.write_bytes(indhold)
-        raekker, fejl = _laes(sti, interval)
-    ukendte = _ukendte_cpr(kommune_id, raekker)
-    fejl += [(r.linje, _ingen_borger(r.cpr)) for r in raekker if r.cpr in ukendte]
-    if not fejl and not raekker:
-        fejl.append((2, "Filen har ingen rækker under overskriften."))
-    if fejl:
-        raise ManuelImportFejl(
-            [f"Række {linje}: {aarsag}" for linje, aarsag in sorted(fejl, key=lambda f: f[0])]
-        )
-
+    kilde = _kilde(kilde)
+    if ukendte := ukendte_cpr(kommune_id=kommune_id, cpr=(r.cpr for r in raekker)):
+        raise ApplicationError(ingen_borger(min(ukendte)), felt="cpr")
     rows = EIndkomstManuel.objects.bulk_create(
         [
             EIndkomstManuel(
                 kommune_id=kommune_id,
                 cpr=r.cpr,
-                indkomstaar=r.aar,
+                indkomstaar=r.indkomstaar,
                 beloeb=r.beloeb,
                 tekst=r.tekst,
-                kilde=ManuelKilde.IMPORT,
+                kilde=kilde,
                 aktoer=user.get_username(),
             )
             for r in raekker
         ],
         batch_size=CHUNK,
     )
-    navn = str(getattr(fil, "name", "") or "")[:200]
+    ekstra = list(data) if data is not None else [{} for _ in rows]
     audit_rows_create(
         [
             {
@@ -394,24 +317,10 @@ def eindkomst_manuel_importer(
                 "objekt_id": str(row.pk),
                 "beskrivelse": _beskrivelse(row),
                 "begrundelse": row.tekst,
-                "data": {**_data(row), "fil": navn, "raekke": r.linje},
+                "data": {**_data(row), **mere},
                 "system": SYSTEM,
             }
-            for row, r in zip(rows, raekker, strict=True)
+            for row, mere in zip(rows, ekstra, strict=True)
         ]
     )
-    total = sum((r.beloeb for r in raekker), NUL)
-    aar = tuple(sorted({r.aar for r in raekker}))
-    audit_log(
-        user=user,
-        kommune_id=kommune_id,
-        handling=HANDLING_IMPORT,
-        objekt=Kommune.objects.get(pk=kommune_id),
-        beskrivelse=(
-            f"Fil med manuelt indberettede § 8 O-beløb indlæst: {len(rows)} rækker, i alt "
-            f"{format_beloeb(total)} kr."
-        ),
-        data={"sha256": sha256, "fil": navn, "antal": len(rows), "total": str(total)},
-        system=SYSTEM,
-    )
-    return ManuelImport(antal=len(rows), total=total, aar=aar)
+    return rows

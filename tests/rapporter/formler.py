@@ -38,6 +38,8 @@ FORVENTET = {
     "fordringer_stoppede_sager": {SNABEL, HYPERLINK, CR, TAB},
     # cpr, art and ydelsestype are the code's own: no text from an import
     "eindkomst": set(),
+    # CPR, labels, codes and amounts only: nothing a person typed
+    "eindkomst_afstemning": set(),
 }
 FORMATER = ("xlsx", "csv")
 BELOEB_CSV = re.compile(r"-?\d{1,3}(\.\d{3})*,\d{2}")  # an amount the code wrote, e.g. -1.234,56

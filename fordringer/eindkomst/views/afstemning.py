@@ -1,5 +1,6 @@
-"""Screens of eIndkomst: what the kommune reported by hand (list, record, cancel, upload a
-file) and the reconciliation per income year.
+"""Screens of eIndkomst: what the kommune reported by hand (list, record, cancel; a file is
+uploaded through ``fordringer.importer.views``, which shows its errors on the same page) and
+the reconciliation per income year.
 
 Which roles may use each screen is the permission table's (``ky_debitor.adgang``): the
 by-hand amounts are the Bogholder's, the reconciliation the Bogholder's and the
@@ -21,12 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 from fordringer.choices import ManuelKilde
 from fordringer.eindkomst.afstemning import afstemning_indkomstaar, eindkomst_afstemning
 from fordringer.eindkomst.forms import AfstemningForm, AnnullerForm, ImportForm, ManuelForm
-from fordringer.eindkomst.manuel import (
-    ManuelImportFejl,
-    eindkomst_manuel_annuller,
-    eindkomst_manuel_importer,
-    eindkomst_manuel_opret,
-)
+from fordringer.eindkomst.manuel import eindkomst_manuel_annuller, eindkomst_manuel_opret
 from fordringer.eindkomst.selectors import indkomstaar_interval, manuelle
 from fordringer.models import Borger, EIndkomstManuel
 from ky_debitor.adgang import adgang_tilladt, person
@@ -45,7 +41,7 @@ def _kommune(request: HttpRequest) -> Kommune:
     return kommune
 
 
-def _vis_manuelle(
+def manuelle_vis(
     request: HttpRequest,
     *,
     form: ManuelForm | None = None,
@@ -53,6 +49,7 @@ def _vis_manuelle(
     import_fejl: list[str] | None = None,
     status: int = 200,
 ) -> HttpResponse:
+    """The page of by-hand amounts, with a form's errors when one was refused."""
     kommune = _kommune(request)
     side = Paginator(
         manuelle(EIndkomstManuel.objects.for_user(request.user)), SIDE_STOERRELSE
@@ -85,7 +82,7 @@ def _vis_manuelle(
 @never_cache
 @login_required
 def eindkomst_manuel(request: HttpRequest) -> HttpResponse:
-    return _vis_manuelle(request)
+    return manuelle_vis(request)
 
 
 @require_POST
@@ -113,30 +110,7 @@ def eindkomst_manuel_opret_view(request: HttpRequest) -> HttpResponse:
                 "eIndkomst-forsendelse.",
             )
             return redirect("eindkomst_manuel")
-    return _vis_manuelle(request, form=form, status=400)
-
-
-@require_POST
-@never_cache
-@login_required
-def eindkomst_manuel_importer_view(request: HttpRequest) -> HttpResponse:
-    form = ImportForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            resultat = eindkomst_manuel_importer(user=person(request), fil=form.cleaned_data["fil"])
-        except ManuelImportFejl as fejl:
-            form.add_error("fil", fejl.message.split(" Række", 1)[0])
-            return _vis_manuelle(request, import_form=form, import_fejl=fejl.fejl, status=400)
-        except ApplicationError as fejl:
-            form.add_error("fil", fejl.message)
-        else:
-            messages.success(
-                request,
-                f"Filen er indlæst: {resultat.antal} beløb på i alt "
-                f"{format_beloeb(resultat.total)} kr. er registreret som manuelt indberettet.",
-            )
-            return redirect("eindkomst_manuel")
-    return _vis_manuelle(request, import_form=form, status=400)
+    return manuelle_vis(request, form=form, status=400)
 
 
 @require_POST
@@ -147,7 +121,7 @@ def eindkomst_manuel_annuller_view(request: HttpRequest, pk: int) -> HttpRespons
         raise Http404("Det manuelt indberettede beløb findes ikke.")
     form = AnnullerForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(form.errors["begrundelse"]))
+        messages.error(request, " ".join(str(f) for f in form.errors["begrundelse"]))
         return redirect("eindkomst_manuel")
     try:
         row = eindkomst_manuel_annuller(

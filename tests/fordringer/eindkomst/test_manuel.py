@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -29,7 +30,7 @@ def erik(db):
 
 
 def opret(user, **felter):
-    standard = {
+    standard: dict[str, Any] = {
         "cpr": "050282-4567",
         "indkomstaar": 2026,
         "beloeb": Decimal("200.00"),

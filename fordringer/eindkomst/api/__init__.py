@@ -1,0 +1,1 @@
+"""API of eIndkomst, one module per screen it mirrors."""
