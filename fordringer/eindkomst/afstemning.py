@@ -47,7 +47,7 @@ from fordringer.models import (
     Postering,
 )
 from ky_debitor.bulk import blandt
-from ky_debitor.money import NUL
+from ky_debitor.money import NUL, afrund
 
 KONTI_CHUNK = 2000
 KOLONNER = ("forventet", "linjer", "indberettet", "manuelt", "modregnet", "afventer")
@@ -120,7 +120,8 @@ def eindkomst_afstemning(
     summer: dict[tuple[str, str], list[Decimal]] = defaultdict(lambda: [NUL] * len(KOLONNER))
 
     def laeg_til(kolonne: str, cpr: str, art: str, beloeb: Decimal | None) -> None:
-        summer[(cpr, art)][KOLONNER.index(kolonne)] += beloeb or NUL
+        # SQLite sums decimals as floats: back to the øre.
+        summer[(cpr, art)][KOLONNER.index(kolonne)] += afrund(Decimal(beloeb or NUL))
 
     for cpr, art, beloeb in _forventet(kommune_id, indkomstaar, regler or Regler.hent()):
         laeg_til("forventet", cpr, art, beloeb)
