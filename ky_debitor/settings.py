@@ -338,6 +338,7 @@ SPECTACULAR_SETTINGS = {
         "KontoStatusEnum": "fordringer.choices.KontoStatus",
         "ManuelKildeEnum": "fordringer.choices.ManuelKilde",
         "KildeEnum": "fordringer.choices.Kilde",
+        "EIndkomstArtEnum": "fordringer.choices.EIndkomstArt",
     },
 }
 
