@@ -6,7 +6,7 @@ from celery import shared_task
 from django.db import OperationalError
 
 from fordringer.choices import BeskedStatus
-from fordringer.eindkomst import forsendelse
+from fordringer.indberetning import forsendelse
 from fordringer.udbakke import services as udgaaende
 from ky_debitor import koe
 

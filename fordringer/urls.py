@@ -4,8 +4,8 @@ from django.urls import path
 
 from fordringer.eindkomst.views import afstemning as views_afstemning
 from fordringer.eindkomst.views import efterregulering as views_efterregulering
-from fordringer.eindkomst.views import forsendelse as views_forsendelse
 from fordringer.importer import views as views_importer
+from fordringer.indberetning import views as views_forsendelse
 from fordringer.konto import views
 from fordringer.ompostering import views as views_ompostering
 from fordringer.samling import views as views_samling

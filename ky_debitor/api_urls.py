@@ -6,9 +6,9 @@ Every name here has its row in ``adgang.ADGANG``.
 from django.urls import path, register_converter
 
 from fordringer.debitorsystem import api as debitorsystem
-from fordringer.eindkomst import api_forsendelse as eindkomst_forsendelse
 from fordringer.eindkomst.api import afstemning as eindkomst_afstemning
 from fordringer.eindkomst.api import efterregulering as eindkomst_efterregulering
+from fordringer.indberetning import api as eindkomst_forsendelse
 from fordringer.konto import api as fordringer
 from fordringer.ompostering import api as ompostering
 from fordringer.samling import api as samling

@@ -182,7 +182,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "opgavepakker.tasks.maanedlige_samlinger_opret",
         "schedule": crontab(hour=5, minute=30),
     },
-    # The daily eIndkomst batch per kommune (fordringer.eindkomst.forsendelse), after the day's
+    # The daily eIndkomst batch per kommune (fordringer.indberetning.forsendelse), after the day's
     # postings and before the working day.
     "eindkomst-forsendelser": {
         "task": "fordringer.tasks.eindkomst_forsendelser_opret",

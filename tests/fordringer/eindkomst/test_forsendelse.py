@@ -19,7 +19,7 @@ import time_machine
 from django.db import connection
 
 from fordringer.choices import BeskedStatus, BeskedType
-from fordringer.eindkomst.forsendelse import (
+from fordringer.indberetning.forsendelse import (
     eindkomst_forsendelse_opret,
     eindkomst_forsendelse_send_igen,
     forsendelse_status,

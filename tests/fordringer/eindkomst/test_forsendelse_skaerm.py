@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from fordringer.eindkomst.forsendelse import eindkomst_forsendelse_opret
+from fordringer.indberetning.forsendelse import eindkomst_forsendelse_opret
 from fordringer.models import EIndkomstForsendelse
 from fordringer.udbakke.services import udgaaende_besked_lever
 from ky_debitor.models import Opslag

@@ -1,4 +1,4 @@
-"""The eIndkomst batches (``eindkomst.forsendelse``): the list, one batch with its rows, and
+"""The eIndkomst batches (``indberetning.forsendelse``): the list, one batch with its rows, and
 "Send igen" for a failed one.
 
 The Bogholder and the Projektleder read; only the Bogholder sends again (``ky_debitor.adgang``).
@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from fordringer.choices import BeskedStatus
 from fordringer.cpr import cpr_maskeret
-from fordringer.eindkomst.forsendelse import (
+from fordringer.indberetning.forsendelse import (
     eindkomst_forsendelse_send_igen,
     forsendelse_raekker,
     forsendelse_status,

@@ -1,5 +1,5 @@
 """API of the eIndkomst batches: the list, one batch with its rows, and "send igen" for a
-failed one — the same selectors and service as the screens (``views.forsendelse``). CPR
+failed one — the same selectors and service as the screens (``indberetning.views``). CPR
 numbers are masked, and showing a batch's rows is logged as a look-up; another kommune's batch
 is a 404."""
 
@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from fordringer.cpr import cpr_maskeret
-from fordringer.eindkomst.forsendelse import (
+from fordringer.indberetning.forsendelse import (
     eindkomst_forsendelse_send_igen,
     forsendelse_raekker,
     forsendelse_status,
