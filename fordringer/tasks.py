@@ -6,6 +6,7 @@ from celery import shared_task
 from django.db import OperationalError
 
 from fordringer.choices import BeskedStatus
+from fordringer.indberetning import forsendelse
 from fordringer.udbakke import services as udgaaende
 from ky_debitor import koe
 
@@ -34,3 +35,13 @@ def udgaaende_send_forfaldne() -> int:
     for besked_id in ider:
         udgaaende.udgaaende_besked_lever(besked_id=besked_id)
     return len(ider)
+
+
+@shared_task(**RETRY)
+def eindkomst_forsendelser_opret() -> int:
+    """Daily: one eIndkomst batch per kommune with unreported lines (each its own
+    transaction, under the kommune's lock). Returns how many batches were made."""
+    return sum(
+        forsendelse.eindkomst_forsendelse_opret(kommune_id=kommune_id) is not None
+        for kommune_id in forsendelse.kommuner_med_usendte_linjer()
+    )

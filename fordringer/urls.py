@@ -5,6 +5,7 @@ from django.urls import path
 from fordringer.eindkomst.views import afstemning as views_afstemning
 from fordringer.eindkomst.views import efterregulering as views_efterregulering
 from fordringer.importer import views as views_importer
+from fordringer.indberetning import views as views_forsendelse
 from fordringer.konto import views
 from fordringer.ompostering import views as views_ompostering
 from fordringer.samling import views as views_samling
@@ -89,5 +90,21 @@ urlpatterns = [
         "eindkomst/afstemning/",
         views_afstemning.eindkomst_afstemning_view,
         name="eindkomst_afstemning",
+    ),
+    # eIndkomst: the daily batches, their rows, "Send igen"
+    path(
+        "eindkomst/forsendelser/",
+        views_forsendelse.forsendelse_liste,
+        name="eindkomst_forsendelser",
+    ),
+    path(
+        "eindkomst/forsendelser/<int:pk>/",
+        views_forsendelse.forsendelse_detalje,
+        name="eindkomst_forsendelse",
+    ),
+    path(
+        "eindkomst/forsendelser/<int:pk>/send-igen/",
+        views_forsendelse.forsendelse_send_igen,
+        name="eindkomst_forsendelse_send_igen",
     ),
 ]

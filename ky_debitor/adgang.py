@@ -57,6 +57,8 @@ EINDKOMST_AFSTEMNING = frozenset({BH, PL})
 TILDELING = frozenset({DR})
 # eIndkomst's efterreguleringer (seed 002): the bookkeeper, the project lead and the caseworker.
 EINDKOMST_LAESERE = frozenset({SB, BH, PL})
+# eIndkomst's daily batches: the bookkeeper and the project lead read them.
+FORSENDELSE_LAESERE = frozenset({BH, PL})
 
 ADGANG: dict[str, frozenset[Rolle]] = {
     # Screens: fordringer
@@ -166,6 +168,13 @@ ADGANG: dict[str, frozenset[Rolle]] = {
     "api:eindkomst_manuel": EINDKOMST_BOGHOLDER,
     "api:eindkomst_manuel_annuller": EINDKOMST_BOGHOLDER,
     "api:eindkomst_afstemning": EINDKOMST_AFSTEMNING,
+    # eIndkomst: the daily batches; the Bogholder sends a failed one again
+    "eindkomst_forsendelser": FORSENDELSE_LAESERE,
+    "eindkomst_forsendelse": FORSENDELSE_LAESERE,
+    "eindkomst_forsendelse_send_igen": frozenset({BH}),
+    "api:eindkomst_forsendelse_liste": FORSENDELSE_LAESERE,
+    "api:eindkomst_forsendelse": FORSENDELSE_LAESERE,
+    "api:eindkomst_forsendelse_send_igen": frozenset({BH}),
 }
 
 # Admin screens that are no model's own: the front page, the app lists, password change,

@@ -8,6 +8,7 @@ from django.urls import path, register_converter
 from fordringer.debitorsystem import api as debitorsystem
 from fordringer.eindkomst.api import afstemning as eindkomst_afstemning
 from fordringer.eindkomst.api import efterregulering as eindkomst_efterregulering
+from fordringer.indberetning import api as eindkomst_forsendelse
 from fordringer.konto import api as fordringer
 from fordringer.ompostering import api as ompostering
 from fordringer.samling import api as samling
@@ -105,5 +106,20 @@ urlpatterns = [
         "eindkomst/afstemning/",
         eindkomst_afstemning.AfstemningVis.as_view(),
         name="eindkomst_afstemning",
+    ),
+    path(
+        "eindkomst/forsendelser/",
+        eindkomst_forsendelse.ForsendelseListe.as_view(),
+        name="eindkomst_forsendelse_liste",
+    ),
+    path(
+        "eindkomst/forsendelser/<id:pk>/",
+        eindkomst_forsendelse.ForsendelseDetalje.as_view(),
+        name="eindkomst_forsendelse",
+    ),
+    path(
+        "eindkomst/forsendelser/<id:pk>/send-igen/",
+        eindkomst_forsendelse.ForsendelseSendIgen.as_view(),
+        name="eindkomst_forsendelse_send_igen",
     ),
 ]

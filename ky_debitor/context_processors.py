@@ -22,4 +22,6 @@ def bruger(request: HttpRequest) -> dict[str, Any]:
         "ky_kan_se_efterreguleringer": adgang_tilladt(user, "efterreguleringer"),
         # eIndkomst: the reconciliation (and, for the bookkeeper, the by-hand amounts).
         "ky_kan_afstemme_eindkomst": adgang_tilladt(user, "eindkomst_afstemning"),
+        # eIndkomst's daily batches.
+        "ky_kan_se_eindkomst_forsendelser": adgang_tilladt(user, "eindkomst_forsendelser"),
     }

@@ -182,6 +182,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "opgavepakker.tasks.maanedlige_samlinger_opret",
         "schedule": crontab(hour=5, minute=30),
     },
+    # The daily eIndkomst batch per kommune (fordringer.indberetning.forsendelse), after the day's
+    # postings and before the working day.
+    "eindkomst-forsendelser": {
+        "task": "fordringer.tasks.eindkomst_forsendelser_opret",
+        "schedule": crontab(hour=2, minute=15),
+    },
 }
 
 # --- Reports --------------------------------------------------------------------------------
