@@ -101,6 +101,8 @@ def test_the_batch_sums_the_lines_per_borger_to_the_oere(bent):
 
     f = eindkomst_forsendelse_opret(kommune_id=kommune(101).pk)
 
+    assert f is not None and f.besked is not None
+
     assert f is not None
     assert raekker(f) == [
         (ANNA, 2025, "LL8O", D("300.00"), D("0.00"), D("300.00")),
@@ -148,6 +150,8 @@ def test_a_by_hand_amount_is_netted_once(bent, udbakke):
 
     f = eindkomst_forsendelse_opret(kommune_id=kommune(101).pk)
 
+    assert f is not None and f.besked is not None
+
     assert raekker(f) == [
         (ANNA, 2025, "LL8O", D("300.00"), D("200.00"), D("100.00")),
         (BO, 2025, "KORREKTION", D("-75.25"), D("0.00"), D("-75.25")),
@@ -161,6 +165,8 @@ def test_a_by_hand_amount_is_netted_once(bent, udbakke):
 
     anden = eindkomst_forsendelse_opret(kommune_id=kommune(101).pk)
 
+    assert anden is not None and anden.besked is not None
+
     assert raekker(anden) == [(ANNA, 2025, "LL8O", D("50.00"), D("0.00"), D("50.00"))]
     assert (anden.antal, anden.total, anden.modregnet) == (1, D("50.00"), D("0.00"))
     assert anden.noegle != f.noegle
@@ -170,9 +176,10 @@ def test_a_by_hand_amount_is_netted_once(bent, udbakke):
 def test_lines_are_reported_only_when_the_delivery_is_acknowledged(bent, udbakke, settings):
     linjer_i_kommune(bent)
     f = eindkomst_forsendelse_opret(kommune_id=kommune(101).pk)
+    assert f is not None and f.besked is not None
 
     settings.KY_UDGAAENDE_TRANSPORT = FEJLENDE
-    udgaaende_besked_lever(besked_id=f.besked_id)
+    udgaaende_besked_lever(besked_id=f.besked.pk)
     f.refresh_from_db()
     assert forsendelse_status(f) == "Fejlet"
     assert "eIndkomst svarer ikke" in f.besked.sidste_fejl
@@ -185,7 +192,7 @@ def test_lines_are_reported_only_when_the_delivery_is_acknowledged(bent, udbakke
     f.refresh_from_db()
     assert forsendelse_status(f) == "Afventer kvittering"
     assert rapporteret() == 0
-    udgaaende_besked_lever(besked_id=f.besked_id)
+    udgaaende_besked_lever(besked_id=f.besked.pk)
     f.refresh_from_db()
 
     assert forsendelse_status(f) == "Kvitteret"
@@ -204,8 +211,9 @@ def test_lines_are_reported_only_when_the_delivery_is_acknowledged(bent, udbakke
 def test_another_kommunes_batch_cannot_be_sent_again(bent, udbakke, settings):
     linjer_i_kommune(bent)
     f = eindkomst_forsendelse_opret(kommune_id=kommune(101).pk)
+    assert f is not None and f.besked is not None
     settings.KY_UDGAAENDE_TRANSPORT = FEJLENDE
-    udgaaende_besked_lever(besked_id=f.besked_id)
+    udgaaende_besked_lever(besked_id=f.besked.pk)
     odense = personas.person("orla", [Rolle.BOGHOLDER], personas.ODENSE)
 
     with pytest.raises(EIndkomstForsendelse.DoesNotExist):

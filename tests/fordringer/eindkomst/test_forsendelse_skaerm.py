@@ -29,9 +29,10 @@ def fejlet(bent, udbakke, settings) -> EIndkomstForsendelse:  # noqa: F811
     """København's batch, whose delivery gave up."""
     linjer_i_kommune(bent)
     f = eindkomst_forsendelse_opret(kommune_id=kommune(101).pk)
+    assert f is not None and f.besked is not None
     assert f is not None
     settings.KY_UDGAAENDE_TRANSPORT = FEJLENDE
-    udgaaende_besked_lever(besked_id=f.besked_id)
+    udgaaende_besked_lever(besked_id=f.besked.pk)
     settings.KY_UDGAAENDE_TRANSPORT = FIL
     return f
 
@@ -53,7 +54,7 @@ def test_the_bogholder_sees_the_batches_and_sends_a_failed_one_again(client, ben
     svar = client.post(reverse("eindkomst_forsendelse_send_igen", args=[fejlet.pk]), follow=True)
     assert "sat til afsendelse igen" in svar.content.decode()
     fejlet.refresh_from_db()
-    udgaaende_besked_lever(besked_id=fejlet.besked_id)
+    udgaaende_besked_lever(besked_id=fejlet.besked.pk)
     detalje = client.get(reverse("eindkomst_forsendelse", args=[fejlet.pk])).content.decode()
     assert "Kvitteret" in detalje
     assert 'id="send-igen"' not in detalje
@@ -116,7 +117,7 @@ def test_the_api_lists_shows_and_sends_again(bent, fejlet):
     svar = api.post(url, HTTP_IDEMPOTENCY_KEY="bent-1")
     assert svar.status_code == 200
     assert svar.json()["status"] == "Afventer kvittering"
-    udgaaende_besked_lever(besked_id=fejlet.besked_id)
+    udgaaende_besked_lever(besked_id=fejlet.besked.pk)
     svar = api.post(url, HTTP_IDEMPOTENCY_KEY="bent-2")
     assert svar.status_code == 400
     assert "allerede kvitteret" in svar.json()["detail"]
