@@ -31,7 +31,7 @@ from fordringer.ompostering.udbetaling import (
     udbetaling_godkend,
 )
 from ky_debitor.adgang import person
-from ky_debitor.api import EgenKommune, beloeb_felt
+from ky_debitor.api import ID_MAKS, EgenKommune, beloeb_felt
 from ky_debitor.api_idempotens import IDEMPOTENS_PARAMETER, idempotent
 
 TAG = ["Omposter fordeling"]
@@ -41,7 +41,9 @@ TAG = ["Omposter fordeling"]
 
 
 class NyDaekningInd(serializers.Serializer):
-    fordring = serializers.IntegerField(min_value=1, help_text="Den udækkede fordring.")
+    fordring = serializers.IntegerField(
+        min_value=1, max_value=ID_MAKS, help_text="Den udækkede fordring."
+    )
     beloeb = beloeb_felt()
 
 
@@ -57,7 +59,7 @@ class UdbetalingInd(serializers.Serializer):
     overfoersel = serializers.ChoiceField(choices=Overfoersel.choices)
     fritaget_modregning = serializers.BooleanField(required=False, default=False)
     modtager_borger = serializers.IntegerField(
-        min_value=1, required=False, allow_null=True, default=None,
+        min_value=1, max_value=ID_MAKS, required=False, allow_null=True, default=None,
         help_text="En anden borger som alternativ modtager.",
     )  # fmt: skip
     ny_modtager = NyModtagerInd(
@@ -68,19 +70,21 @@ class UdbetalingInd(serializers.Serializer):
 
 class OmposteringInd(serializers.Serializer):
     daekninger = serializers.ListField(
-        child=serializers.IntegerField(min_value=1),
+        child=serializers.IntegerField(min_value=1, max_value=ID_MAKS),
         min_length=1,
         max_length=100,
         help_text="De dækninger (posteringer), der rulles helt tilbage.",
     )
-    aarsag = serializers.IntegerField(min_value=1, help_text="En af de foruddefinerede årsager.")
+    aarsag = serializers.IntegerField(
+        min_value=1, max_value=ID_MAKS, help_text="En af de foruddefinerede årsager."
+    )
     borger = serializers.IntegerField(
-        min_value=1, required=False, allow_null=True, default=None,
+        min_value=1, max_value=ID_MAKS, required=False, allow_null=True, default=None,
         help_text="Den borger, der omposteres fra; angives den, skal alle dækninger være "
         "borgerens, ellers afvises omposteringen (400), og intet ændres.",
     )  # fmt: skip
     til_borger = serializers.IntegerField(
-        min_value=1, required=False, allow_null=True, default=None,
+        min_value=1, max_value=ID_MAKS, required=False, allow_null=True, default=None,
         help_text="Fordel til en anden borgers fordringer (ellers samme borger).",
     )  # fmt: skip
     fordeling = NyDaekningInd(many=True, required=False, default=list)
