@@ -39,7 +39,9 @@ def test_bogholder_records_a_by_hand_amount_and_reconciles_it(
     erik: Any, bent: Any, side: Any
 ) -> None:
     log_paa(side, "bent")
-    side.get_by_role("navigation", name="Hovedmenu").get_by_role("link", name="eIndkomst").click()
+    side.get_by_role("navigation", name="Hovedmenu").get_by_role(
+        "link", name="eIndkomst", exact=True
+    ).click()
     side.get_by_label("Indkomstår", exact=True).select_option("2026")
     side.get_by_role("button", name="Vis").click()
     assert side.locator("#total-afventer").inner_text() == "300,00"
