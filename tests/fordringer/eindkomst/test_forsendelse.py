@@ -81,6 +81,13 @@ def linjer_i_kommune(bent) -> None:
     daek(fb, "75.25", dt.date(2025, 5, 1), bent)
 
 
+@pytest.fixture(params=[5000, 1], ids=["en-skrivning", "en-raekke-pr-skrivning"])
+def skrivning(request, monkeypatch):
+    """A big batch is read and written in chunks: with one row per chunk, every row lies on a
+    chunk boundary, and the batch must come out the same."""
+    monkeypatch.setattr("fordringer.indberetning.forsendelse.RAEKKER_PR_SKRIVNING", request.param)
+
+
 def raekker(forsendelse: EIndkomstForsendelse) -> list[tuple[str, int, str, D, D, D]]:
     return [
         (r.cpr, r.indkomstaar, r.art, r.linjer, r.modregnet, r.beloeb)
@@ -95,7 +102,7 @@ def rapporteret() -> int:
     ).count()
 
 
-def test_the_batch_sums_the_lines_per_borger_to_the_oere(bent):
+def test_the_batch_sums_the_lines_per_borger_to_the_oere(bent, skrivning):
     linjer_i_kommune(bent)
     assert EIndkomstLinje.objects.count() == 4
 
@@ -137,7 +144,7 @@ def test_the_batch_sums_the_lines_per_borger_to_the_oere(bent):
     assert EIndkomstForsendelse.objects.count() == 1
 
 
-def test_a_by_hand_amount_is_netted_once(bent, udbakke):
+def test_a_by_hand_amount_is_netted_once(bent, udbakke, skrivning):
     linjer_i_kommune(bent)
     EIndkomstManuel.objects.create(
         kommune=kommune(101),
