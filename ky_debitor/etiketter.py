@@ -46,6 +46,12 @@ def etiket(kode: object, tabel: str | None = None) -> str:
     return kilde.get(tekst, _ALLE.get(tekst, tekst))
 
 
+def etiketter(tabel: str) -> dict[str, str]:
+    """Every code ``etiket(kode, tabel)`` knows, with that label: the lookup as one table,
+    for a database that shows the labels itself (``rapporter.sqllinjer``)."""
+    return {kode: etiket(kode, tabel) for kode in {*_ALLE, *_TABELLER.get(tabel, {})}}
+
+
 def valg(tabel: str) -> list[tuple[str, str]]:
     """The vocabulary ``tabel`` as (code, label) pairs, e.g. for a filter's choices."""
     return list(_TABELLER.get(tabel, {}).items())

@@ -14,6 +14,7 @@ from typing import Any
 from fordringer.choices import KontoStatus
 
 from . import selectors
+from .kilde import Raekkekilde
 
 TEKST, BELOEB, DATO, HELTAL = "tekst", "beløb", "dato", "heltal"
 
@@ -57,6 +58,8 @@ class Rapport:
     antal: Callable[[int, Filtre], int]  # (kommune_id, filtre) → number of rows
     filtre: tuple[Filter, ...] = field(default=())
     ark: str = ""  # sheet name (at most 31 characters); the title when empty
+    # The rows described for the database to format (``rapporter.sqllinjer``): the big reports.
+    kilde: Callable[[int, Filtre], Raekkekilde] | None = None
 
     @property
     def vist(self) -> tuple[Kolonne, ...]:
@@ -224,6 +227,7 @@ RAPPORTER: dict[str, Rapport] = {
             kolonner=_KOLONNER_DETALJER,
             raekker=selectors.detaljer_debitor_raekker,
             antal=selectors.detaljer_debitor_antal,
+            kilde=selectors.detaljer_debitor_kilde,
             filtre=_FILTRE_DETALJER,
         ),
         Rapport(

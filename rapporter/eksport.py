@@ -1,5 +1,5 @@
 """Writing a report as CSV (semicolon, UTF-8 with BOM, Danish amounts and dates) or as xlsx
-(openpyxl write-only mode: rows go to disk as they come, memory stays flat).
+(``rapporter.xlsx``: rows go into the zip as they come, memory stays flat).
 
 The writers take any iterable of rows, so a report streams from the database cursor straight
 into the file. ``max_raekker`` is a parameter so the sheet-continuation is tested with a
@@ -22,21 +22,12 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import IO, Any
 
-from openpyxl import Workbook
-from openpyxl.cell import Cell, WriteOnlyCell
-from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
-
 from ky_debitor.money import format_beloeb
 
 from .definitioner import BELOEB, DATO, HELTAL, TEKST, Kolonne
+from .xlsx import BELOEB_STIL, DATO_STIL, STANDARD, XlsxSkriver, celle_xml, tekstcelle_xml
 
 XLSX_MAX_RAEKKER = 1_048_576  # Excel's rows per sheet, header row included
-# Excel stores the format once; a Danish Excel shows "#,##0.00" as 1.234,56.
-BELOEBSFORMAT = "#,##0.00"
-DATOFORMAT = "dd-mm-yyyy"
 FREMSKRIDT_HVER = 5000
 _UGYLDIGE_ARKTEGN = str.maketrans({c: " " for c in "[]:*?/\\"})
 # The first characters that make Excel, LibreOffice or Google Sheets read text as a formula:
@@ -81,19 +72,42 @@ class _Linje:
         return value
 
 
-def csv_linjer(kolonner: Sequence[Kolonne], raekker: Iterable[Sequence[Any]]) -> Iterator[bytes]:
-    """The CSV file as UTF-8 byte chunks, BOM first: the body of a streaming response."""
-    writer = csv.writer(_Linje(), delimiter=";", lineterminator="\r\n")
+def _csv_skriver() -> Any:
+    return csv.writer(_Linje(), delimiter=";", lineterminator="\r\n")
+
+
+def csv_hoved(kolonner: Sequence[Kolonne]) -> str:
+    """The header line: the contract names (DESIGN §6)."""
+    return str(_csv_skriver().writerow([csv_felt(k.navn, TEKST) for k in kolonner]))
+
+
+def csv_raekke_linjer(
+    kolonner: Sequence[Kolonne], raekker: Iterable[Sequence[Any]]
+) -> Iterator[str]:
+    """Python rows as CSV lines: the rule ``rapporter.sqllinjer`` repeats in SQL."""
+    writer = _csv_skriver()
     typer = [k.type for k in kolonner]
-    yield ("\ufeff" + writer.writerow([csv_felt(k.navn, TEKST) for k in kolonner])).encode()
-    buffer: list[str] = []
     for raekke in raekker:
-        buffer.append(writer.writerow([csv_felt(v, t) for v, t in zip(raekke, typer, strict=True)]))
+        yield writer.writerow([csv_felt(v, t) for v, t in zip(raekke, typer, strict=True)])
+
+
+def csv_bytes(kolonner: Sequence[Kolonne], linjer: Iterable[str]) -> Iterator[bytes]:
+    """The CSV file as UTF-8 byte chunks, BOM and header first: the body of a streaming
+    response."""
+    yield ("\ufeff" + csv_hoved(kolonner)).encode()
+    buffer: list[str] = []
+    for linje in linjer:
+        buffer.append(linje)
         if len(buffer) >= 500:
             yield "".join(buffer).encode()
             buffer.clear()
     if buffer:
         yield "".join(buffer).encode()
+
+
+def csv_linjer(kolonner: Sequence[Kolonne], raekker: Iterable[Sequence[Any]]) -> Iterator[bytes]:
+    """Python rows as the CSV file's byte chunks (``csv_bytes``)."""
+    return csv_bytes(kolonner, csv_raekke_linjer(kolonner, raekker))
 
 
 def skriv_csv(
@@ -103,16 +117,33 @@ def skriv_csv(
     *,
     fremskridt: Fremskridt | None = None,
 ) -> int:
-    """Write to a text file opened with ``encoding="utf-8-sig", newline=""``; returns rows."""
-    writer = csv.writer(fil, delimiter=";", lineterminator="\r\n")
-    writer.writerow([csv_felt(k.navn, TEKST) for k in kolonner])
-    typer = [k.type for k in kolonner]
+    """Write Python rows to a text file opened with ``encoding="utf-8-sig", newline=""``;
+    returns rows."""
+    return skriv_csv_linjer(
+        kolonner, csv_raekke_linjer(kolonner, raekker), fil, fremskridt=fremskridt
+    )
+
+
+def skriv_csv_linjer(
+    kolonner: Sequence[Kolonne],
+    linjer: Iterable[str],
+    fil: IO[str],
+    *,
+    fremskridt: Fremskridt | None = None,
+) -> int:
+    """Write the header and finished CSV lines to a text file; returns rows."""
+    fil.write(csv_hoved(kolonner))
     n = 0
-    for raekke in raekker:
-        writer.writerow([csv_felt(v, t) for v, t in zip(raekke, typer, strict=True)])
+    buffer: list[str] = []
+    for linje in linjer:
+        buffer.append(linje)
         n += 1
-        if fremskridt and n % FREMSKRIDT_HVER == 0:
-            fremskridt(n)
+        if len(buffer) >= FREMSKRIDT_HVER:
+            fil.write("".join(buffer))
+            buffer.clear()
+            if fremskridt:
+                fremskridt(n)
+    fil.write("".join(buffer))
     return n
 
 
@@ -121,36 +152,29 @@ def arknavn(navn: str) -> str:
     return navn.translate(_UGYLDIGE_ARKTEGN).strip()[:31] or "Ark"
 
 
-def tekstcelle(ark: WriteOnlyWorksheet, tekst: str) -> Cell:
-    """An xlsx cell holding ``tekst`` as text. Text a spreadsheet would read as a formula is
-    written as a text cell with Excel's quote prefix: it shows as typed and stays text when
-    someone edits the cell (openpyxl alone would store ``=…`` as a formula)."""
-    celle = WriteOnlyCell(ark, value=xlsx_tekst(tekst))
-    celle.data_type = "s"
-    if er_formel(tekst):
-        celle.quotePrefix = True
-    return celle
-
-
-def xlsx_tekst(tekst: str) -> str:
-    """Control characters an xlsx file cannot hold (an imported ``\x01``) become U+FFFD, so
-    one odd name cannot stop a whole report."""
-    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", tekst)
-
-
-def skal_vaere_tekstcelle(tekst: str) -> bool:
-    """Text openpyxl would otherwise store as something else: a formula, an error value
-    (``#N/A``) or a string it refuses (control characters)."""
-    return (
-        er_formel(tekst) or tekst in ERROR_CODES or ILLEGAL_CHARACTERS_RE.search(tekst) is not None
-    )
-
-
 def _kolonnebredde(k: Kolonne) -> float:
     # Column widths are set before the first row (write-only mode), so they come from the
     # header and the column type, not from scanning the data.
     standard = {BELOEB: 14, DATO: 12, HELTAL: 10}.get(k.type, 16)
     return float(min(max(len(k.overskrift) + 3, standard), 45))
+
+
+def _stil(k: Kolonne) -> int:
+    return {BELOEB: BELOEB_STIL, DATO: DATO_STIL}.get(k.type, STANDARD)
+
+
+def raekke_xml(raekke: Sequence[Any], stile: Sequence[int]) -> str:
+    """One row of Python values as a sheet row: the rule ``rapporter.sqlkilde`` repeats in
+    SQL for the big reports (the tests hold the two to the same file)."""
+    celler = "".join(celle_xml(v, s, er_formel) for v, s in zip(raekke, stile, strict=True))
+    return f"<row>{celler}</row>"
+
+
+def xlsx_raekke_linjer(
+    kolonner: Sequence[Kolonne], raekker: Iterable[Sequence[Any]]
+) -> Iterator[str]:
+    stile = [_stil(k) for k in kolonner]
+    return (raekke_xml(r, stile) for r in raekker)
 
 
 def skriv_xlsx(
@@ -163,7 +187,31 @@ def skriv_xlsx(
     max_raekker: int = XLSX_MAX_RAEKKER,
     fremskridt: Fremskridt | None = None,
 ) -> int:
-    """Write an xlsx workbook to ``fil`` (a path or a binary file); returns data rows.
+    """Write an xlsx workbook of Python rows to ``fil`` (a path or a binary file); returns
+    data rows. See ``skriv_xlsx_linjer``."""
+    return skriv_xlsx_linjer(
+        kolonner,
+        xlsx_raekke_linjer(kolonner, raekker),
+        fil,
+        arktitel=arktitel,
+        forside=forside,
+        max_raekker=max_raekker,
+        fremskridt=fremskridt,
+    )
+
+
+def skriv_xlsx_linjer(
+    kolonner: Sequence[Kolonne],
+    linjer: Iterable[str],
+    fil: Any,
+    *,
+    arktitel: str,
+    forside: Sequence[tuple[str, str]],
+    max_raekker: int = XLSX_MAX_RAEKKER,
+    fremskridt: Fremskridt | None = None,
+) -> int:
+    """Write an xlsx workbook to ``fil`` from finished sheet rows (``<row>…</row>``, one per
+    data row); returns data rows.
 
     First a front sheet ("Om udtrækket": report, kommune, filters, time of extraction), then
     the data with a bold, frozen header row, an autofilter, column widths, ``#,##0.00`` for
@@ -172,73 +220,42 @@ def skriv_xlsx(
     """
     if max_raekker < 2:
         raise ValueError("max_raekker skal give plads til overskrift og mindst én række.")
-    wb = Workbook(write_only=True)
-    om = wb.create_sheet("Om udtrækket")
-    om.column_dimensions["A"].width = 22
-    om.column_dimensions["B"].width = 80
-    fed = Font(bold=True)
-    for label, value in forside:
-        celle = tekstcelle(om, label)
-        celle.font = fed
-        om.append([celle, tekstcelle(om, value)])
-
+    bog = XlsxSkriver(fil)
+    bog.ark("Om udtrækket", bredder=[22, 80])
+    bog.raekker(
+        [
+            f"<row>{tekstcelle_xml(label, fed=True, formel=er_formel(label))}"
+            f"{tekstcelle_xml(vaerdi, formel=er_formel(vaerdi))}</row>"
+            for label, vaerdi in forside
+        ]
+    )
     basis = arknavn(arktitel)
-    sidste_kolonne = get_column_letter(len(kolonner))
+    bredder = [_kolonnebredde(k) for k in kolonner]
+    overskrifter = [k.overskrift for k in kolonner]
 
-    def nyt_ark(nummer: int) -> WriteOnlyWorksheet:
+    def nyt_ark(nummer: int) -> None:
         navn = basis if nummer == 1 else f"{basis[:26]} ({nummer})"
-        ark = wb.create_sheet(navn)
-        ark.freeze_panes = "A2"
-        for i, k in enumerate(kolonner, 1):
-            ark.column_dimensions[get_column_letter(i)].width = _kolonnebredde(k)
-        header = []
-        for k in kolonner:
-            celle = tekstcelle(ark, k.overskrift)
-            celle.font = fed
-            header.append(celle)
-        ark.append(header)
-        return ark
-
-    def afslut(ark: WriteOnlyWorksheet, raekker_i_ark: int) -> None:
-        ark.auto_filter.ref = f"A1:{sidste_kolonne}{raekker_i_ark}"
-
-    def typede_celler(ark: WriteOnlyWorksheet) -> list[Any]:
-        # One styled cell per column, reused for every row: openpyxl serialises a cell the
-        # moment it is appended, so this keeps per-row work at plain-value cost.
-        celler: list[Any] = []
-        for k in kolonner:
-            if k.type in (BELOEB, DATO):
-                celle = WriteOnlyCell(ark)
-                celle.number_format = BELOEBSFORMAT if k.type == BELOEB else DATOFORMAT
-                celler.append(celle)
-            else:
-                celler.append(None)
-        return celler
+        bog.ark(navn, bredder=bredder, overskrifter=overskrifter)
 
     arknr = 1
-    ark = nyt_ark(arknr)
-    celler = typede_celler(ark)
+    nyt_ark(arknr)
     i_ark, n = 1, 0
-    for raekke in raekker:
+    buffer: list[str] = []
+    for linje in linjer:
         if i_ark >= max_raekker:
-            afslut(ark, i_ark)
+            bog.raekker(buffer)
+            buffer = []
             arknr += 1
-            ark, i_ark = nyt_ark(arknr), 1
-            celler = typede_celler(ark)
-        vaerdier = list(raekke)
-        for i, v in enumerate(vaerdier):
-            if isinstance(v, str):
-                if skal_vaere_tekstcelle(v):
-                    vaerdier[i] = tekstcelle(ark, v)
-            elif v is not None and celler[i] is not None:
-                celle = celler[i]
-                celle.value = v
-                vaerdier[i] = celle
-        ark.append(vaerdier)
+            nyt_ark(arknr)
+            i_ark = 1
+        buffer.append(linje)
         i_ark += 1
         n += 1
-        if fremskridt and n % FREMSKRIDT_HVER == 0:
-            fremskridt(n)
-    afslut(ark, i_ark)
-    wb.save(fil)
+        if len(buffer) >= FREMSKRIDT_HVER:
+            bog.raekker(buffer)
+            buffer = []
+            if fremskridt:
+                fremskridt(n)
+    bog.raekker(buffer)
+    bog.luk()
     return n

@@ -54,6 +54,7 @@ from opgavepakker.frister import fristberegning
 from opgavepakker.models import Opgave, Opgavepakke, OpgaveType
 from opgavepakker.workflow import AABNE, OpgaveStatus
 
+from .kilde import Felt, Raekkekilde
 from .models import Eksport
 
 CHUNK = 5000
@@ -154,9 +155,30 @@ def detaljer_debitor_antal(kommune_id: int, filtre: Mapping[str, Any]) -> int:
     return _detaljer_qs(kommune_id, filtre).count()
 
 
-def detaljer_debitor_raekker(
-    kommune_id: int, filtre: Mapping[str, Any], *, chunk_size: int = CHUNK
-) -> Iterator[tuple[Any, ...]]:
+_FELTER_DETALJER = (
+    Felt("konto__kontonummer"),
+    Felt("konto__borger__cpr"),
+    Felt("konto__borger__navn"),
+    Felt("kilde", etiket="Kilde"),
+    Felt("fordringsid"),
+    Felt("ydelsestype__navn"),
+    Felt("ydelseskode"),
+    Felt("kmd_aktiv_reference"),
+    Felt("tekst"),
+    Felt("periode_fra"),
+    Felt("periode_til"),
+    Felt("forfaldsdato"),
+    Felt("hovedstol"),
+    Felt("restance"),
+    # Ledger credits are negative; a report shows dækninger as a positive amount.
+    Felt("daekket", modsat=True),
+    Felt("opkraevningstilstand", etiket="Opkraevningstilstand"),
+    Felt("konto__status", etiket="KontoStatus"),
+    Felt("konto__frigivelsestype", etiket="Frigivelsestype"),
+)
+
+
+def detaljer_debitor_kilde(kommune_id: int, filtre: Mapping[str, Any]) -> Raekkekilde:
     """One row per fordring. *Dækninger i perioden* is the net of dækninger (less their
     reversals) with valørdato in the chosen period (all dækninger without a period); the
     *Status* column is the konto's status, e.g. "Afventer frigivelse" for a KY konto to be
@@ -175,42 +197,18 @@ def detaljer_debitor_raekker(
         .annotate(s=Sum("beloeb"))
         .values("s")
     )
-    rows = (
+    qs = (
         _detaljer_qs(kommune_id, filtre)
         .annotate(daekket=Coalesce(Subquery(daekninger, output_field=_PENGE), NUL))
         .order_by("konto__kontonummer", "fordringsid")
-        .values_list(
-            "konto__kontonummer",
-            "konto__borger__cpr",
-            "konto__borger__navn",
-            "kilde",
-            "fordringsid",
-            "ydelsestype__navn",
-            "ydelseskode",
-            "kmd_aktiv_reference",
-            "tekst",
-            "periode_fra",
-            "periode_til",
-            "forfaldsdato",
-            "hovedstol",
-            "restance",
-            "daekket",
-            "opkraevningstilstand",
-            "konto__status",
-            "konto__frigivelsestype",
-        )
     )
-    for r in rows.iterator(chunk_size=chunk_size):
-        # Ledger credits are negative; a report shows dækninger as a positive amount.
-        yield (
-            *r[:3],
-            etiket(r[3], "Kilde"),
-            *r[4:14],
-            -r[14] + NUL,
-            etiket(r[15], "Opkraevningstilstand"),
-            etiket(r[16], "KontoStatus"),
-            etiket(r[17], "Frigivelsestype"),
-        )
+    return Raekkekilde(qs, _FELTER_DETALJER)
+
+
+def detaljer_debitor_raekker(
+    kommune_id: int, filtre: Mapping[str, Any], *, chunk_size: int = CHUNK
+) -> Iterator[tuple[Any, ...]]:
+    return detaljer_debitor_kilde(kommune_id, filtre).raekker(chunk_size)
 
 
 # --- opgavepakker_r21 -------------------------------------------------------------------------

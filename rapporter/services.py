@@ -25,9 +25,19 @@ from ky_debitor.audit import audit_log
 from ky_debitor.koe import efter_commit
 from ky_debitor.models import Kommune
 
+from . import sqllinjer
 from .definitioner import AAR, FRA_DATO, MAANED, TIL_DATO, VALG, Rapport, rapport_hent
-from .eksport import XLSX_MAX_RAEKKER, Fremskridt, csv_linjer, skriv_csv, skriv_xlsx
+from .eksport import (
+    XLSX_MAX_RAEKKER,
+    Fremskridt,
+    csv_bytes,
+    csv_raekke_linjer,
+    skriv_csv_linjer,
+    skriv_xlsx_linjer,
+    xlsx_raekke_linjer,
+)
 from .models import Eksport, EksportFormat, EksportStatus
+from .sqllinjer import CSV, XLSX
 
 logger = logging.getLogger(__name__)
 
@@ -99,6 +109,20 @@ def forside(
     ]
 
 
+def _linjer(
+    rapport: Rapport, kommune: Kommune, filtre: Mapping[str, Any], format: str
+) -> Iterator[str]:
+    """The report's CSV lines or sheet rows: made by PostgreSQL where the report is described
+    for it (``rapporter.sqllinjer``), else formatted here from its Python rows."""
+    kilde = rapport.kilde(kommune.pk, filtre) if rapport.kilde else None
+    if kilde is not None and sqllinjer.kan(kilde):
+        return sqllinjer.linjer(kilde, rapport.kolonner, format)
+    raekker = rapport.raekker(kommune.pk, filtre)
+    if format == CSV:
+        return csv_raekke_linjer(rapport.kolonner, raekker)
+    return xlsx_raekke_linjer(rapport.kolonner, raekker)
+
+
 def udtraek_skriv(
     *,
     rapport: Rapport,
@@ -113,13 +137,17 @@ def udtraek_skriv(
 
     The one producer behind the command, the direct xlsx download and the stored exports.
     """
-    raekker = rapport.raekker(kommune.pk, filtre)
     if format == EksportFormat.CSV:
         with open(fil, "w", encoding="utf-8-sig", newline="") as tekstfil:
-            return skriv_csv(rapport.kolonner, raekker, tekstfil, fremskridt=fremskridt)
-    return skriv_xlsx(
+            return skriv_csv_linjer(
+                rapport.kolonner,
+                _linjer(rapport, kommune, filtre, CSV),
+                tekstfil,
+                fremskridt=fremskridt,
+            )
+    return skriv_xlsx_linjer(
         rapport.kolonner,
-        raekker,
+        _linjer(rapport, kommune, filtre, XLSX),
         fil,
         arktitel=rapport.arknavn,
         forside=forside(rapport, kommune, filtre, timezone.now()),
@@ -194,7 +222,7 @@ def udtraek_csv_stroem(
         antal=antal,
         format=EksportFormat.CSV,
     )
-    return csv_linjer(rapport.kolonner, rapport.raekker(kommune.pk, filtre))
+    return csv_bytes(rapport.kolonner, _linjer(rapport, kommune, filtre, CSV))
 
 
 def udtraek_xlsx_direkte(
