@@ -60,6 +60,27 @@ def beloeb(vaerdi: Decimal | int | str | None) -> str:
     return tal(Decimal(vaerdi), 2)
 
 
+def varighed(sekunder: float | None) -> str:
+    """A wait as people say it: "under 10 sekunder", "ca. 40 sekunder", "ca. 3 minutter"."""
+    if sekunder is None:
+        return ""
+    if sekunder < 10:
+        return "under 10 sekunder"
+    if sekunder < 90:
+        return f"ca. {round(sekunder / 10) * 10} sekunder"
+    minutter = round(sekunder / 60)
+    return f"ca. {minutter} minutter"
+
+
+def filstoerrelse(byte: int | None) -> str:
+    """A file's size the Danish way: "812 kB", "12,3 MB"."""
+    if byte is None:
+        return ""
+    if byte < 1_000_000:
+        return f"{tal(max(byte, 1000) / 1000)} kB"
+    return f"{tal(byte / 1_000_000, 1)} MB"
+
+
 def antal(vaerdi: int, ental: str, flertal: str) -> str:
     """A count with its noun in the right number: ``antal(80, "debitorkonto", "debitorkonti")``
     is "80 debitorkonti", ``antal(1, …)`` "1 debitorkonto". Danish plurals are not a suffix

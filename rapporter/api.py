@@ -51,6 +51,9 @@ class RapportUd(serializers.Serializer):
 class EksportUd(serializers.ModelSerializer[Eksport]):
     procent = serializers.IntegerField(read_only=True)
     filnavn = serializers.CharField(read_only=True)
+    resterende_sekunder = serializers.IntegerField(
+        read_only=True, allow_null=True, help_text="Sekunder tilbage i det hidtidige tempo."
+    )
 
     class Meta:
         model = Eksport
@@ -67,7 +70,10 @@ class EksportUd(serializers.ModelSerializer[Eksport]):
             "filnavn",
             "fejl",
             "oprettet",
+            "startet",
             "faerdig",
+            "stoerrelse",
+            "resterende_sekunder",
             "udloeber",
         ]
 

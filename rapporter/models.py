@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from ky_debitor.tenancy import TenantModel
 
@@ -41,7 +42,9 @@ class Eksport(TenantModel):
     fil = models.FileField(upload_to="udtraek/%Y/%m/", max_length=300, blank=True)
     fejl = models.CharField(max_length=500, blank=True)
     oprettet = models.DateTimeField(auto_now_add=True)
+    startet = models.DateTimeField(null=True, blank=True)
     faerdig = models.DateTimeField("færdig", null=True, blank=True)
+    stoerrelse = models.PositiveBigIntegerField("filstørrelse (byte)", null=True, blank=True)
     udloeber = models.DateTimeField("udløber")
 
     class Meta:
@@ -63,6 +66,15 @@ class Eksport(TenantModel):
         if not self.antal:
             return 0
         return min(99, self.skrevet * 100 // self.antal)
+
+    @property
+    def resterende_sekunder(self) -> int | None:
+        """Seconds left at the pace so far (rows written since the writing started); None
+        before there is a pace to go by."""
+        if self.status != EksportStatus.KOERER or not self.startet or not self.skrevet:
+            return None
+        brugt = (timezone.now() - self.startet).total_seconds()
+        return round(brugt * (self.antal - self.skrevet) / self.skrevet)
 
     @property
     def er_aktiv(self) -> bool:

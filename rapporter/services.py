@@ -185,6 +185,33 @@ def udtraek_audit(
 class Forhaandsvisning:
     antal: int
     raekker: list[tuple[Any, ...]]
+    anslaaet: dict[str, float]  # seconds to write the file, per format
+
+
+# Rows per second when the kommune has no finished export of the report to go by: the slower
+# Python-formatted reports as measured (docs/benchmarks.md), so the estimate errs long.
+STANDARD_HASTIGHED: dict[str, float] = {EksportFormat.XLSX: 8_000.0, EksportFormat.CSV: 20_000.0}
+
+
+def anslaaet_sekunder(*, kommune_id: int, rapport: Rapport, antal: int, format: str) -> float:
+    """How long writing ``antal`` rows of the report as ``format`` will take: at the pace of
+    the kommune's last finished exports of it (rows over writing time), else the standard."""
+    seneste = list(
+        Eksport.objects.for_kommune(kommune_id)
+        .filter(
+            rapport=rapport.navn,
+            format=format,
+            status=EksportStatus.FAERDIG,
+            startet__isnull=False,
+            antal__gte=1000,
+        )
+        .order_by("-faerdig")
+        .values_list("antal", "startet", "faerdig")[:5]
+    )
+    raekker = sum(a for a, _, _ in seneste)
+    sekunder = sum((f - s).total_seconds() for _, s, f in seneste)
+    hastighed = raekker / sekunder if seneste and sekunder > 0 else STANDARD_HASTIGHED[format]
+    return 1 + antal / hastighed
 
 
 def udtraek_vis(
@@ -205,7 +232,11 @@ def udtraek_vis(
         handling="rapport.vist",
         antal=len(raekker),
     )
-    return Forhaandsvisning(antal=antal, raekker=raekker)
+    anslaaet = {
+        f: anslaaet_sekunder(kommune_id=kommune.pk, rapport=rapport, antal=antal, format=f)
+        for f in EksportFormat.values
+    }
+    return Forhaandsvisning(antal=antal, raekker=raekker, anslaaet=anslaaet)
 
 
 def udtraek_csv_stroem(
@@ -349,7 +380,7 @@ def _eksport_skriv(*, eksport_id: int, max_raekker: int) -> Eksport:
     filtre = filtre_fra_json(rapport, eksport.filtre)
     antal = rapport.antal(eksport.kommune_id, filtre)
     Eksport.objects.filter(pk=eksport.pk).update(
-        status=EksportStatus.KOERER, antal=antal, skrevet=0
+        status=EksportStatus.KOERER, antal=antal, skrevet=0, startet=timezone.now()
     )
     navn = _filnavn(eksport)
     sti = Path(default_storage.path(navn))
@@ -378,7 +409,12 @@ def _eksport_skriv(*, eksport_id: int, max_raekker: int) -> Eksport:
         )
         raise
     Eksport.objects.filter(pk=eksport.pk).update(
-        status=EksportStatus.FAERDIG, fil=navn, antal=n, skrevet=n, faerdig=timezone.now()
+        status=EksportStatus.FAERDIG,
+        fil=navn,
+        antal=n,
+        skrevet=n,
+        faerdig=timezone.now(),
+        stoerrelse=sti.stat().st_size,
     )
     eksport.refresh_from_db()
     return eksport

@@ -50,6 +50,18 @@ def tal(vaerdi: int | float | Decimal | None, decimaler: int = 0) -> str:
 
 
 @register.filter
+def varighed(sekunder: float | None) -> str:
+    """A wait as people say it: ``ca. 40 sekunder``, ``ca. 3 minutter``."""
+    return visning.varighed(sekunder)
+
+
+@register.filter
+def filstoerrelse(byte: int | None) -> str:
+    """A file's size: ``812 kB``, ``12,3 MB``."""
+    return visning.filstoerrelse(byte)
+
+
+@register.filter
 def antal(vaerdi: int, former: str) -> str:
     """A count and its noun: ``{{ n|antal:"debitorkonto,debitorkonti" }}``."""
     ental, _, flertal = former.partition(",")
