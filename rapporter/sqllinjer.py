@@ -70,7 +70,9 @@ def _formel(tekst: str) -> str:
     return f"left({tekst}, 1) IN ({_FORMELTEGN})"
 
 
-def _csv_felt(v: str, type_: str) -> str:
+def _csv_tekst(v: str, type_: str) -> str:
+    """The field's text before quoting: amounts and dates formatted, text a spreadsheet would
+    read as a formula given a leading ``'``."""
     if type_ == BELOEB:
         return f"COALESCE(translate(to_char({v}, 'FM999,999,999,999,990.00'), ',.', '.,'), '')"
     if type_ == DATO:
@@ -78,11 +80,16 @@ def _csv_felt(v: str, type_: str) -> str:
     if type_ == HELTAL:
         return f"COALESCE({v}::text, '')"
     t = f"COALESCE({v}::text, '')"
-    u = f"(CASE WHEN {_formel(t)} THEN '''' || {t} ELSE {t} END)"
+    return f"(CASE WHEN {_formel(t)} THEN '''' || {t} ELSE {t} END)"
+
+
+def _csv_felt(p: str, type_: str) -> str:
+    """The field as written: text with ``;``, ``"`` or a line break quoted."""
+    if type_ in (BELOEB, DATO, HELTAL):
+        return p
     return (
-        f"(CASE WHEN {u} ~ ('[;\"' || chr(13) || chr(10) || ']') "
-        f"THEN '\"' || replace({u}, '\"', '\"\"') || '\"' "
-        f"ELSE {u} END)"
+        f"(CASE WHEN {p} ~ ('[;\"' || chr(13) || chr(10) || ']') "
+        f"THEN '\"' || replace({p}, '\"', '\"\"') || '\"' ELSE {p} END)"
     )
 
 
@@ -119,13 +126,19 @@ def linje_sql(
     # every use below), then formatted.
     vist = ", ".join(f"{_vaerdi(f, f'q.c{i}', params)} AS v{i}" for i, f in enumerate(kilde.felter))
     navne = ", ".join(f"c{i}" for i in range(len(kilde.felter)))
+    fra = f"(SELECT {vist} FROM ({indre}) AS q({navne}) OFFSET 0) AS v"
     if format == CSV:
-        felter = [_csv_felt(f"v.v{i}", k.type) for i, k in enumerate(kolonner)]
+        # One more layer, so each field's text is made once and then quoted.
+        tekster = ", ".join(
+            f"{_csv_tekst(f'v.v{i}', k.type)} AS p{i}" for i, k in enumerate(kolonner)
+        )
+        fra = f"(SELECT {tekster} FROM {fra} OFFSET 0) AS p"
+        felter = [_csv_felt(f"p.p{i}", k.type) for i, k in enumerate(kolonner)]
         linje = f"concat_ws(';', {', '.join(felter)}) || chr(13) || chr(10)"
     else:
         celler = [_xlsx_celle(f"v.v{i}", k.type) for i, k in enumerate(kolonner)]
         linje = f"concat('<row>', {', '.join(celler)}, '</row>')"
-    sql = f"SELECT {linje} FROM (SELECT {vist} FROM ({indre}) AS q({navne}) OFFSET 0) AS v"
+    sql = f"SELECT {linje} FROM {fra}"
     return sql, [*params, *indre_params]
 
 
