@@ -42,3 +42,32 @@ def cpr_formater(cpr: str) -> str:
 
 def cpr_maskeret(cpr: str) -> str:
     return f"{cpr[:6]}-****"
+
+
+_CVR_VAEGTE = (2, 7, 6, 5, 4, 3, 2, 1)
+
+
+def cvr_gyldig(tekst: str) -> bool:
+    """Eight digits that pass the CVR register's modulus-11 check."""
+    return (
+        len(tekst) == 8
+        and tekst.isdigit()
+        and tekst.isascii()
+        and sum(int(c) * v for c, v in zip(tekst, _CVR_VAEGTE, strict=True)) % 11 == 0
+    )
+
+
+def identifikation_normaliser(tekst: str) -> str:
+    """A recipient's CPR number (``010190-1234``, stored as 10 digits) or CVR number (8 digits,
+    ``DK`` and spaces allowed); a Danish error for anything else."""
+    raw = tekst.strip()
+    cvr = raw.upper().removeprefix("DK").replace(" ", "")
+    if cvr_gyldig(cvr):
+        return cvr
+    try:
+        return cpr_normaliser(raw)
+    except ApplicationError:
+        raise ApplicationError(
+            f"'{tekst}' er hverken et gyldigt CPR-nummer (DDMMÅÅ-XXXX) eller et gyldigt "
+            "CVR-nummer (8 cifre)."
+        ) from None

@@ -282,7 +282,7 @@ class AlternativModtagerFactory(factory.django.DjangoModelFactory[AlternativModt
 
     kommune = factory.LazyFunction(lambda: kommune(101))
     navn = "Advokat Hansen"
-    identifikation = "12345678"
+    identifikation = "12345674"
     oprettet_af = _person_i_kommunen()
 
 

@@ -49,8 +49,14 @@ class NyDaekningInd(serializers.Serializer):
 
 class NyModtagerInd(serializers.Serializer):
     navn = serializers.CharField(max_length=200)
-    identifikation = serializers.CharField(max_length=40, required=False, default="")
-    adresse = serializers.CharField(max_length=255, required=False, default="")
+    identifikation = serializers.CharField(
+        max_length=20, required=False, default="",
+        help_text="CPR- eller CVR-nummer; påkrævet ved NemKonto.",
+    )  # fmt: skip
+    adresse = serializers.CharField(
+        max_length=300, required=False, default="",
+        help_text="Fuld adresse med postnummer og by; påkrævet ved check.",
+    )  # fmt: skip
 
 
 class UdbetalingInd(serializers.Serializer):
@@ -137,6 +143,8 @@ class OmposteringInd(serializers.Serializer):
             "modtager": "udbetaling",
             "modtager_cpr": "udbetaling.modtager_borger",
             "ny_navn": "udbetaling.ny_modtager.navn",
+            "ny_identifikation": "udbetaling.ny_modtager.identifikation",
+            "ny_adresse": "udbetaling.ny_modtager.adresse",
             "total": "non_field_errors",
         }
         felter: dict[str, list[str]] = {}

@@ -141,9 +141,17 @@ class FordelingForm(forms.Form):
     modtager_cpr = forms.CharField(label="Modtagerens CPR-nummer", required=False, max_length=11)
     ny_navn = forms.CharField(label="Navn", required=False, max_length=200)
     ny_identifikation = forms.CharField(
-        label="CVR- eller CPR-nummer", required=False, max_length=20
+        label="CVR- eller CPR-nummer",
+        required=False,
+        max_length=20,
+        help_text="Påkrævet ved udbetaling til NemKonto.",
     )
-    ny_adresse = forms.CharField(label="Adresse", required=False, max_length=300)
+    ny_adresse = forms.CharField(
+        label="Adresse",
+        required=False,
+        max_length=300,
+        help_text="Vej og husnummer, postnummer og by. Påkrævet ved check.",
+    )
     note = forms.CharField(
         label="Note til modtageren",
         required=False,

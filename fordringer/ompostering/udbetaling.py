@@ -12,6 +12,7 @@ the sagsbehandlerfordeling list, so no money is ever lost: for every ompostering
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -21,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from fordringer.choices import BeskedType, Overfoersel, Udbetalingskanal, UdbetalingStatus
+from fordringer.cpr import identifikation_normaliser
 from fordringer.models import (
     AlternativModtager,
     Borger,
@@ -48,6 +50,9 @@ from ky_debitor.roles import Rolle, has_role
 
 if TYPE_CHECKING:
     from ky_debitor.models import Bruger
+
+# What the recipient's row holds (``AlternativModtager``).
+NAVN_MAKS, ADRESSE_MAKS = 200, 300
 
 
 @dataclass(frozen=True)
@@ -100,14 +105,57 @@ def udbetaling_fejl(*, user: Bruger, udbetaling: UdbetalingValg) -> list[Fejl]:
                 "Vælg enten en eksisterende borger eller en ny modtager som alternativ modtager.",
             )
         )
-    if udbetaling.ny_modtager is not None and not udbetaling.ny_modtager.navn.strip():
-        fejl.append(Fejl("ny_navn", "Angiv navnet på den nye modtager."))
+    if udbetaling.ny_modtager is not None:
+        fejl += _ny_modtager_fejl(udbetaling.ny_modtager, kanal=udbetaling.kanal)
     if (
         udbetaling.modtager_borger_id is not None
         and not Borger.objects.for_user(user).filter(pk=udbetaling.modtager_borger_id).exists()
     ):
         fejl.append(Fejl("modtager_cpr", "Den valgte modtager findes ikke."))
     return fejl
+
+
+def _ny_modtager_fejl(ny: NyModtager, *, kanal: str) -> list[Fejl]:
+    """A new recipient must be payable: NemKonto finds the account by a valid CPR or CVR
+    number, a check goes by post to a full address. Nothing is cut to fit: too long is an
+    error."""
+    fejl = []
+    navn, identifikation, adresse = ny.navn.strip(), ny.identifikation.strip(), ny.adresse.strip()
+    if not navn:
+        fejl.append(Fejl("ny_navn", "Angiv navnet på den nye modtager."))
+    elif len(navn) > NAVN_MAKS:
+        fejl.append(Fejl("ny_navn", f"Modtagerens navn må højst være {NAVN_MAKS} tegn."))
+    if identifikation:
+        try:
+            identifikation_normaliser(identifikation)
+        except ApplicationError as e:
+            fejl.append(Fejl("ny_identifikation", e.message))
+    elif kanal == Udbetalingskanal.NEMKONTO:
+        fejl.append(
+            Fejl(
+                "ny_identifikation",
+                "Udbetaling til NemKonto kræver modtagerens CPR- eller CVR-nummer.",
+            )
+        )
+    if len(adresse) > ADRESSE_MAKS:
+        fejl.append(Fejl("ny_adresse", f"Adressen må højst være {ADRESSE_MAKS} tegn."))
+    elif kanal == Udbetalingskanal.CHECK and not _fuld_adresse(adresse):
+        fejl.append(
+            Fejl(
+                "ny_adresse",
+                "En check sendes med posten: angiv modtagerens fulde adresse med vej, "
+                "husnummer, postnummer og by.",
+            )
+        )
+    return fejl
+
+
+def _fuld_adresse(adresse: str) -> bool:
+    """Street and number, and a four-digit postcode with a town ("Vestergade 1, 8000 Aarhus
+    C")."""
+    return bool(re.search(r"[^\W\d_].*\d", adresse)) and bool(
+        re.search(r"\b\d{4}\s+[^\W\d_]", adresse)
+    )
 
 
 def meddelelse_tekst(
@@ -138,9 +186,11 @@ def udbetaling_opret(
     if udbetaling.ny_modtager is not None:
         ny = AlternativModtager.objects.create(
             kommune_id=ompostering.kommune_id,
-            navn=udbetaling.ny_modtager.navn.strip()[:200],
-            identifikation=udbetaling.ny_modtager.identifikation.strip()[:20],
-            adresse=udbetaling.ny_modtager.adresse.strip()[:300],
+            navn=udbetaling.ny_modtager.navn.strip(),
+            identifikation=identifikation_normaliser(udbetaling.ny_modtager.identifikation)
+            if udbetaling.ny_modtager.identifikation.strip()
+            else "",
+            adresse=udbetaling.ny_modtager.adresse.strip(),
             oprettet_af=user,
         )
     raekke = Udbetaling.objects.create(

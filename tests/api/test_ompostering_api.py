@@ -26,7 +26,7 @@ def _omposter(client, s, noegle="omp-1", fordelt="200.00", udbetalt="300.00"):
                 "beloeb": udbetalt,
                 "kanal": "NEMKONTO",
                 "overfoersel": "SAP38",
-                "ny_modtager": {"navn": "Advokat Hansen", "identifikation": "12345678"},
+                "ny_modtager": {"navn": "Advokat Hansen", "identifikation": "12345674"},
             },
             "note": "Indbetalingen er omstødt af skifteretten.",
         },

@@ -75,6 +75,7 @@ def test_wizard_to_another_borger_with_payout_to_a_lawyer_then_approval(
     side.get_by_label("Årsag").select_option(label=data.aarsag.tekst)
     side.get_by_label("En ny modtager, fx en advokat eller bobestyrer").check()
     side.get_by_label("Navn", exact=True).fill("Advokat Hansen")
+    side.get_by_label("CVR- eller CPR-nummer").fill("12345674")
     side.get_by_label("Note til modtageren").fill("Indbetalingen er omstødt; beløbet går til boet.")
     side.get_by_label("Udbetalingskanal").select_option(label="NemKonto")
     side.get_by_label("Overførsel", exact=True).select_option(label="SAP38")

@@ -78,7 +78,7 @@ def test_a_payout_approved_while_the_queue_is_down_is_saved_said_so_and_sent_lat
             beloeb=D("300.00"),
             kanal=Udbetalingskanal.NEMKONTO,
             overfoersel=Overfoersel.SAP38,
-            ny_modtager=NyModtager(navn="Advokat Hansen", identifikation="12345678"),
+            ny_modtager=NyModtager(navn="Advokat Hansen", identifikation="12345674"),
         ),
         idag=IDAG,
     )

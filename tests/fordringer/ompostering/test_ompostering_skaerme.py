@@ -89,6 +89,7 @@ def test_the_wizard_to_another_borger_with_a_payout_books_nothing_until_the_last
             "aarsag": sag.aarsag.pk,
             "modtager": "NY",
             "ny_navn": "Advokat Hansen",
+            "ny_identifikation": "12345674",
             "note": "Beløbet udbetales til boet.",
             "kanal": "NEMKONTO",
             "overfoersel": "SAP38",

@@ -32,6 +32,7 @@ from ky_debitor.errors import ApplicationError, ConflictError
 from tests.fordringer.ompostering.ompostering_data import IDAG, invarianter, opret, tilstand
 
 D = Decimal
+ADRESSE = "Vestergade 1, 8000 Aarhus C"
 NOTE = "Indbetalingen er omstødt af skifteretten; beløbet udbetales til boet."
 
 
@@ -51,7 +52,7 @@ def udbetaling_til_advokat(bent):
             kanal=Udbetalingskanal.NEMKONTO,
             overfoersel=Overfoersel.SAP38,
             fritaget_modregning=True,
-            ny_modtager=NyModtager(navn="Advokat Hansen", identifikation="12345678"),
+            ny_modtager=NyModtager(navn="Advokat Hansen", identifikation="12345674"),
         ),
         note=NOTE,
         idag=IDAG,
@@ -70,7 +71,7 @@ def test_payout_waits_for_approval_and_the_alternative_recipient_gets_a_letter(
     )
     assert udbetaling.status == "AFVENTER"
     assert udbetaling.modtager_navn == "Advokat Hansen"
-    assert AlternativModtager.objects.get().identifikation == "12345678"
+    assert AlternativModtager.objects.get().identifikation == "12345674"
     brev = UdgaaendeBesked.objects.get(type=BeskedType.MEDDELELSE)
     assert "omposteret en indbetaling vedrørende Bo Berg" in brev.payload["tekst"]
     assert "Årsag: Indbetalingen er placeret på en forkert borger" in brev.payload["tekst"]
@@ -159,7 +160,45 @@ def test_handled_item_leaves_the_list_but_keeps_who_and_when(udbetaling_til_advo
             "Overførsel til kundens konto kan kun vælges med en alternativ modtager.",
         ),
         ({"kanal": "KONTANT"}, "Vælg udbetalingskanal: NemKonto eller check."),
-        ({"ny_modtager": NyModtager(navn=" ")}, "Angiv navnet på den nye modtager."),
+        (
+            {"ny_modtager": NyModtager(navn=" ", adresse=ADRESSE)},
+            "Angiv navnet på den nye modtager.",
+        ),
+        (
+            {"ny_modtager": NyModtager(navn="x" * 201, adresse=ADRESSE)},
+            "Modtagerens navn må højst være 200 tegn.",
+        ),
+        (
+            {"kanal": Udbetalingskanal.NEMKONTO, "ny_modtager": NyModtager(navn="Advokat Hansen")},
+            "Udbetaling til NemKonto kræver modtagerens CPR- eller CVR-nummer.",
+        ),
+        (
+            {
+                "kanal": Udbetalingskanal.NEMKONTO,
+                # Fails the CVR register's modulus-11 check, and is no CPR number.
+                "ny_modtager": NyModtager(navn="Advokat Hansen", identifikation="12345678"),
+            },
+            "'12345678' er hverken et gyldigt CPR-nummer (DDMMÅÅ-XXXX) eller et gyldigt "
+            "CVR-nummer (8 cifre).",
+        ),
+        (
+            {
+                "kanal": Udbetalingskanal.NEMKONTO,
+                # Forty characters, as the API once took and cut to twenty.
+                "ny_modtager": NyModtager(navn="Advokat Hansen", identifikation="1" * 40),
+            },
+            f"'{'1' * 40}' er hverken et gyldigt CPR-nummer (DDMMÅÅ-XXXX) eller et gyldigt "
+            "CVR-nummer (8 cifre).",
+        ),
+        (
+            {"ny_modtager": NyModtager(navn="Advokat Hansen", adresse="Boet")},
+            "En check sendes med posten: angiv modtagerens fulde adresse med vej, husnummer, "
+            "postnummer og by.",
+        ),
+        (
+            {"ny_modtager": NyModtager(navn="Advokat Hansen", adresse=ADRESSE + "x" * 300)},
+            "Adressen må højst være 300 tegn.",
+        ),
         ({"beloeb": D("0.00")}, "Beløbet til udbetaling skal være større end 0,00 kr."),
         (
             {"beloeb": D("300.01")},
@@ -174,7 +213,7 @@ def test_payout_validation_is_danish_and_changes_nothing(bent, valg, fejl):
         "beloeb": D("300.00"),
         "kanal": Udbetalingskanal.CHECK,
         "overfoersel": Overfoersel.EFI,
-        "ny_modtager": NyModtager(navn="Advokat Hansen"),
+        "ny_modtager": NyModtager(navn="Advokat Hansen", adresse=ADRESSE),
     } | valg
     foer = tilstand()
     with pytest.raises(ApplicationError) as info:
@@ -190,6 +229,43 @@ def test_payout_validation_is_danish_and_changes_nothing(bent, valg, fejl):
     assert info.value.message == fejl
     assert tilstand() == foer
     assert not AlternativModtager.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("kanal", "ny", "gemt"),
+    [
+        (
+            Udbetalingskanal.NEMKONTO,
+            NyModtager(navn="Boet", identifikation="DK 1234 5674"),
+            "12345674",
+        ),
+        (
+            Udbetalingskanal.NEMKONTO,
+            NyModtager(navn="Arving", identifikation="010190-1234"),
+            "0101901234",
+        ),
+        (Udbetalingskanal.CHECK, NyModtager(navn="Boet", adresse=ADRESSE), ""),
+    ],
+)
+def test_a_payable_new_recipient_is_stored_as_given_normalised(bent, kanal, ny, gemt):
+    s = opret(bent)
+    ompostering_opret(
+        user=bent,
+        daekning_ids=[s.daekning.pk],
+        aarsag_id=s.aarsag.pk,
+        til_borger_id=s.bo.pk,
+        fordeling=[NyDaekning(s.fb.pk, D("200.00"))],
+        udbetaling=UdbetalingValg(
+            beloeb=D("300.00"), kanal=kanal, overfoersel=Overfoersel.EFI, ny_modtager=ny
+        ),
+        idag=IDAG,
+    )
+    modtager = AlternativModtager.objects.get()
+    assert (modtager.navn, modtager.identifikation, modtager.adresse) == (
+        ny.navn,
+        gemt,
+        ny.adresse,
+    )
 
 
 class FejlendeTransport:
@@ -231,7 +307,7 @@ def test_rolling_back_an_ompostering_restores_the_exact_earlier_state(bent, birg
             beloeb=D("250.00"),
             kanal=Udbetalingskanal.NEMKONTO,
             overfoersel=Overfoersel.SAP38,
-            ny_modtager=NyModtager(navn="Advokat Hansen"),
+            ny_modtager=NyModtager(navn="Advokat Hansen", identifikation="12345674"),
         ),
         idag=IDAG,
     )
