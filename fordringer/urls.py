@@ -40,6 +40,11 @@ urlpatterns = [
         views_ompostering.ompostering_kvittering,
         name="ompostering_kvittering",
     ),
+    path(
+        "omposteringer/<int:pk>/tilbagefoer/",
+        views_ompostering.ompostering_tilbagefoer_view,
+        name="ompostering_tilbagefoer",
+    ),
     path("udbetalinger/", views_ompostering.udbetalinger, name="udbetalinger"),
     path(
         "udbetalinger/<int:pk>/behandl/",

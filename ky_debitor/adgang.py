@@ -76,6 +76,7 @@ ADGANG: dict[str, frozenset[Rolle]] = {
     "ompostering_fordeling": OMPOSTERING,
     "ompostering_godkend": OMPOSTERING,
     "ompostering_kvittering": OMPOSTERING,
+    "ompostering_tilbagefoer": OMPOSTERING,
     "sagsbehandlerfordeling": OMPOSTERING,
     "sagsbehandlerfordeling_post": OMPOSTERING,
     "udbetalinger": frozenset({BH}),
@@ -129,6 +130,7 @@ ADGANG: dict[str, frozenset[Rolle]] = {
     "api:maanedlig_samling_afslut": frozenset({SB}),
     # API: Omposter fordeling; payouts are the Bogholder's alone (four eyes in the service)
     "api:ompostering_opret": OMPOSTERING,
+    "api:ompostering_tilbagefoer": OMPOSTERING,
     "api:udbetaling_liste": frozenset({BH}),
     "api:udbetaling_godkend": frozenset({BH}),
     "api:udbetaling_afvis": frozenset({BH}),

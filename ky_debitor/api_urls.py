@@ -41,6 +41,11 @@ urlpatterns = [
         name="maanedlig_samling_afslut",
     ),
     path("omposteringer/", ompostering.OmposteringOpret.as_view(), name="ompostering_opret"),
+    path(
+        "omposteringer/<id:pk>/tilbagefoer/",
+        ompostering.OmposteringTilbagefoer.as_view(),
+        name="ompostering_tilbagefoer",
+    ),
     path("udbetalinger/", ompostering.UdbetalingListe.as_view(), name="udbetaling_liste"),
     path(
         "udbetalinger/<id:pk>/godkend/",

@@ -218,7 +218,7 @@ def opret_koebenhavns_data(bent: Bruger) -> dict[str, Any]:
             beloeb=Decimal("4.00"),
             kanal=Udbetalingskanal.NEMKONTO,
             overfoersel=Overfoersel.SAP38,
-            ny_modtager=NyModtager(navn="Advokat for Xenia Kbhtestesen"),
+            ny_modtager=NyModtager(navn="Advokat for Xenia Kbhtestesen", identifikation="12345674"),
         ),
         note="Brev om Xenia Kbhtestesen",
     )

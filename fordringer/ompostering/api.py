@@ -24,6 +24,7 @@ from fordringer.ompostering.fordeling import NyDaekning
 from fordringer.ompostering.kontrol import Valideringsfejl
 from fordringer.ompostering.plan import NOTE_MAKS
 from fordringer.ompostering.services import ompostering_opret
+from fordringer.ompostering.tilbagefoersel import ompostering_tilbagefoer
 from fordringer.ompostering.udbetaling import (
     NyModtager,
     UdbetalingValg,
@@ -176,6 +177,8 @@ class OmposteringUd(serializers.ModelSerializer[Ompostering]):
             "automatisk",
             "oprettet",
             "udbetalinger",
+            "tilbagefoert",
+            "tilbagefoert_af",
         ]
 
 
@@ -244,6 +247,38 @@ class OmposteringOpret(APIView):
                 return Response(ind.fejl_svar(fejl), status=status.HTTP_400_BAD_REQUEST)
             return Response(OmposteringUd(ompostering).data, status=status.HTTP_201_CREATED)
 
+        return idempotent(request, udfoer)
+
+
+class TilbagefoerInd(serializers.Serializer):
+    begrundelse = serializers.CharField(max_length=255)
+
+
+class OmposteringTilbagefoer(APIView):
+    @extend_schema(
+        tags=TAG,
+        summary="Tilbagefør en ompostering",
+        description="Dækningerne står igen, som før omposteringen; renter og eIndkomst regnes "
+        "om, og en ventende udbetaling bortfalder. Afvises med en dansk besked, når "
+        "udbetalingen er godkendt, et beløb er fordelt fra sagsbehandlerfordelingen eller en "
+        "dækning siden er flyttet.",
+        request=TilbagefoerInd,
+        responses=OmposteringUd,
+        parameters=[IDEMPOTENS_PARAMETER],
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        def udfoer() -> Response:
+            ind = TilbagefoerInd(data=request.data)
+            ind.is_valid(raise_exception=True)
+            ompostering = ompostering_tilbagefoer(
+                user=person(request),
+                ompostering_id=pk,
+                begrundelse=ind.validated_data["begrundelse"],
+            )
+            return Response(OmposteringUd(ompostering).data)
+
+        # Another kommune's ompostering is a 404 before anything is stored under the key.
+        generics.get_object_or_404(Ompostering.objects.for_user(request.user), pk=pk)
         return idempotent(request, udfoer)
 
 

@@ -229,6 +229,18 @@ class FordelingForm(forms.Form):
         )
 
 
+class TilbagefoerForm(forms.Form):
+    begrundelse = forms.CharField(
+        label="Begrundelse for tilbageførslen",
+        max_length=255,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={
+            "required": "Angiv en begrundelse for tilbageførslen.",
+            "max_length": "Begrundelsen må højst være 255 tegn.",
+        },
+    )
+
+
 class BegrundelseForm(forms.Form):
     begrundelse = forms.CharField(label="Begrundelse", required=False, max_length=255)
 

@@ -11,9 +11,17 @@ from typing import TYPE_CHECKING
 from django.db.models import Q, QuerySet
 
 from fordringer.choices import PosteringArt, UdbetalingStatus
-from fordringer.models import Borger, Fordring, Postering, Sagsbehandlerfordeling, Udbetaling
+from fordringer.models import (
+    Borger,
+    Fordring,
+    Ompostering,
+    Postering,
+    Sagsbehandlerfordeling,
+    Udbetaling,
+)
 from fordringer.rente.services import aktive_posteringer, rente_aendring
 from ky_debitor.errors import ApplicationError, ConflictError
+from ky_debitor.models import AuditEvent
 from ky_debitor.money import NUL
 
 if TYPE_CHECKING:
@@ -208,3 +216,17 @@ def sagsbehandlerfordeling_liste(
             | Q(behandling__icontains=q.strip())
         )
     return qs.order_by("-behandlet" if behandlede else "oprettet", "id")
+
+
+def tilbagefoersel_begrundelse(ompostering: Ompostering) -> str:
+    """The reason given when the ompostering was undone (kept in the audit trail)."""
+    haendelse = (
+        AuditEvent.objects.filter(
+            kommune_id=ompostering.kommune_id,
+            handling="ompostering.tilbagefoer",
+            data__ompostering_id=ompostering.pk,
+        )
+        .order_by("pk")
+        .first()
+    )
+    return haendelse.begrundelse if haendelse else ""

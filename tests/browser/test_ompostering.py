@@ -6,17 +6,20 @@ Every page is checked with axe-core (0 serious/critical) and photographed (see c
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
 import pytest
+import time_machine
 
 from fordringer.choices import BeskedType
 from fordringer.models import Fordring, Ompostering, Udbetaling, UdgaaendeBesked
+from fordringer.ompostering.services import NyDaekning, ompostering_opret
 
 from .. import personas
 from ..factories import FordringFactory
-from ..fordringer.ompostering.ompostering_data import opret
+from ..fordringer.ompostering.ompostering_data import IDAG, opret
 from .conftest import ADGANGSKODE, tjek_side
 
 pytestmark = [
@@ -113,10 +116,49 @@ def test_wizard_to_another_borger_with_payout_to_a_lawyer_then_approval(
     assert UdgaaendeBesked.objects.filter(type=BeskedType.UDBETALING).exists()
     assert Ompostering.objects.get().beloeb == Decimal("500.00")
 
+    # Approved and sent: the receipt refuses to undo it, and says why.
+    ompostering = Ompostering.objects.get()
+    side.goto(f"/omposteringer/{ompostering.pk}/")
+    side.get_by_label("Begrundelse for tilbageførslen").fill("Fejl")
+    side.get_by_role("button", name="Tilbagefør omposteringen").click()
+    assert "Udbetalingen fra omposteringen er godkendt" in side.locator(".alert-error").inner_text()
+    assert Ompostering.objects.get().tilbagefoert is None
+
     # The move shows as "Ompostering" on Bo's kontoudtog.
     side.goto(f"/konti/{data.fb.konto_id}/")
     assert "Ompostering" in side.locator("#konto-kontoudtog").inner_text()
     tjek_side(side, "ompostering-7-kontoudtog")
+
+
+def test_a_mistaken_ompostering_is_undone_from_its_receipt(
+    data: Any, bogholdere: tuple[Any, Any], side: Any, tmp_path: Any, settings: Any
+) -> None:
+    settings.VAR_DIR = tmp_path
+    # The undo happens the day of the ompostering: no interest accrues in between.
+    with time_machine.travel(dt.datetime.combine(IDAG, dt.time(12), tzinfo=dt.UTC)):
+        foer = dict(Fordring.objects.values_list("pk", "restance"))
+        ompostering = ompostering_opret(
+            user=bogholdere[0],
+            daekning_ids=[data.daekning.pk],
+            aarsag_id=data.aarsag.pk,
+            til_borger_id=data.bo.pk,
+            fordeling=[NyDaekning(data.fb.pk, Decimal("200.00"))],
+            idag=IDAG,
+        )
+        log_paa(side, "bent")
+        side.goto(f"/omposteringer/{ompostering.pk}/")
+        tjek_side(side, "ompostering-8-tilbagefoer")
+        side.get_by_role("button", name="Tilbagefør omposteringen").click()
+        assert "Angiv en begrundelse" in side.locator(".alert-error").inner_text()
+        side.get_by_label("Begrundelse for tilbageførslen").fill("Omposteret ved en fejl.")
+        side.get_by_role("button", name="Tilbagefør omposteringen").click()
+
+        assert side.get_by_role("heading", level=1).inner_text() == "Omposteringen er tilbageført"
+        assert side.locator("#kvittering-tilbagefoert-begrundelse").inner_text() == (
+            "Omposteret ved en fejl."
+        )
+        tjek_side(side, "ompostering-9-tilbagefoert")
+        assert dict(Fordring.objects.values_list("pk", "restance")) == foer
 
 
 def test_step_3_refuses_too_much_keeps_a_running_total_and_resets_its_fields(

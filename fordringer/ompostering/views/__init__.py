@@ -14,6 +14,7 @@ from fordringer.ompostering.views.lister import (
     udbetaling_behandl,
     udbetalinger,
 )
+from fordringer.ompostering.views.tilbagefoersel import ompostering_tilbagefoer_view
 
 __all__ = [
     "ompostering_bekraeft",
@@ -21,6 +22,7 @@ __all__ = [
     "ompostering_godkend",
     "ompostering_kvittering",
     "ompostering_soeg",
+    "ompostering_tilbagefoer_view",
     "sagsbehandlerfordeling",
     "sagsbehandlerfordeling_post",
     "udbetaling_behandl",

@@ -26,6 +26,7 @@ from fordringer.ompostering import selectors as selectors_ompostering
 from fordringer.ompostering.forms import (
     FordelingForm,
     SoegeForm,
+    TilbagefoerForm,
     borger_efter_cpr,
 )
 from fordringer.ompostering.kontrol import Opgoerelse, Valideringsfejl, opgoerelse
@@ -395,7 +396,7 @@ def ompostering_godkend(request: HttpRequest) -> HttpResponse:
 def ompostering_kvittering(request: HttpRequest, pk: int) -> HttpResponse:
     ompostering = (
         Ompostering.objects.for_user(request.user)
-        .select_related("fra_borger", "til_borger", "aarsag", "oprettet_af")
+        .select_related("fra_borger", "til_borger", "aarsag", "oprettet_af", "tilbagefoert_af")
         .filter(pk=pk)
         .first()
     )
@@ -410,5 +411,9 @@ def ompostering_kvittering(request: HttpRequest, pk: int) -> HttpResponse:
                 "postering__id"
             ),
             "udbetalinger": ompostering.udbetalinger.select_related("modtager_alternativ"),
+            "tilbagefoersel": selectors_ompostering.tilbagefoersel_begrundelse(ompostering)
+            if ompostering.tilbagefoert
+            else "",
+            "tilbagefoer_form": TilbagefoerForm(),
         },
     )
