@@ -42,6 +42,14 @@ class Raekkekilde:
     def vaerdier(self) -> QuerySet[Any, tuple[Any, ...]]:
         return self.qs.values_list(*(f.navn for f in self.felter))
 
+    def foerste(self, antal: int) -> list[tuple[Any, ...]]:
+        """The first ``antal`` rows, fetched with a LIMIT (the planner then takes the rows in
+        order from an index instead of sorting them all)."""
+        felter = self.felter
+        return [
+            tuple(f.vis(v) for f, v in zip(felter, r, strict=True)) for r in self.vaerdier()[:antal]
+        ]
+
     def raekker(self, chunk_size: int) -> Iterator[tuple[Any, ...]]:
         felter = self.felter
         for r in self.vaerdier().iterator(chunk_size=chunk_size):

@@ -214,16 +214,32 @@ def anslaaet_sekunder(*, kommune_id: int, rapport: Rapport, antal: int, format: 
     return 1 + antal / hastighed
 
 
+def _foerste_raekker(
+    rapport: Rapport, kommune_id: int, filtre: Mapping[str, Any], maks: int
+) -> list[tuple[Any, ...]]:
+    """The first ``maks`` rows, planned as the first rows: a described report with a LIMIT
+    (at 1.1 M rows, 0.1 s instead of 5 s), any other with PostgreSQL told that only a sliver of
+    the cursor will be read (it plans for a tenth by default, and sorted whole tables)."""
+    if rapport.kilde is not None:
+        return rapport.kilde(kommune_id, filtre).foerste(maks)
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL cursor_tuple_fraction = 0.0001")
+        kilde = rapport.raekker(kommune_id, filtre, chunk_size=maks)
+        raekker = [tuple(r) for r in islice(kilde, maks)]
+        # Close the generator now, so a server-side cursor is released with it.
+        getattr(kilde, "close", lambda: None)()
+    return raekker
+
+
 def udtraek_vis(
     *, user: Any, rapport: Rapport, filtre: Mapping[str, Any], maks: int = 50
 ) -> Forhaandsvisning:
     """The row count and the first ``maks`` rows for the screen (logged: they show CPR)."""
     kommune = user.kommune
     antal = rapport.antal(kommune.pk, filtre)
-    kilde = rapport.raekker(kommune.pk, filtre, chunk_size=maks)
-    raekker = [tuple(r) for r in islice(kilde, maks)]
-    # Close the generator now, so a server-side cursor is released with it.
-    getattr(kilde, "close", lambda: None)()
+    raekker = _foerste_raekker(rapport, kommune.pk, filtre, maks)
     udtraek_audit(
         user=user,
         kommune=kommune,
