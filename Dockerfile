@@ -16,10 +16,11 @@ COPY opgavepakker opgavepakker
 COPY rapporter rapporter
 COPY demo demo
 COPY templates templates
-COPY manage.py ./
+COPY manage.py gunicorn.conf.py ./
 RUN pip install --no-cache-dir . \
     && DJANGO_SECRET_KEY=build-only python manage.py collectstatic --no-input \
     && mkdir -p /app/var && chown -R ky /app/var
 USER ky
 EXPOSE 8000
-CMD ["gunicorn", "ky_debitor.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# Workers, threads and the rest: gunicorn.conf.py (GUNICORN_WORKERS, GUNICORN_THREADS, …).
+CMD ["gunicorn", "ky_debitor.wsgi:application"]

@@ -10,8 +10,9 @@ one — ``migrate``, ``opret_demobrugere``, ``generer_demodata --kommune 101 --k
 a linking run (``sagstilknytning``, so the "Opret fordringssag" tasks exist in their
 opgavepakker) and ``saml_demodata`` — and one user per simulated person (``last_<rolle>_<n>``).
 ``--behold`` keeps a database an earlier run prepared for the same ``--konti`` (the tasks that
-run completed stay completed). Then it serves the app as production does: gunicorn with 2 sync
-workers on 127.0.0.1, debug off, a secret key, plain http (``DJANGO_HTTPS=0``), collected static
+run completed stay completed). Then it serves the app as production does: gunicorn with
+production's ``gunicorn.conf.py`` and 2 workers of ``--traade`` threads (4; 1 is the old sync
+way) on 127.0.0.1, debug off, a secret key, plain http (``DJANGO_HTTPS=0``), collected static
 files through WhiteNoise, and no ``REDIS_URL``, so Celery tasks run in the web process and no
 worker is needed.
 
@@ -506,16 +507,21 @@ def ledig_port() -> int:
         return int(s.getsockname()[1])
 
 
-def gunicorn_start(port: int) -> subprocess.Popen[bytes]:
+def gunicorn_start(port: int, traade: int) -> subprocess.Popen[bytes]:
+    """Production's ``gunicorn.conf.py`` with 2 workers of ``traade`` threads each."""
     log = (UD / "gunicorn.log").open("wb")
     proces = subprocess.Popen(
         [
             str(BIN / "gunicorn"),
             "ky_debitor.wsgi:application",
+            "--config",
+            str(ROOT / "gunicorn.conf.py"),
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",
             "2",
+            "--threads",
+            str(traade),
             "--access-logfile",
             str(UD / "gunicorn_adgang.log"),
             "--timeout",
@@ -671,6 +677,9 @@ def main() -> None:
     pauser.add_argument("--pause", default="2-5", help="sekunder mellem skærme, fx 2-5")
     pauser.add_argument("--ingen-pause", action="store_true")
     parser.add_argument("--behold", action="store_true", help="genbrug en færdig database")
+    parser.add_argument(
+        "--traade", type=int, default=4, help="tråde pr. gunicorn-worker (1: som sync-workers)"
+    )
     parser.add_argument("--intern", choices=["brugere", "arbejdsdata", "forespoergsler"])
     args = parser.parse_args()
     if args.intern:
@@ -695,11 +704,11 @@ def main() -> None:
     forberedelse = time.perf_counter() - start
 
     port = ledig_port()
-    server = gunicorn_start(port)
+    server = gunicorn_start(port, args.traade)
     try:
         print(
             f"\nLast: {args.brugere} brugere i {args.sekunder} s, pause {pause} s, "
-            f"{args.konti} konti, gunicorn (2 workers) på port {port}.",
+            f"{args.konti} konti, gunicorn (2 workers x {args.traade} tråde) på port {port}.",
             flush=True,
         )
         last = locust_koer(port, args.brugere, args.sekunder, pause)

@@ -242,6 +242,19 @@ def run_with_workers(db: str, workers: int) -> dict[str, float]:
     return {"wall": wall, "cpu": cpu, "konti": konti, "fordringer": fordringer, "rss": max(rss)}
 
 
+def taellinger_fra(db: str) -> int:
+    """Turn off the triggers that keep the overview figures (``ky_debitor.taellinger``) on a
+    clone, to measure what they cost; returns how many."""
+    with psycopg.connect(f"{PG}/{db}", autocommit=True) as conn:
+        udloesere = conn.execute(
+            "SELECT t.tgrelid::regclass::text, t.tgname FROM pg_trigger t "
+            "JOIN pg_proc p ON p.oid = t.tgfoid WHERE p.proname LIKE '%%\\_taelling'"
+        ).fetchall()
+        for tabel, navn in udloesere:
+            conn.execute(f'ALTER TABLE {tabel} DISABLE TRIGGER "{navn}"')
+    return len(udloesere)
+
+
 def sql_bound(db: str) -> dict[str, float]:
     with psycopg.connect(f"{PG}/{db}") as conn:
         meter = CpuMeter(db, [])
@@ -273,12 +286,18 @@ def main() -> None:
         help="measure each worker count and the SQL bound this many times, each on a fresh "
         "clone, and compare medians (the machine may be shared: wall times vary by ±15 %%)",
     )
+    parser.add_argument(
+        "--taellinger",
+        action="store_true",
+        help="measure each worker count also with the overview figures' triggers turned off",
+    )
     args = parser.parse_args()
     template = args.skabelon
     counts = [int(n) for n in args.workers.split(",")]
     if not args.genbrug:
         print(f"Genererer {args.konti} konti … {generate(template, args.konti):.1f} s")
     results: dict[int, list[dict[str, float]]] = {workers: [] for workers in counts}
+    uden: dict[int, list[dict[str, float]]] = {workers: [] for workers in counts}
     bounds: list[dict[str, float]] = []
     for _ in range(args.gentag):  # interleaved, so a slow spell of the machine hits all alike
         for workers in counts:
@@ -286,6 +305,11 @@ def main() -> None:
             clone(template, db)
             results[workers].append(run_with_workers(db, workers))
             admin(f"DROP DATABASE IF EXISTS {db}")
+            if args.taellinger:
+                clone(template, f"{db}_ut")
+                print(f"Tællingernes udløsere slået fra: {taellinger_fra(f'{db}_ut')}")
+                uden[workers].append(run_with_workers(f"{db}_ut", workers))
+                admin(f"DROP DATABASE IF EXISTS {db}_ut")
         clone(template, f"{template}_sql")
         bounds.append(sql_bound(f"{template}_sql"))
         admin(f"DROP DATABASE IF EXISTS {template}_sql")
@@ -297,6 +321,12 @@ def main() -> None:
                 f"{workers:>7}  {r['wall']:>8.1f}  {r['cpu']:>7.1f}  "
                 f"{r['konti'] / r['wall']:>7.0f}  {r['fordringer'] / r['wall']:>12.0f}  "
                 f"{r['rss']:>8.0f}"
+            )
+    for workers, runs in uden.items():
+        for r, med in zip(runs, results[workers], strict=False):
+            print(
+                f"{workers:>7}  uden tællinger: {r['wall']:.1f} s, CPU {r['cpu']:.1f} s; med "
+                f"dem {med['wall'] / r['wall']:.2f}x tiden, {med['cpu'] / r['cpu']:.2f}x CPU"
             )
     for b in bounds:
         print(

@@ -197,3 +197,27 @@ class IdempotensNoegle(models.Model):
 
     def __str__(self) -> str:
         return f"{self.bruger_id}: {self.noegle}"
+
+
+class Taellingsdelta(TenantModel):
+    """One change to a kommune's overview figures (``ky_debitor.taellinger``).
+
+    Written only by database triggers on the tables the figures count, in the transaction that
+    changes them; a figure is the sum of its rows. Rows are only added (compaction replaces
+    many rows by their sum), so writers never wait for each other here.
+    """
+
+    kommune = models.ForeignKey(
+        Kommune, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False, db_index=False
+    )
+    noegle = models.CharField("nøgle", max_length=40)
+    del_id = models.IntegerField(default=0)  # an opgavepakke's id, else 0
+    vaerdi = models.BigIntegerField("værdi")  # a count, or an amount in øre
+
+    class Meta:
+        indexes = [models.Index(fields=["kommune", "noegle"], name="taelling_kommune_noegle")]
+        verbose_name = "tællingsændring"
+        verbose_name_plural = "tællingsændringer"
+
+    def __str__(self) -> str:
+        return f"{self.kommune_id} {self.noegle}[{self.del_id}] {self.vaerdi:+d}"

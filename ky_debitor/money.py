@@ -38,6 +38,11 @@ def afrund(beloeb: Decimal) -> Decimal:
     return beloeb.quantize(OERE, rounding=ROUND_HALF_UP)
 
 
+def fra_oere(oere: int) -> Decimal:
+    """Whole øre (as the overview figures keep amounts) as kroner."""
+    return (Decimal(oere) / 100).quantize(OERE)
+
+
 def parse_beloeb(tekst: str) -> Decimal:
     """Parse a Danish amount (``1.234,56``, ``-50,00``, ``12``) into a ``Decimal``.
 

@@ -24,8 +24,10 @@ from fordringer.models import (
     MaanedligSamling,
     Parkering,
 )
-from ky_debitor.money import NUL, MoneyField
+from ky_debitor.money import NUL, MoneyField, afrund, fra_oere
+from ky_debitor.taellinger import taellinger
 
+from . import taellinger as taelling
 from .frister import Fristberegning, fristberegning
 from .models import Opgave, Opgavepakke, OpgaveType
 from .workflow import AABNE, OpgaveStatus
@@ -75,23 +77,54 @@ def _parkeret_pr_konto() -> Subquery:
     )
 
 
-def opgave_oversigt(*, user: Any, i_dag: dt.date | None = None) -> Oversigt:
-    """The 15 packages of the user's kommune with counts, parked sums, the deadline, the
-    user's own tasks in progress, and the konti whose parked dækninger of the closing income
-    year must be linked before its eIndkomst deadline. Packages *med dækninger* come first
-    (their ``raekkefoelge``).
-    """
-    i_dag = i_dag or timezone.localdate()
-    pakker = list(
-        Opgavepakke.objects.for_user(user)
-        .annotate(
-            aabne=Count("opgaver", filter=Q(opgaver__status=OpgaveStatus.AABEN)),
-            i_gang=Count("opgaver", filter=Q(opgaver__status=OpgaveStatus.I_GANG)),
-            afsluttet=Count("opgaver", filter=Q(opgaver__status=OpgaveStatus.AFSLUTTET)),
+@dataclass(frozen=True)
+class PakkeTal:
+    aabne: int = 0
+    i_gang: int = 0
+    afsluttet: int = 0
+    parkeret: Decimal = NUL
+    restance: Decimal = NUL
+
+    def linje(self, pakke: Opgavepakke) -> PakkeLinje:
+        return PakkeLinje(pakke, self.aabne, self.i_gang, self.afsluttet, self.parkeret)
+
+
+def pakke_taellinger(*, user: Any) -> dict[int, PakkeTal]:
+    """Tasks per status, parked sum and restance per opgavepakke of the user's kommune: the
+    figures the writes keep (``opgavepakker.taellinger``), one small query whatever the
+    kommune's size."""
+    return pakke_tal(taellinger(user))
+
+
+def pakke_tal(tal: Mapping[tuple[str, int], int]) -> dict[int, PakkeTal]:
+    """The opgavepakker's figures among a kommune's kept figures."""
+    pakker = {d for _, d in tal}
+
+    def vaerdi(noegle: str, pakke: int) -> int:
+        return tal.get((noegle, pakke), 0)
+
+    return {
+        pakke: PakkeTal(
+            aabne=vaerdi(taelling.OPGAVER + OpgaveStatus.AABEN, pakke),
+            i_gang=vaerdi(taelling.OPGAVER + OpgaveStatus.I_GANG, pakke),
+            afsluttet=vaerdi(taelling.OPGAVER + OpgaveStatus.AFSLUTTET, pakke),
+            parkeret=fra_oere(vaerdi(taelling.PARKERET_PAKKE_OERE, pakke)),
+            restance=fra_oere(vaerdi(taelling.RESTANCE_PAKKE_OERE, pakke)),
         )
-        .order_by("-med_daekninger", "venteskridt", "raekkefoelge")
+        for pakke in pakker
+        if pakke
+    }
+
+
+def pakke_taellinger_optalt(*, user: Any) -> dict[int, PakkeTal]:
+    """The same figures counted from the tables (a scan of every task and parkering): the
+    reference ``manage.py taellinger --kontroller`` and the tests hold the kept ones to."""
+    pakker = Opgavepakke.objects.for_user(user).annotate(
+        aabne=Count("opgaver", filter=Q(opgaver__status=OpgaveStatus.AABEN)),
+        i_gang=Count("opgaver", filter=Q(opgaver__status=OpgaveStatus.I_GANG)),
+        afsluttet=Count("opgaver", filter=Q(opgaver__status=OpgaveStatus.AFSLUTTET)),
     )
-    # Parked sums per package: the unreleased parkeringer of konti with an open task there.
+    # Sums per package over the konti of its open tasks.
     parkeret = dict(
         Parkering.objects.for_user(user)
         .filter(frigivet__isnull=True, konto__opgaver__status__in=AABNE)
@@ -99,16 +132,37 @@ def opgave_oversigt(*, user: Any, i_dag: dt.date | None = None) -> Oversigt:
         .annotate(s=Sum("beloeb"))
         .values_list("konto__opgaver__pakke", "s")
     )
-    linjer = [
-        PakkeLinje(
-            pakke=p,
-            aabne=p.aabne,
-            i_gang=p.i_gang,
-            afsluttet=p.afsluttet,
-            parkeret=parkeret.get(p.pk) or NUL,
+    restance = dict(
+        Fordring.objects.for_user(user)
+        .filter(konto__opgaver__status__in=AABNE)
+        .values_list("konto__opgaver__pakke")
+        .annotate(s=Sum("restance"))
+        .values_list("konto__opgaver__pakke", "s")
+    )
+    return {
+        p.pk: PakkeTal(
+            p.aabne,
+            p.i_gang,
+            p.afsluttet,
+            afrund(parkeret.get(p.pk) or NUL),
+            afrund(restance.get(p.pk) or NUL),
         )
         for p in pakker
-    ]
+    }
+
+
+def opgave_oversigt(*, user: Any, i_dag: dt.date | None = None) -> Oversigt:
+    """The 15 packages of the user's kommune with counts, parked sums, the deadline, the
+    user's own tasks in progress, and the konti whose parked dækninger of the closing income
+    year must be linked before its eIndkomst deadline. Packages *med dækninger* come first
+    (their ``raekkefoelge``).
+    """
+    i_dag = i_dag or timezone.localdate()
+    pakker = Opgavepakke.objects.for_user(user).order_by(
+        "-med_daekninger", "venteskridt", "raekkefoelge"
+    )
+    tal = pakke_taellinger(user=user)
+    linjer = [tal.get(p.pk, PakkeTal()).linje(p) for p in pakker]
     arbejdende = [linje for linje in linjer if not linje.pakke.venteskridt]
     med = sum(linje.ikke_afsluttet for linje in arbejdende if linje.pakke.med_daekninger)
     kommune = getattr(user, "kommune", None)

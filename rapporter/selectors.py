@@ -42,7 +42,6 @@ from fordringer.models import (
     EIndkomstLinje,
     EIndkomstManuel,
     Fordring,
-    Parkering,
     Postering,
 )
 from fordringer.samling.selectors import sag_stoppet_q
@@ -50,8 +49,10 @@ from ky_debitor.etiketter import etiket
 from ky_debitor.kalender import arbejdsdage_frem, arbejdsdage_tilbage
 from ky_debitor.models import Kommune
 from ky_debitor.money import NUL, afrund
+from ky_debitor.taellinger import kommune_taellinger
 from opgavepakker.frister import fristberegning
 from opgavepakker.models import Opgave, Opgavepakke, OpgaveType
+from opgavepakker.selectors import PakkeTal, pakke_tal
 from opgavepakker.workflow import AABNE, OpgaveStatus
 
 from .kilde import Felt, Raekkekilde
@@ -234,62 +235,44 @@ def opgavepakker_r21_raekker(
     kommune = Kommune.objects.get(pk=kommune_id)
     tempo_fra = arbejdsdage_tilbage(i_dag, TEMPO_DAGE)
     tempo_start = timezone.make_aware(dt.datetime.combine(tempo_fra, dt.time.min))
-    pakker = (
-        Opgavepakke.objects.for_kommune(kommune_id)
-        .annotate(
-            n_aaben=Count("opgaver", filter=Q(opgaver__status=OpgaveStatus.AABEN)),
-            n_i_gang=Count("opgaver", filter=Q(opgaver__status=OpgaveStatus.I_GANG)),
-            n_afsluttet=Count("opgaver", filter=Q(opgaver__status=OpgaveStatus.AFSLUTTET)),
-            n_tempo=Count(
-                "opgaver",
-                filter=Q(
-                    opgaver__status=OpgaveStatus.AFSLUTTET, opgaver__afsluttet__gte=tempo_start
-                ),
-            ),
-        )
-        .order_by("raekkefoelge")
+    # Counts, restance and parked sums per pakke are the figures the writes keep
+    # (``opgavepakker.taellinger``); the pace counts the tasks closed in the last 10 days.
+    tal = pakke_tal(kommune_taellinger(kommune_id))
+    tempo = dict(
+        Opgave.objects.for_kommune(kommune_id)
+        .filter(status=OpgaveStatus.AFSLUTTET, afsluttet__gte=tempo_start)
+        .values_list("pakke")
+        .annotate(n=Count("pk"))
+        .values_list("pakke", "n")
     )
-    # Sums per pakke over the konti of its open tasks (a konto has at most one open task per
-    # reason, and a pakke is one reason, so nothing is counted twice within a pakke).
-    restance = dict(
-        Fordring.objects.for_kommune(kommune_id)
-        .filter(konto__opgaver__status__in=AABNE)
-        .values("konto__opgaver__pakke")
-        .annotate(s=Sum("restance"))
-        .values_list("konto__opgaver__pakke", "s")
-    )
-    parkeret = dict(
-        Parkering.objects.for_kommune(kommune_id)
-        .filter(frigivet__isnull=True, konto__opgaver__status__in=AABNE)
-        .values("konto__opgaver__pakke")
-        .annotate(s=Sum("beloeb"))
-        .values_list("konto__opgaver__pakke", "s")
-    )
+    pakker = Opgavepakke.objects.for_kommune(kommune_id).order_by("raekkefoelge")
     for pakke in pakker.iterator(chunk_size=chunk_size):
-        aabne = pakke.n_aaben + pakke.n_i_gang
+        t = tal.get(pakke.pk, PakkeTal())
+        n_tempo = tempo.get(pakke.pk, 0)
+        aabne = t.aabne + t.i_gang
         frist = fristberegning(
             frist_maaned_dag=kommune.frist_maaned_dag, i_dag=i_dag, aabne_med_daekninger=aabne
         )
         prognose: dt.date | None = None
         if aabne == 0:
             prognose = i_dag
-        elif pakke.n_tempo:
-            dage = math.ceil(aabne / (Decimal(pakke.n_tempo) / TEMPO_DAGE))
+        elif n_tempo:
+            dage = math.ceil(aabne / (Decimal(n_tempo) / TEMPO_DAGE))
             prognose = arbejdsdage_frem(i_dag, dage)
         yield (
             pakke.navn,
             etiket(pakke.aarsag, "Aarsag"),
             pakke.aarsag,
             "Ja" if pakke.med_daekninger else "Nej",
-            pakke.n_aaben,
-            pakke.n_i_gang,
-            pakke.n_afsluttet,
-            restance.get(pakke.pk) or NUL,
-            parkeret.get(pakke.pk) or NUL,
+            t.aabne,
+            t.i_gang,
+            t.afsluttet,
+            t.restance,
+            t.parkeret,
             frist.frist,
             frist.arbejdsdage,
             frist.pr_arbejdsdag,
-            pakke.n_tempo,
+            n_tempo,
             prognose,
         )
 

@@ -20,7 +20,9 @@ from django.db.models import Count, QuerySet
 from fordringer.choices import PosteringArt
 from fordringer.eindkomst.beregning import frist
 from fordringer.eindkomst.selectors import med_indberetning
+from fordringer.eindkomst.taellinger import KONTI_PARKERET_DAEKNING
 from fordringer.models import EIndkomstLinje, Parkering
+from ky_debitor.taellinger import taellinger
 
 # The warning starts on this day (month, day) of the closing income year.
 ADVARSEL_FRA = (12, 1)
@@ -57,8 +59,14 @@ def lukkende_indkomstaar(idag: dt.date) -> int:
 
 def konti_med_parkerede_daekninger(*, user: Any, indkomstaar: int) -> int:
     """How many konti of the user's kommune hold a dækning of ``indkomstaar`` (its valørdato)
-    that is still parked (not released). Afskrivninger are never reported, so they do not
+    that is still parked (not released): the figure the writes keep
+    (``fordringer.eindkomst.taellinger``). Afskrivninger are never reported, so they do not
     count."""
+    return taellinger(user).get((KONTI_PARKERET_DAEKNING, indkomstaar), 0)
+
+
+def konti_med_parkerede_daekninger_optalt(*, user: Any, indkomstaar: int) -> int:
+    """The same counted from the tables: the reference the kept figure is held to."""
     return int(
         Parkering.objects.for_user(user)
         .filter(
