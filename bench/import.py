@@ -25,6 +25,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -271,6 +272,18 @@ def _admin(dsn: str, sql: str) -> None:
         conn.execute(sql)
 
 
+def _taellinger_fra(dsn: str) -> None:
+    """Turn off the triggers that keep the overview figures (``ky_debitor.taellinger``)."""
+    import psycopg
+
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        for tabel, navn in conn.execute(
+            "SELECT t.tgrelid::regclass::text, t.tgname FROM pg_trigger t "
+            "JOIN pg_proc p ON p.oid = t.tgfoid WHERE p.proname LIKE '%\\_taelling'"
+        ).fetchall():
+            conn.execute(f'ALTER TABLE {tabel} DISABLE TRIGGER "{navn}"')
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter
@@ -280,6 +293,11 @@ def main() -> None:
     parser.add_argument("--server", default="postgresql://postgres@127.0.0.1:5432")
     parser.add_argument("--db", default="ky_bench_import")
     parser.add_argument("--behold", action="store_true", help="keep the database and the files")
+    parser.add_argument(
+        "--taellinger",
+        action="store_true",
+        help="also import into a clone with the overview figures' triggers off (ADR 0008)",
+    )
     parser.add_argument("--kun-import", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.kun_import:
@@ -305,16 +323,33 @@ def main() -> None:
     subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
     _admin(admin, f"CREATE DATABASE {gulv_db} TEMPLATE {args.db}")
     _admin(admin, f"CREATE DATABASE {gulv2_db} TEMPLATE {args.db}")
+    uden_db = f"{args.db}_uden_taellinger"
+    if args.taellinger:
+        _admin(admin, f"DROP DATABASE IF EXISTS {uden_db}")
+        _admin(admin, f"CREATE DATABASE {uden_db} TEMPLATE {args.db}")
+        _taellinger_fra(f"{args.server}/{uden_db}")
 
-    proces = subprocess.run(
-        [sys.executable, __file__, "--kun-import", str(mappe)],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    imp = json.loads(proces.stdout.strip().splitlines()[-1])
+    def importer(miljoe: dict[str, str]) -> dict[str, Any]:
+        proces = subprocess.run(
+            [sys.executable, __file__, "--kun-import", str(mappe)],
+            cwd=ROOT,
+            env=miljoe,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        return json.loads(proces.stdout.strip().splitlines()[-1])
+
+    imp = importer(env)
+    if args.taellinger:
+        uden = importer({**env, "DATABASE_URL": f"{args.server}/{uden_db}"})
+        _admin(admin, f"DROP DATABASE IF EXISTS {uden_db}")
+        print(
+            "(e) samme import med overbliksfigurernes udløsere slået fra: "
+            f"{uden['sekunder']:.1f} s, backend-CPU {uden['pg_cpu']:.1f} s; med dem "
+            f"{imp['sekunder'] / uden['sekunder']:.2f}x tiden og "
+            f"{imp['pg_cpu'] / uden['pg_cpu']:.2f}x backend-CPU"
+        )
     assert imp["raekker"] == raekker, (imp, raekker)
     copy_s = _raw_copy(dsn, mappe)
     gulv_copy, gulv_commit, gulv_raekker = _gulv(dsn, f"{args.server}/{gulv_db}", mappe)

@@ -237,7 +237,13 @@ def run_with_workers(db: str, workers: int) -> dict[str, float]:
             p.terminate()
         for p in procs:
             p.wait(timeout=60)
-    konti = int(next(line.split()[-1] for line in out.splitlines() if "debitorkonti" in line))
+    konti = int(
+        next(
+            line.split()[-1].replace(".", "")
+            for line in out.splitlines()
+            if line.strip().lower().startswith("debitorkonti")
+        )
+    )
     print(out.strip())
     return {"wall": wall, "cpu": cpu, "konti": konti, "fordringer": fordringer, "rss": max(rss)}
 

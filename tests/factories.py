@@ -340,7 +340,6 @@ class UdbetalingFactory(factory.django.DjangoModelFactory[Udbetaling]):
     borger = factory.SelfAttribute("ompostering.til_borger")
     beloeb = factory.SelfAttribute("ompostering.udbetalt")
     kanal = Udbetalingskanal.NEMKONTO
-    overfoersel = Overfoersel.SAP38
     oprettet_af = factory.SelfAttribute("ompostering.oprettet_af")
 
     class Params:
@@ -348,6 +347,7 @@ class UdbetalingFactory(factory.django.DjangoModelFactory[Udbetaling]):
         godkendt = factory.Trait(**_behandlet(UdbetalingStatus.GODKENDT, "Kontrolleret"))
         afvist = factory.Trait(**_behandlet(UdbetalingStatus.AFVIST, "Forkert modtager"))
         til_alternativ = factory.Trait(
+            kanal="",
             overfoersel=Overfoersel.KUNDEKONTO,
             modtager_alternativ=factory.SubFactory(
                 AlternativModtagerFactory, kommune=factory.SelfAttribute("..kommune")

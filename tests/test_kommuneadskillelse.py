@@ -30,7 +30,7 @@ from django.test import Client
 from django.urls import NoReverseMatch, URLResolver, get_resolver, reverse
 from rest_framework.test import APIClient
 
-from fordringer.choices import ManuelKilde, Overfoersel, PosteringArt, Udbetalingskanal
+from fordringer.choices import ManuelKilde, PosteringArt, Udbetalingskanal
 from fordringer.eindkomst.manuel import eindkomst_manuel_opret
 from fordringer.ledger.services import postering_bogfoer
 from fordringer.models import OmposteringAarsag
@@ -217,7 +217,6 @@ def opret_koebenhavns_data(bent: Bruger) -> dict[str, Any]:
         udbetaling=UdbetalingValg(
             beloeb=Decimal("4.00"),
             kanal=Udbetalingskanal.NEMKONTO,
-            overfoersel=Overfoersel.SAP38,
             ny_modtager=NyModtager(navn="Advokat for Xenia Kbhtestesen", identifikation="12345674"),
         ),
         note="Brev om Xenia Kbhtestesen",

@@ -221,8 +221,13 @@ class Udbetaling(TenantModel):
         AlternativModtager, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     beloeb = MoneyField("beløb")
-    kanal = models.CharField(max_length=10, choices=Udbetalingskanal.choices)
-    overfoersel = models.CharField("overførsel", max_length=10, choices=Overfoersel.choices)
+    # A payout form or a transfer (seed 004 trin 7); payouts made before the rule hold both.
+    kanal = models.CharField(
+        "udbetalingsform", max_length=10, choices=Udbetalingskanal.choices, blank=True
+    )
+    overfoersel = models.CharField(
+        "overførsel", max_length=10, choices=Overfoersel.choices, blank=True
+    )
     fritaget_modregning = models.BooleanField("fritaget for modregning", default=False)
     status = models.CharField(
         max_length=10, choices=UdbetalingStatus.choices, default=UdbetalingStatus.AFVENTER
@@ -248,6 +253,10 @@ class Udbetaling(TenantModel):
                     Q(modtager_borger__isnull=False) & Q(modtager_alternativ__isnull=False)
                 ),
                 name="udbetaling_een_alternativ_modtager",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kanal="") | ~Q(overfoersel=""),
+                name="udbetaling_form_eller_overfoersel",
             ),
             models.CheckConstraint(
                 condition=~Q(overfoersel="KUNDEKONTO")

@@ -62,8 +62,14 @@ class NyModtagerInd(serializers.Serializer):
 
 class UdbetalingInd(serializers.Serializer):
     beloeb = beloeb_felt("Beløb, der udbetales, i kroner.")
-    kanal = serializers.ChoiceField(choices=Udbetalingskanal.choices)
-    overfoersel = serializers.ChoiceField(choices=Overfoersel.choices)
+    kanal = serializers.ChoiceField(
+        choices=Udbetalingskanal.choices, required=False, allow_blank=True, default="",
+        help_text="Udbetalingsform (NemKonto eller check) — eller en overførsel, ikke begge.",
+    )  # fmt: skip
+    overfoersel = serializers.ChoiceField(
+        choices=Overfoersel.choices, required=False, allow_blank=True, default="",
+        help_text="Overførsel (SAP38, EFI eller kundens konto) — eller en udbetalingsform.",
+    )  # fmt: skip
     fritaget_modregning = serializers.BooleanField(required=False, default=False)
     modtager_borger = serializers.IntegerField(
         min_value=1, max_value=ID_MAKS, required=False, allow_null=True, default=None,

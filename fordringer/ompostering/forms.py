@@ -161,13 +161,14 @@ class FordelingForm(forms.Form):
         error_messages={"max_length": "Noten må højst være 255 tegn."},
     )
     kanal = forms.ChoiceField(
-        label="Udbetalingskanal",
-        choices=[("", "Vælg kanal"), *Udbetalingskanal.choices],
+        label="Udbetalingsform",
+        choices=[("", "Ingen (vælg en overførsel)"), *Udbetalingskanal.choices],
         required=False,
+        help_text="Udbetalingsform eller overførsel: vælg én af dem.",
     )
     overfoersel = forms.ChoiceField(
         label="Overførsel",
-        choices=[("", "Vælg overførsel"), *Overfoersel.choices],
+        choices=[("", "Ingen (vælg en udbetalingsform)"), *Overfoersel.choices],
         required=False,
     )
     fritaget_modregning = forms.BooleanField(label="Fritaget for modregning", required=False)
@@ -185,18 +186,13 @@ class FordelingForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("udbetaling") is not None:
-            if not data.get("kanal"):
-                self.add_error("kanal", "Vælg udbetalingskanal: NemKonto eller check.")
-            if not data.get("overfoersel"):
-                self.add_error("overfoersel", "Vælg overførsel: SAP38, EFI eller kundens konto.")
-            if data.get("modtager") == ModtagerValg.BORGER:
-                try:
-                    data["modtager_borger"] = borger_efter_cpr(
-                        user=self.user, tekst=data.get("modtager_cpr", "")
-                    )
-                except forms.ValidationError as fejl:
-                    self.add_error("modtager_cpr", fejl)
+        if data.get("udbetaling") is not None and data.get("modtager") == ModtagerValg.BORGER:
+            try:
+                data["modtager_borger"] = borger_efter_cpr(
+                    user=self.user, tekst=data.get("modtager_cpr", "")
+                )
+            except forms.ValidationError as fejl:
+                self.add_error("modtager_cpr", fejl)
         return data
 
     def fordeling(self) -> list[NyDaekning]:

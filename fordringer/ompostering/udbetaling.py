@@ -69,8 +69,8 @@ class UdbetalingValg:
     """Amount to pay out and how (seed 004 trin 7). No cash."""
 
     beloeb: Decimal
-    kanal: str
-    overfoersel: str
+    kanal: str = ""  # a payout form (NemKonto, check) …
+    overfoersel: str = ""  # … or a transfer (SAP38, EFI, the customer's account)
     fritaget_modregning: bool = False
     modtager_borger_id: int | None = None
     ny_modtager: NyModtager | None = None
@@ -80,24 +80,21 @@ class UdbetalingValg:
         return self.modtager_borger_id is not None or self.ny_modtager is not None
 
 
+MANGLER_FORM = (
+    "Vælg enten en udbetalingsform (NemKonto eller check) eller en overførsel (SAP38, EFI "
+    "eller kundens konto)."
+)
+BEGGE_FORMER = "Vælg enten en udbetalingsform eller en overførsel, ikke begge."
+
+
 def udbetaling_fejl(*, user: Bruger, udbetaling: UdbetalingValg) -> list[Fejl]:
-    """Seed 004 trin 6-7: a positive amount, a channel and a transfer, and at most one
-    alternative recipient, who must exist in the person's kommune. Every error, each with
-    its field."""
+    """Seed 004 trin 6-7: a positive amount, a payout form or a transfer (one of them), and at
+    most one alternative recipient, who must exist in the person's kommune. Every error, each
+    with its field."""
     fejl = []
     if udbetaling.beloeb <= 0:
         fejl.append(Fejl("udbetaling", "Beløbet til udbetaling skal være større end 0,00 kr."))
-    if udbetaling.kanal not in Udbetalingskanal.values:
-        fejl.append(Fejl("kanal", "Vælg udbetalingskanal: NemKonto eller check."))
-    if udbetaling.overfoersel not in Overfoersel.values:
-        fejl.append(Fejl("overfoersel", "Vælg overførsel: SAP38, EFI eller kundens konto."))
-    elif udbetaling.overfoersel == Overfoersel.KUNDEKONTO and not udbetaling.alternativ:
-        fejl.append(
-            Fejl(
-                "overfoersel",
-                "Overførsel til kundens konto kan kun vælges med en alternativ modtager.",
-            )
-        )
+    fejl += _form_fejl(udbetaling)
     if udbetaling.modtager_borger_id is not None and udbetaling.ny_modtager is not None:
         fejl.append(
             Fejl(
@@ -113,6 +110,28 @@ def udbetaling_fejl(*, user: Bruger, udbetaling: UdbetalingValg) -> list[Fejl]:
     ):
         fejl.append(Fejl("modtager_cpr", "Den valgte modtager findes ikke."))
     return fejl
+
+
+def _form_fejl(udbetaling: UdbetalingValg) -> list[Fejl]:
+    """Seed 004 trin 7: the caseworker chooses a transfer (SAP38, EFI, the customer's account)
+    *or* a payout form (NemKonto, check) — one of them, never both, and no cash."""
+    kanal, overfoersel = udbetaling.kanal, udbetaling.overfoersel
+    if kanal and kanal not in Udbetalingskanal.values:
+        return [Fejl("kanal", "Vælg udbetalingsform: NemKonto eller check.")]
+    if overfoersel and overfoersel not in Overfoersel.values:
+        return [Fejl("overfoersel", "Vælg overførsel: SAP38, EFI eller kundens konto.")]
+    if not kanal and not overfoersel:
+        return [Fejl("kanal", MANGLER_FORM)]
+    if kanal and overfoersel:
+        return [Fejl("overfoersel", BEGGE_FORMER)]
+    if overfoersel == Overfoersel.KUNDEKONTO and not udbetaling.alternativ:
+        return [
+            Fejl(
+                "overfoersel",
+                "Overførsel til kundens konto kan kun vælges med en alternativ modtager.",
+            )
+        ]
+    return []
 
 
 def _ny_modtager_fejl(ny: NyModtager, *, kanal: str) -> list[Fejl]:

@@ -39,7 +39,6 @@ def test_errors_in_nested_fields_are_named_by_path_in_danish(bent):
             "udbetaling": {
                 "beloeb": "300.00",
                 "kanal": "NEMKONTO",
-                "overfoersel": "SAP38",
                 "ny_modtager": {"identifikation": "12345674"},
             },
             "note": "Indbetalingen er omstødt af skifteretten.",

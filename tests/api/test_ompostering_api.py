@@ -25,7 +25,6 @@ def _omposter(client, s, noegle="omp-1", fordelt="200.00", udbetalt="300.00"):
             "udbetaling": {
                 "beloeb": udbetalt,
                 "kanal": "NEMKONTO",
-                "overfoersel": "SAP38",
                 "ny_modtager": {"navn": "Advokat Hansen", "identifikation": "12345674"},
             },
             "note": "Indbetalingen er omstødt af skifteretten.",

@@ -80,8 +80,7 @@ def test_wizard_to_another_borger_with_payout_to_a_lawyer_then_approval(
     side.get_by_label("Navn", exact=True).fill("Advokat Hansen")
     side.get_by_label("CVR- eller CPR-nummer").fill("12345674")
     side.get_by_label("Note til modtageren").fill("Indbetalingen er omstødt; beløbet går til boet.")
-    side.get_by_label("Udbetalingskanal").select_option(label="NemKonto")
-    side.get_by_label("Overførsel", exact=True).select_option(label="SAP38")
+    side.get_by_label("Udbetalingsform").select_option(label="NemKonto")
     side.get_by_label("Fritaget for modregning").check()
     tjek_side(side, "ompostering-3-fordeling")
     side.get_by_role("button", name="Videre til godkendelse").click()
@@ -198,7 +197,6 @@ def test_step_3_refuses_too_much_keeps_a_running_total_and_resets_its_fields(
     side.wait_for_function("document.getElementById('sum-rest').textContent.includes('50,00')")
     assert side.locator("#sum-valgt").inner_text() == "450,00 kr."
     side.get_by_label("Årsag").select_option(label=data.aarsag.tekst)
-    side.get_by_label("Udbetalingskanal").select_option(label="NemKonto")
     side.get_by_label("Overførsel", exact=True).select_option(label="SAP38")
     side.get_by_role("button", name="Videre til godkendelse").click()
 

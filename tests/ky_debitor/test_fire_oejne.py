@@ -49,7 +49,6 @@ def _omposter_med_udbetaling(client: APIClient, user: Bruger) -> int:
             "udbetaling": {
                 "beloeb": "300.00",
                 "kanal": "NEMKONTO",
-                "overfoersel": "SAP38",
                 "ny_modtager": {"navn": "Advokat Hansen", "identifikation": "12345674"},
             },
             "note": "Indbetalingen er omstødt af skifteretten.",

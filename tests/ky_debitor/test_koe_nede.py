@@ -15,7 +15,7 @@ import redis
 from celery import current_app
 from django.urls import reverse
 
-from fordringer.choices import BeskedStatus, BeskedType, Overfoersel, Udbetalingskanal
+from fordringer.choices import BeskedStatus, BeskedType, Udbetalingskanal
 from fordringer.models import Udbetaling, UdgaaendeBesked
 from fordringer.ompostering.fordeling import NyDaekning
 from fordringer.ompostering.services import ompostering_opret
@@ -77,7 +77,6 @@ def test_a_payout_approved_while_the_queue_is_down_is_saved_said_so_and_sent_lat
         udbetaling=UdbetalingValg(
             beloeb=D("300.00"),
             kanal=Udbetalingskanal.NEMKONTO,
-            overfoersel=Overfoersel.SAP38,
             ny_modtager=NyModtager(navn="Advokat Hansen", identifikation="12345674"),
         ),
         idag=IDAG,

@@ -26,7 +26,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
-from fordringer.choices import Overfoersel, PosteringArt, Renteregime, Udbetalingskanal
+from fordringer.choices import PosteringArt, Renteregime, Udbetalingskanal
 from fordringer.ledger.services import postering_bogfoer, postering_tilbagefoer
 from fordringer.models import (
     Indbetaling,
@@ -216,7 +216,6 @@ class OmposteringInvarianter(TestCase):
                             udbetaling=UdbetalingValg(
                                 beloeb=ud,
                                 kanal=Udbetalingskanal.NEMKONTO,
-                                overfoersel=Overfoersel.SAP38,
                             ),
                             idag=IDAG,
                         )

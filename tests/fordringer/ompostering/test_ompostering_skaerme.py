@@ -92,7 +92,6 @@ def test_the_wizard_to_another_borger_with_a_payout_books_nothing_until_the_last
             "ny_identifikation": "12345674",
             "note": "Beløbet udbetales til boet.",
             "kanal": "NEMKONTO",
-            "overfoersel": "SAP38",
         },
     )
     assert svar.status_code == 302, svar.content.decode()[:3000]
@@ -170,3 +169,45 @@ def test_a_handled_item_leaves_the_list_but_is_found_with_who_and_when(sag, bent
     assert raekke[1] == "Anna Andersen"
     assert raekke[5] == alice.visningsnavn
     assert raekke[7] == "Lagt tilbage på FA efter samtale"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("valg", "fejl"),
+    [
+        ({}, "Vælg enten en udbetalingsform (NemKonto eller check) eller en overførsel"),
+        (
+            {"kanal": "NEMKONTO", "overfoersel": "SAP38"},
+            "Vælg enten en udbetalingsform eller en overførsel, ikke begge.",
+        ),
+    ],
+    ids=["ingen", "begge"],
+)
+def test_a_payout_needs_a_transfer_or_a_payout_form_not_both(sag, bent, valg, fejl):
+    """Seed 004 trin 7: "Vælger overførsel eller udbetalingsform" — the step says why and the
+    ompostering cannot go on to "Godkend" until one is chosen; a transfer alone goes through."""
+    c = klient(bent)
+    c.post(
+        reverse("ompostering_soeg", args=[sag.anna.pk]),
+        {"handling": "vaelg", "daekning": [sag.daekning.pk], "anden_borger_cpr": "0303801234"},
+    )
+    data = {
+        f"fordring_{sag.fb.pk}": "200,00",
+        "udbetaling": "300,00",
+        "aarsag": sag.aarsag.pk,
+        "modtager": "NY",
+        "ny_navn": "Advokat Hansen",
+        "ny_identifikation": "12345674",
+    }
+    svar = c.post(reverse("ompostering_fordeling"), data | valg)
+    assert svar.status_code == 200
+    assert fejl in side(svar).xpath("string(//*[@id='ompostering-fejl'])")
+    assert c.get(reverse("ompostering_godkend"))["Location"] == reverse("ompostering_fordeling")
+
+    svar = c.post(reverse("ompostering_fordeling"), data | {"overfoersel": "EFI"})
+    assert svar.status_code == 302
+    c.post(reverse("ompostering_godkend"))
+    udbetaling = Udbetaling.objects.get()
+    assert (udbetaling.kanal, udbetaling.overfoersel) == ("", "EFI")
+    godkend = c.get(reverse("ompostering_kvittering", args=[Ompostering.objects.get().pk]))
+    assert godkend.status_code == 200

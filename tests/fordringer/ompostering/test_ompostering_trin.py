@@ -119,7 +119,6 @@ def test_every_error_of_the_step_is_shown_at_once_beside_its_field(bent, sag):
             f"fordring_{sag.fc.pk}": "mange penge",
             "udbetaling": "0,00",
             "kanal": "NEMKONTO",
-            "overfoersel": "SAP38",
         },
     )
 
@@ -156,7 +155,6 @@ def test_a_valid_allocation_goes_on_and_the_summary_adds_up(bent, sag):
             f"fordring_{sag.fb.pk}": "1,00",
             "udbetaling": "300,00",
             "kanal": "NEMKONTO",
-            "overfoersel": "SAP38",
             "aarsag": sag.aarsag.pk,
         },
     )

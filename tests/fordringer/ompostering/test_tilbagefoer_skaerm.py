@@ -12,7 +12,7 @@ import time_machine
 from django.test import Client
 from django.urls import reverse
 
-from fordringer.choices import Overfoersel, Udbetalingskanal, UdbetalingStatus
+from fordringer.choices import Udbetalingskanal, UdbetalingStatus
 from fordringer.models import Fordring, Ompostering, Udbetaling
 from fordringer.ompostering.services import NyDaekning, UdbetalingValg, ompostering_opret
 from fordringer.ompostering.udbetaling import NyModtager, udbetaling_godkend
@@ -49,7 +49,6 @@ def omposteret(bent):
         udbetaling=UdbetalingValg(
             beloeb=D("300.00"),
             kanal=Udbetalingskanal.CHECK,
-            overfoersel=Overfoersel.EFI,
             ny_modtager=NyModtager(navn="Boet", adresse="Vestergade 1, 8000 Aarhus C"),
         ),
         idag=IDAG,

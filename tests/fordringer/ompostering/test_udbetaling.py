@@ -50,7 +50,6 @@ def udbetaling_til_advokat(bent):
         udbetaling=UdbetalingValg(
             beloeb=D("300.00"),
             kanal=Udbetalingskanal.NEMKONTO,
-            overfoersel=Overfoersel.SAP38,
             fritaget_modregning=True,
             ny_modtager=NyModtager(navn="Advokat Hansen", identifikation="12345674"),
         ),
@@ -156,10 +155,24 @@ def test_handled_item_leaves_the_list_but_keeps_who_and_when(udbetaling_til_advo
     ("valg", "fejl"),
     [
         (
-            {"overfoersel": Overfoersel.KUNDEKONTO, "ny_modtager": None},
+            {"kanal": "", "overfoersel": Overfoersel.KUNDEKONTO, "ny_modtager": None},
             "Overførsel til kundens konto kan kun vælges med en alternativ modtager.",
         ),
-        ({"kanal": "KONTANT"}, "Vælg udbetalingskanal: NemKonto eller check."),
+        ({"kanal": "KONTANT"}, "Vælg udbetalingsform: NemKonto eller check."),
+        (
+            {"kanal": "", "overfoersel": "KONTANT"},
+            "Vælg overførsel: SAP38, EFI eller kundens konto.",
+        ),
+        # Seed 004 trin 7: a transfer *or* a payout form.
+        (
+            {"kanal": ""},
+            "Vælg enten en udbetalingsform (NemKonto eller check) eller en overførsel (SAP38, EFI "
+            "eller kundens konto).",
+        ),
+        (
+            {"overfoersel": Overfoersel.EFI},
+            "Vælg enten en udbetalingsform eller en overførsel, ikke begge.",
+        ),
         (
             {"ny_modtager": NyModtager(navn=" ", adresse=ADRESSE)},
             "Angiv navnet på den nye modtager.",
@@ -212,7 +225,6 @@ def test_payout_validation_is_danish_and_changes_nothing(bent, valg, fejl):
     felter = {
         "beloeb": D("300.00"),
         "kanal": Udbetalingskanal.CHECK,
-        "overfoersel": Overfoersel.EFI,
         "ny_modtager": NyModtager(navn="Advokat Hansen", adresse=ADRESSE),
     } | valg
     foer = tilstand()
@@ -255,9 +267,7 @@ def test_a_payable_new_recipient_is_stored_as_given_normalised(bent, kanal, ny, 
         aarsag_id=s.aarsag.pk,
         til_borger_id=s.bo.pk,
         fordeling=[NyDaekning(s.fb.pk, D("200.00"))],
-        udbetaling=UdbetalingValg(
-            beloeb=D("300.00"), kanal=kanal, overfoersel=Overfoersel.EFI, ny_modtager=ny
-        ),
+        udbetaling=UdbetalingValg(beloeb=D("300.00"), kanal=kanal, ny_modtager=ny),
         idag=IDAG,
     )
     modtager = AlternativModtager.objects.get()
@@ -306,7 +316,6 @@ def test_rolling_back_an_ompostering_restores_the_exact_earlier_state(bent, birg
         udbetaling=UdbetalingValg(
             beloeb=D("250.00"),
             kanal=Udbetalingskanal.NEMKONTO,
-            overfoersel=Overfoersel.SAP38,
             ny_modtager=NyModtager(navn="Advokat Hansen", identifikation="12345674"),
         ),
         idag=IDAG,
