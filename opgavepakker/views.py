@@ -8,10 +8,12 @@ a service in ``opgave_services``.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -89,7 +91,7 @@ def opgave_liste(request: HttpRequest) -> HttpResponse:
         opgaver = opgaver.order_by("-parkeret_i_alt", "oprettet", "pk")
     else:
         opgaver = opgaver.order_by(*opgaver.query.order_by, "pk")
-    side = Paginator(opgaver, SIDE_STOERRELSE).get_page(request.GET.get("side"))
+    side = _side(opgaver, request.GET.get("side"))
     projektleder = adgang_tilladt(request.user, "opgaver_tildel")
     pakke = filtre.form.cleaned_data.get("pakke") if filtre.form.is_valid() else None
     forespoergsel = request.GET.copy()
@@ -109,6 +111,18 @@ def opgave_liste(request: HttpRequest) -> HttpResponse:
             "forespoergsel": forespoergsel.urlencode(),
         },
     )
+
+
+def _side(opgaver: QuerySet[Opgave], nummer: str | None) -> Page[Any]:
+    """One page of the task list in two steps: the page's ids in the chosen order (a narrow
+    query: only what it sorts by is computed for every task of the pakke), then those rows
+    with their konto, borger and sums. At a pakke of thousands of tasks the one-step query
+    joined and carried every row to sort them."""
+    # the same paginator pages the ids and then the rows: Any for both
+    paginator: Paginator[Any] = Paginator(opgaver.values_list("pk", flat=True), SIDE_STOERRELSE)
+    ids = paginator.get_page(nummer)
+    raekker = opgaver.order_by().in_bulk(list(ids.object_list))
+    return Page([raekker[pk] for pk in ids.object_list], ids.number, ids.paginator)
 
 
 @require_POST
