@@ -32,16 +32,35 @@ def er_arbejdsdag(dag: dt.date) -> bool:
     return dag.weekday() < 5 and dag not in _helligdage(dag.year)
 
 
-def arbejdsdage(fra: dt.date, til: dt.date) -> int:
-    """Working days from ``fra`` to ``til``, both included (0 when ``til`` is before ``fra``)."""
-    if til < fra:
-        return 0
+@cache
+def _arbejdsdage_i_aar(aar: int) -> int:
+    return _taelt(dt.date(aar, 1, 1), dt.date(aar, 12, 31))
+
+
+def _taelt(fra: dt.date, til: dt.date) -> int:
     antal = 0
     dag = fra
     while dag <= til:
         antal += er_arbejdsdag(dag)
         dag += dt.timedelta(days=1)
     return antal
+
+
+def arbejdsdage(fra: dt.date, til: dt.date) -> int:
+    """Working days from ``fra`` to ``til``, both included (0 when ``til`` is before ``fra``);
+    whole years in between are counted once per year (cached), so a range of decades costs
+    what two years do."""
+    if til < fra:
+        return 0
+    if fra.year == til.year:
+        if (fra.month, fra.day, til.month, til.day) == (1, 1, 12, 31):
+            return _arbejdsdage_i_aar(fra.year)
+        return _taelt(fra, til)
+    return (
+        _taelt(fra, dt.date(fra.year, 12, 31))
+        + sum(_arbejdsdage_i_aar(aar) for aar in range(fra.year + 1, til.year))
+        + _taelt(dt.date(til.year, 1, 1), til)
+    )
 
 
 def arbejdsdage_tilbage(i_dag: dt.date, antal: int) -> dt.date:
@@ -56,8 +75,12 @@ def arbejdsdage_tilbage(i_dag: dt.date, antal: int) -> dt.date:
 
 
 def arbejdsdage_frem(fra: dt.date, antal: int) -> dt.date:
-    """The day on which ``antal`` working days from ``fra`` (included) are used up."""
+    """The day on which ``antal`` working days from ``fra`` (included) are used up (a forecast
+    decades ahead skips whole years)."""
     dag, brugt = fra, 0
+    while brugt + (rest := arbejdsdage(dag, dt.date(dag.year, 12, 31))) < antal:
+        brugt += rest
+        dag = dt.date(dag.year + 1, 1, 1)
     while True:
         if er_arbejdsdag(dag):
             brugt += 1

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ky_debitor.kalender import arbejdsdage, arbejdsdage_frem, arbejdsdage_tilbage, er_arbejdsdag
 
@@ -43,3 +45,24 @@ def test_working_day_helpers_skip_weekends_and_danish_holidays():
     # 12-01-2026 is a Monday; 1 January and 24-26 and 31 December are days off.
     assert arbejdsdage_tilbage(D(2026, 1, 12), 10) == D(2025, 12, 23)
     assert arbejdsdage_frem(D(2026, 1, 12), 15) == D(2026, 1, 30)
+
+
+def _dag_for_dag(fra: dt.date, til: dt.date) -> int:
+    return sum(
+        er_arbejdsdag(fra + dt.timedelta(days=n)) for n in range(max(0, (til - fra).days + 1))
+    )
+
+
+@pytest.mark.slow
+@given(
+    fra=st.dates(min_value=dt.date(2020, 1, 1), max_value=dt.date(2040, 12, 31)),
+    dage=st.integers(min_value=-10, max_value=5000),
+)
+def test_counting_whole_years_at_once_gives_the_day_by_day_count(fra, dage):
+    """A forecast years ahead (a pakke with thousands of tasks at a slow pace) counts whole
+    years at once: the same working days as counting each day."""
+    til = fra + dt.timedelta(days=dage)
+    assert arbejdsdage(fra, til) == _dag_for_dag(fra, til)
+    antal = max(1, _dag_for_dag(fra, til))
+    slut = arbejdsdage_frem(fra, antal)
+    assert er_arbejdsdag(slut) and _dag_for_dag(fra, slut) == antal
