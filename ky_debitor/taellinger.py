@@ -96,9 +96,15 @@ class Taeller:
         r = self._pg_raekker(op)
         trin = []
         if self.laas_konti:
+            # Not when this transaction holds the whole konto table (a bulk import): then no
+            # other transaction can lock a konto, and locking every row would only cost.
             trin.append(
+                "IF NOT EXISTS (SELECT 1 FROM pg_locks WHERE pid = pg_backend_pid() "
+                f"AND locktype = 'relation' AND relation = '{KONTO_TABEL}'::regclass "
+                "AND granted AND mode IN ('ExclusiveLock', 'AccessExclusiveLock')) THEN\n"
                 f"PERFORM 1 FROM (SELECT k.id FROM {KONTO_TABEL} k WHERE k.id IN "
-                f"(SELECT konto_id FROM {r} r) ORDER BY k.id FOR NO KEY UPDATE) laas;"
+                f"(SELECT konto_id FROM {r} r) ORDER BY k.id FOR NO KEY UPDATE) laas;\n"
+                "END IF;"
             )
         return "\n".join(trin + self._indsaet(r, "postgresql"))
 
