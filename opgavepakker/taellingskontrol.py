@@ -42,9 +42,7 @@ def afvigelser(kommune: Kommune) -> list[str]:
         if a != b:
             ud.append(f"Opgavepakke {pakke}: holdt {a}, talt {b}")
     aar = Parkering.objects.for_kommune(kommune.pk).filter(frigivet__isnull=True)
-    for indkomstaar in sorted(
-        {d.year for d in aar.values_list("postering__valoerdato", flat=True)}
-    ):
+    for indkomstaar in (d.year for d in aar.dates("postering__valoerdato", "year")):
         holdt_aar = konti_med_parkerede_daekninger(user=som, indkomstaar=indkomstaar)
         talt_aar = konti_med_parkerede_daekninger_optalt(user=som, indkomstaar=indkomstaar)
         if holdt_aar != talt_aar:
