@@ -16,6 +16,8 @@ urlpatterns = [
     path("borgere/soeg/", views.borger_soeg, name="borger_soeg"),
     path("borgere/<int:pk>/", views.borger_detalje, name="borger"),
     path("konti/<int:pk>/", views.debitorkonto_detalje, name="debitorkonto"),
+    path("fordringer/<int:pk>/", views.fordring_detalje, name="fordring"),
+    path("indbetalinger/<int:pk>/", views.indbetaling_detalje, name="indbetaling"),
     # Vurder, saml og frigiv debitorkonto (seed 000)
     path("samling/", views_samling.samling_liste, name="samling_liste"),
     path("konti/<int:pk>/samling/", views_samling.samling_vurder, name="samling_vurder"),

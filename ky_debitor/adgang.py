@@ -66,6 +66,8 @@ ADGANG: dict[str, frozenset[Rolle]] = {
     "borger_soeg": ALLE,
     "borger": ALLE,
     "debitorkonto": ALLE,
+    "fordring": ALLE,
+    "indbetaling": ALLE,
     # Screens: Vurder, saml og frigiv debitorkonto (seed 000)
     "samling_liste": SAMLING_LAESERE,
     "samling_vurder": SAMLING_LAESERE,
@@ -125,6 +127,8 @@ ADGANG: dict[str, frozenset[Rolle]] = {
     "api:fordring_liste": ALLE,
     "api:fordring": ALLE,
     "api:postering_liste": ALLE,
+    "api:indbetaling_liste": ALLE,
+    "api:indbetaling": ALLE,
     # API: Vurder, saml og frigiv debitorkonto (seed 000) and "Månedlig samling"
     "api:samling_vurderingsliste": SAMLING_LAESERE,
     "api:maanedlig_samling_afslut": frozenset({SB}),

@@ -30,6 +30,8 @@ urlpatterns = [
     path("fordringer/", fordringer.FordringListe.as_view(), name="fordring_liste"),
     path("fordringer/<id:pk>/", fordringer.FordringDetalje.as_view(), name="fordring"),
     path("posteringer/", fordringer.PosteringListe.as_view(), name="postering_liste"),
+    path("indbetalinger/", fordringer.IndbetalingListe.as_view(), name="indbetaling_liste"),
+    path("indbetalinger/<id:pk>/", fordringer.IndbetalingDetalje.as_view(), name="indbetaling"),
     path(
         "samling/vurderingsliste/",
         samling.Vurderingsliste.as_view(),

@@ -11,7 +11,12 @@ from typing import Any
 
 import django_filters
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import generics, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -25,9 +30,9 @@ from fordringer.choices import (
     PosteringArt,
 )
 from fordringer.choices import Tilknytning as TilknytningValg
-from fordringer.konto import selectors
+from fordringer.konto import detaljer, selectors
 from fordringer.konto.views import BorgerSoegForm
-from fordringer.models import Borger, Debitorkonto, Fordring, Postering
+from fordringer.models import Borger, Debitorkonto, Fordring, Indbetaling, Postering
 from ky_debitor.api import EgenKommune, IdFilter
 from ky_debitor.audit import opslag_log
 
@@ -185,6 +190,7 @@ class FordringFilter(django_filters.FilterSet):
 
 class PosteringFilter(django_filters.FilterSet):
     fordring = IdFilter(field_name="fordring_id")
+    indbetaling = IdFilter(field_name="indbetaling_id")
     konto = IdFilter(field_name="fordring__konto_id")
     art = django_filters.ChoiceFilter(choices=PosteringArt.choices)
     valoerdato_fra = django_filters.DateFilter(field_name="valoerdato", lookup_expr="gte")
@@ -193,6 +199,69 @@ class PosteringFilter(django_filters.FilterSet):
     class Meta:
         model = Postering
         fields: list[str] = []
+
+
+class IndbetalingUd(serializers.ModelSerializer[Indbetaling]):
+    daekker_nu = serializers.SerializerMethodField(
+        help_text="Hvad indbetalingen dækker nu: dens dækninger fratrukket tilbageførsler af dem."
+    )
+    posteringer = serializers.SerializerMethodField(
+        help_text="Indbetalingens dækninger og tilbageførslerne af dem, ældste først."
+    )
+    omposteringer = serializers.SerializerMethodField(
+        help_text="Id'erne på de omposteringer, der har flyttet af indbetalingen, nyeste først."
+    )
+
+    class Meta:
+        model = Indbetaling
+        fields = [
+            "id",
+            "indbetalingsid",
+            "borger",
+            "valoerdato",
+            "beloeb",
+            "daekket",
+            "daekker_nu",
+            "posteringer",
+            "omposteringer",
+        ]
+
+    def _daekning(self, indbetaling: Indbetaling) -> detaljer.IndbetalingDaekning:
+        # One read serves both fields of the same payment.
+        gemt = getattr(self, "_gemt", None)
+        if gemt is None or gemt[0] != indbetaling.pk:
+            gemt = (indbetaling.pk, detaljer.indbetaling_daekning(indbetaling))
+            self._gemt = gemt
+        return gemt[1]
+
+    @extend_schema_field(serializers.DecimalField(max_digits=14, decimal_places=2))
+    def get_daekker_nu(self, indbetaling: Indbetaling) -> str:
+        return str(self._daekning(indbetaling).daekker_nu)
+
+    @extend_schema_field(PosteringUd(many=True))
+    def get_posteringer(self, indbetaling: Indbetaling) -> Any:
+        linjer = self._daekning(indbetaling).linjer
+        return PosteringUd([linje.postering for linje in linjer], many=True).data
+
+    @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
+    def get_omposteringer(self, indbetaling: Indbetaling) -> list[int]:
+        return list(detaljer.indbetaling_omposteringer(indbetaling).values_list("pk", flat=True))
+
+
+class IndbetalingFilter(django_filters.FilterSet):
+    borger = IdFilter(field_name="borger_id")
+    valoerdato_fra = django_filters.DateFilter(field_name="valoerdato", lookup_expr="gte")
+    valoerdato_til = django_filters.DateFilter(field_name="valoerdato", lookup_expr="lte")
+
+    class Meta:
+        model = Indbetaling
+        fields: list[str] = []
+
+
+class IndbetalingListeUd(serializers.ModelSerializer[Indbetaling]):
+    class Meta:
+        model = Indbetaling
+        fields = ["id", "indbetalingsid", "borger", "valoerdato", "beloeb", "daekket"]
 
 
 # --- Views ------------------------------------------------------------------------------------
@@ -281,3 +350,22 @@ class PosteringListe(EgenKommune, generics.ListAPIView[Postering]):
     model, relationer = Postering, ("parkering",)
     serializer_class = PosteringUd
     filterset_class = PosteringFilter
+
+
+@extend_schema_view(get=extend_schema(tags=TAG, summary="Indbetalinger"))
+class IndbetalingListe(EgenKommune, generics.ListAPIView[Indbetaling]):
+    model = Indbetaling
+    serializer_class = IndbetalingListeUd
+    filterset_class = IndbetalingFilter
+
+
+@extend_schema_view(
+    get=extend_schema(
+        tags=TAG,
+        summary="Én indbetaling: hvad den dækkede og hvor den er omposteret",
+        description="Som skærmbilledet »Indbetaling« (19.05 Hent Indbetaling).",
+    )
+)
+class IndbetalingDetalje(EgenKommune, generics.RetrieveAPIView[Indbetaling]):
+    model = Indbetaling
+    serializer_class = IndbetalingUd

@@ -15,8 +15,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from fordringer.eindkomst.selectors import borgerens_aar
-from fordringer.konto import selectors
-from fordringer.models import Borger, Debitorkonto, EIndkomstLinje
+from fordringer.konto import detaljer, selectors
+from fordringer.models import Borger, Debitorkonto, EIndkomstLinje, Fordring, Indbetaling
 from ky_debitor.audit import opslag_for, opslag_log
 
 SOEG_MAKS = 50
@@ -134,5 +134,49 @@ def debitorkonto_detalje(request: HttpRequest, pk: int) -> HttpResponse:
             "eindkomst": borgerens_aar(
                 EIndkomstLinje.objects.for_user(request.user), cpr=konto.borger.cpr
             ),
+        },
+    )
+
+
+@require_GET
+@never_cache
+@login_required
+def fordring_detalje(request: HttpRequest, pk: int) -> HttpResponse:
+    """19.04 Hent Fordring: the claim, every entry of it and who did what (CPR masked)."""
+    try:
+        fordring = detaljer.fordring_for_user(user=request.user, pk=pk)
+    except Fordring.DoesNotExist as exc:
+        raise Http404("Fordringen findes ikke.") from exc
+    return render(
+        request,
+        "fordringer/fordring.html",
+        {
+            "fordring": fordring,
+            "konto": fordring.konto,
+            "borger": fordring.konto.borger,
+            "historik": detaljer.fordring_historik(fordring),
+            "parkeret": detaljer.fordring_parkeret(fordring),
+            "audit": detaljer.fordring_audit(fordring),
+        },
+    )
+
+
+@require_GET
+@never_cache
+@login_required
+def indbetaling_detalje(request: HttpRequest, pk: int) -> HttpResponse:
+    """19.05 Hent Indbetaling: what the payment covered and every ompostering of it."""
+    try:
+        indbetaling = detaljer.indbetaling_for_user(user=request.user, pk=pk)
+    except Indbetaling.DoesNotExist as exc:
+        raise Http404("Indbetalingen findes ikke.") from exc
+    return render(
+        request,
+        "fordringer/indbetaling.html",
+        {
+            "indbetaling": indbetaling,
+            "daekning": detaljer.indbetaling_daekning(indbetaling),
+            "omposteringer": detaljer.indbetaling_omposteringer(indbetaling),
+            "fordelinger": detaljer.indbetaling_sagsbehandlerfordeling(indbetaling),
         },
     )
