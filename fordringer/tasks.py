@@ -7,6 +7,7 @@ from django.db import OperationalError
 
 from fordringer.choices import BeskedStatus
 from fordringer.indberetning import forsendelse
+from fordringer.ompostering import kredit
 from fordringer.udbakke import services as udgaaende
 from ky_debitor import koe
 
@@ -45,3 +46,11 @@ def eindkomst_forsendelser_opret() -> int:
         forsendelse.eindkomst_forsendelse_opret(kommune_id=kommune_id) is not None
         for kommune_id in forsendelse.kommuner_med_usendte_linjer()
     )
+
+
+@shared_task(**RETRY)
+def kreditter_udlign() -> str:
+    """Nightly settlement run (seed 004 afklaring b): every kommune's credits on customers
+    cover what they can of their borgeres' claims. Safe to run again at any time."""
+    udfald = [kredit.kreditter_udlign(kommune_id=k) for k in kredit.kommuner_med_kredit()]
+    return f"{sum(u.kreditter for u in udfald)} kreditter, {sum(u.fordelt for u in udfald)} kr."

@@ -136,6 +136,10 @@ ADGANG: dict[str, frozenset[Rolle]] = {
     "api:ompostering_opret": OMPOSTERING,
     "api:ompostering_tilbagefoer": OMPOSTERING,
     "api:udbetaling_liste": frozenset({BH}),
+    "api:sagsbehandlerfordeling_liste": OMPOSTERING,
+    "api:sagsbehandlerfordeling_fordel": OMPOSTERING,
+    "api:sagsbehandlerfordeling_til_kunden": OMPOSTERING,
+    "api:kundekredit_liste": OMPOSTERING,
     "api:udbetaling_godkend": frozenset({BH}),
     "api:udbetaling_afvis": frozenset({BH}),
     # API: the debitorsystem's incoming messages (SF1590 via the Beskedfordeler)

@@ -50,6 +50,22 @@ urlpatterns = [
     ),
     path("udbetalinger/", ompostering.UdbetalingListe.as_view(), name="udbetaling_liste"),
     path(
+        "sagsbehandlerfordeling/",
+        ompostering.SagsbehandlerfordelingListe.as_view(),
+        name="sagsbehandlerfordeling_liste",
+    ),
+    path(
+        "sagsbehandlerfordeling/<id:pk>/fordel/",
+        ompostering.SagsbehandlerfordelingFordel.as_view(),
+        name="sagsbehandlerfordeling_fordel",
+    ),
+    path(
+        "sagsbehandlerfordeling/<id:pk>/til-kunden/",
+        ompostering.SagsbehandlerfordelingTilKunden.as_view(),
+        name="sagsbehandlerfordeling_til_kunden",
+    ),
+    path("kundekreditter/", ompostering.KundekreditListe.as_view(), name="kundekredit_liste"),
+    path(
         "udbetalinger/<id:pk>/godkend/",
         ompostering.UdbetalingGodkend.as_view(),
         name="udbetaling_godkend",

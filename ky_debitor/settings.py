@@ -188,6 +188,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "fordringer.tasks.eindkomst_forsendelser_opret",
         "schedule": crontab(hour=2, minute=15),
     },
+    # Credits placed on customers (seed 004 afklaring b) cover their next claims, after the
+    # night's imports and before the eIndkomst batch reports the dækninger.
+    "udligning-af-kreditter": {
+        "task": "fordringer.tasks.kreditter_udlign",
+        "schedule": crontab(hour=1, minute=45),
+    },
     # The overview figures are sums of rows the writes add (ky_debitor.taellinger); folded into
     # one row per figure so reading them stays one small query.
     "taellinger-komprimer": {

@@ -16,8 +16,10 @@ from typing import TYPE_CHECKING
 from django.db.models import Q, QuerySet, Sum
 
 from fordringer.models import (
+    Borger,
     Fordring,
     Indbetaling,
+    Kundekredit,
     Ompostering,
     Postering,
     Sagsbehandlerfordeling,
@@ -162,3 +164,11 @@ def indbetaling_sagsbehandlerfordeling(
         .select_related("behandlet_af")
         .order_by("oprettet", "id")
     )
+
+
+def kredit_paa_kunden(borger: Borger) -> Decimal:
+    """What stands on the customer, waiting for the next settlement run (seed 004 b)."""
+    total = Kundekredit.objects.filter(
+        kommune_id=borger.kommune_id, borger=borger, rest__gt=0
+    ).aggregate(s=Sum("rest"))["s"]
+    return afrund(total) if total is not None else NUL

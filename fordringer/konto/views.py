@@ -99,6 +99,7 @@ def borger_detalje(request: HttpRequest, pk: int) -> HttpResponse:
             "konti": selectors.debitorkonti_for_borger(user=request.user, borger=borger),
             "bevillinger": selectors.bevillinger_for_borger(user=request.user, borger=borger),
             "sager": selectors.sager_for_borger(user=request.user, borger=borger),
+            "kredit": detaljer.kredit_paa_kunden(borger),
             "eindkomst": borgerens_aar(
                 EIndkomstLinje.objects.for_user(request.user), cpr=borger.cpr
             ),

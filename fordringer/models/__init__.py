@@ -25,6 +25,7 @@ from .ledger import Parkering, Postering, PosteringManager, PosteringQuerySet
 from .ompostering import (
     AARSAG_TEKST_FAST,
     AlternativModtager,
+    Kundekredit,
     Ompostering,
     OmposteringAarsag,
     OmposteringPostering,
@@ -50,6 +51,7 @@ __all__ = [
     "Fordring",
     "Indbetaling",
     "IndgaaendeBesked",
+    "Kundekredit",
     "LL8ODaekning",
     "MaanedligSamling",
     "Ompostering",

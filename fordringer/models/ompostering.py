@@ -205,6 +205,52 @@ class Sagsbehandlerfordeling(TenantModel):
         return f"{self.beloeb} til fordeling ({self.borger_id})"
 
 
+class Kundekredit(TenantModel):
+    """An amount placed on the customer (seed 004 afklaring b): it covers the borger's claims
+    in the law's order at the next settlement run (``ompostering.kredit``), dated with the
+    original payment date. ``rest`` is what is still uncovered; the entries it made are
+    dækninger on the ledger that point at the payment, as every dækning does."""
+
+    borger = models.ForeignKey(Borger, on_delete=models.PROTECT, related_name="kreditter")
+    beloeb = MoneyField("beløb")
+    rest = MoneyField()
+    valoerdato = models.DateField("oprindelig indbetalingsdato")
+    indbetaling = models.ForeignKey(
+        Indbetaling, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    ompostering = models.ForeignKey(
+        Ompostering, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    sagsbehandlerfordeling = models.OneToOneField(
+        Sagsbehandlerfordeling, on_delete=models.PROTECT, related_name="kundekredit"
+    )
+    oprettet = models.DateTimeField(auto_now_add=True)
+    oprettet_af = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    udlignet = models.DateTimeField("helt udlignet", null=True, blank=True)
+
+    class Meta:
+        ordering = ["oprettet", "id"]
+        verbose_name = "kredit på kunden"
+        verbose_name_plural = "kreditter på kunden"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(beloeb__gt=0) & Q(rest__gte=0) & Q(rest__lte=F("beloeb")),
+                name="kundekredit_rest_inden_for_beloeb",
+            ),
+        ]
+        # The settlement run reads only the credits with something left.
+        indexes = [
+            models.Index(
+                fields=["kommune", "borger"], condition=Q(rest__gt=0), name="kundekredit_aaben"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rest} af {self.beloeb} på kunden ({self.borger_id})"
+
+
 class Udbetaling(TenantModel):
     """A payout from an ompostering, waiting for a Bogholder's approval (four-eyes)."""
 

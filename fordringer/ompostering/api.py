@@ -19,15 +19,17 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from fordringer.choices import Overfoersel, Udbetalingskanal, UdbetalingStatus
-from fordringer.models import Ompostering, Udbetaling
+from fordringer.models import Kundekredit, Ompostering, Sagsbehandlerfordeling, Udbetaling
 from fordringer.ompostering.fordeling import NyDaekning
 from fordringer.ompostering.kontrol import Valideringsfejl
+from fordringer.ompostering.kredit import sagsbehandlerfordeling_til_kunden
 from fordringer.ompostering.plan import NOTE_MAKS
 from fordringer.ompostering.services import ompostering_opret
 from fordringer.ompostering.tilbagefoersel import ompostering_tilbagefoer
 from fordringer.ompostering.udbetaling import (
     NyModtager,
     UdbetalingValg,
+    sagsbehandlerfordeling_behandl,
     udbetaling_afvis,
     udbetaling_godkend,
 )
@@ -345,3 +347,135 @@ class UdbetalingAfvis(_UdbetalingBehandl):
     )
     def post(self, request: Request, pk: int) -> Response:
         return super().post(request, pk)
+
+
+# --- Sagsbehandlerfordeling (seed 004: the list worked daily) ---------------------------------
+
+
+class SagsbehandlerfordelingUd(serializers.ModelSerializer[Sagsbehandlerfordeling]):
+    class Meta:
+        model = Sagsbehandlerfordeling
+        fields = [
+            "id",
+            "borger",
+            "beloeb",
+            "valoerdato",
+            "tekst",
+            "indbetaling",
+            "ompostering",
+            "oprettet",
+            "behandlet",
+            "behandlet_af",
+            "behandling",
+        ]
+
+
+class KundekreditUd(serializers.ModelSerializer[Kundekredit]):
+    class Meta:
+        model = Kundekredit
+        fields = [
+            "id",
+            "borger",
+            "beloeb",
+            "rest",
+            "valoerdato",
+            "indbetaling",
+            "ompostering",
+            "sagsbehandlerfordeling",
+            "oprettet",
+            "oprettet_af",
+            "udlignet",
+        ]
+
+
+class SagsbehandlerfordelingFilter(django_filters.FilterSet):
+    behandlet = django_filters.BooleanFilter(
+        field_name="behandlet", lookup_expr="isnull", exclude=True
+    )
+
+    class Meta:
+        model = Sagsbehandlerfordeling
+        fields: list[str] = []
+
+
+class FordelInd(serializers.Serializer):
+    fordeling = NyDaekningInd(many=True, help_text="Beløb pr. udækket fordring.")
+    behandling = serializers.CharField(max_length=255, help_text="Hvad der er gjort med beløbet.")
+
+
+class TilKundenInd(serializers.Serializer):
+    behandling = serializers.CharField(max_length=255, help_text="Hvad der er gjort med beløbet.")
+
+
+class SagsbehandlerfordelingListe(EgenKommune, generics.ListAPIView[Sagsbehandlerfordeling]):
+    model = Sagsbehandlerfordeling
+    serializer_class = SagsbehandlerfordelingUd
+    filterset_class = SagsbehandlerfordelingFilter
+
+    @extend_schema(
+        tags=TAG,
+        summary="Sagsbehandlerfordelingen (behandlet=false: de poster, der venter)",
+    )
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+
+class SagsbehandlerfordelingFordel(APIView):
+    @extend_schema(
+        tags=TAG,
+        summary="Fordel en post på borgerens fordringer",
+        description="Som skærmbilledet: dækningerne får den oprindelige indbetalingsdato, "
+        "renterne genberegnes, og et resterende beløb bliver en ny post.",
+        request=FordelInd,
+        responses=SagsbehandlerfordelingUd,
+        parameters=[IDEMPOTENS_PARAMETER],
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        def udfoer() -> Response:
+            ind = FordelInd(data=request.data)
+            ind.is_valid(raise_exception=True)
+            post = sagsbehandlerfordeling_behandl(
+                user=person(request),
+                post_id=pk,
+                fordeling=[
+                    NyDaekning(v["fordring"], v["beloeb"]) for v in ind.validated_data["fordeling"]
+                ],
+                behandling=ind.validated_data["behandling"],
+            )
+            return Response(SagsbehandlerfordelingUd(post).data)
+
+        generics.get_object_or_404(Sagsbehandlerfordeling.objects.for_user(request.user), pk=pk)
+        return idempotent(request, udfoer)
+
+
+class SagsbehandlerfordelingTilKunden(APIView):
+    @extend_schema(
+        tags=TAG,
+        summary="Placér en post på kunden",
+        description="Seed 004 afklaring b: posten forlader listen, og beløbet står som kredit "
+        "på kunden, der dækker borgerens fordringer i lovens rækkefølge ved den næste "
+        "udligningskørsel.",
+        request=TilKundenInd,
+        responses={201: KundekreditUd},
+        parameters=[IDEMPOTENS_PARAMETER],
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        def udfoer() -> Response:
+            ind = TilKundenInd(data=request.data)
+            ind.is_valid(raise_exception=True)
+            kredit = sagsbehandlerfordeling_til_kunden(
+                user=person(request), post_id=pk, behandling=ind.validated_data["behandling"]
+            )
+            return Response(KundekreditUd(kredit).data, status=status.HTTP_201_CREATED)
+
+        generics.get_object_or_404(Sagsbehandlerfordeling.objects.for_user(request.user), pk=pk)
+        return idempotent(request, udfoer)
+
+
+class KundekreditListe(EgenKommune, generics.ListAPIView[Kundekredit]):
+    model = Kundekredit
+    serializer_class = KundekreditUd
+
+    @extend_schema(tags=TAG, summary="Kreditter på kunder (rest: hvad der endnu ikke er udlignet)")
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)

@@ -160,17 +160,18 @@ def for_stort_med_renter(
 
 
 def fordeling_lovens_orden(
-    *, user: Bruger, til_borger: Borger, undtag: set[int], pulje: Pulje, idag: dt.date
+    *, til_borger: Borger, undtag: set[int], pulje: Pulje, idag: dt.date
 ) -> tuple[list[NyDaekning], dict[int, Fordring]]:
-    """ "Lad system ompostere": the borger's uncovered claims, oldest due date first, each
-    covered up to what it owes at the payment date (interest before principal, ``rente.py``).
-    The claims the money was taken from are left out: that is why it is being moved."""
+    """ "Lad system ompostere", and the settlement of a credit on the customer: the borger's
+    uncovered claims (in the borger's kommune), oldest due date first, each covered up to what
+    it owes at the payment date (interest before principal, ``rente.py``). The claims the
+    money was taken from are left out: that is why it is being moved."""
     fordeling = []
     fordringer = {}
     rest = pulje.rest
     dato = pulje.kilder[0].valoerdato
     kandidater = (
-        Fordring.objects.for_user(user)
+        Fordring.objects.for_kommune(til_borger.kommune_id)
         .filter(konto__borger=til_borger, restance__gt=0)
         .exclude(pk__in=undtag)
         .select_related("konto")
@@ -194,7 +195,7 @@ def fordeling_bogfoer(
     fordeling: Sequence[NyDaekning],
     fordringer: dict[int, Fordring],
     idag: dt.date,
-    user: Bruger,
+    user: Bruger | None,
     begrundelse: str,
     tekst: str,
 ) -> Decimal:

@@ -188,7 +188,7 @@ def _fordeling_bogfoer(
     fordringer = dict(plan.fordringer)
     if plan.automatisk:
         fordeling, fordringer = fordeling_lovens_orden(
-            user=user, til_borger=plan.til_borger, undtag=undtag, pulje=pulje, idag=plan.idag
+            til_borger=plan.til_borger, undtag=undtag, pulje=pulje, idag=plan.idag
         )
     fordeling_valider(
         fordeling=fordeling,

@@ -15,6 +15,7 @@ from fordringer.ompostering.forms import (
     BehandlingForm,
     FordelingForm,
 )
+from fordringer.ompostering.kredit import sagsbehandlerfordeling_til_kunden
 from fordringer.ompostering.udbetaling import (
     sagsbehandlerfordeling_behandl,
     udbetaling_afvis,
@@ -105,7 +106,24 @@ def sagsbehandlerfordeling_post(request: HttpRequest, pk: int) -> HttpResponse:
     behandling = BehandlingForm(data)
     # Only the amounts matter here; reason and payout belong to the ompostering.
     form.fields["aarsag"].required = False
-    if request.method == "POST" and form.is_valid() and behandling.is_valid():
+    if request.method == "POST" and request.POST.get("handling") == "til_kunden":
+        # Seed 004 afklaring b: no claim now; the settlement run covers the next one.
+        if behandling.is_valid():
+            try:
+                sagsbehandlerfordeling_til_kunden(
+                    user=person(request),
+                    post_id=post.pk,
+                    behandling=behandling.cleaned_data["behandling"],
+                )
+            except ApplicationError as fejl:
+                fejl_til_form(form, fejl)
+            else:
+                messages.success(
+                    request,
+                    "Beløbet er placeret på kunden og udlignes i den næste udligningskørsel.",
+                )
+                return redirect("sagsbehandlerfordeling")
+    elif request.method == "POST" and form.is_valid() and behandling.is_valid():
         bruger = person(request)
         try:
             sagsbehandlerfordeling_behandl(
