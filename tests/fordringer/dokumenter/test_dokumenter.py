@@ -75,7 +75,7 @@ def test_a_period_starts_from_the_balance_before_it_and_ends_at_its_last_day(ben
     ultimo = inden[-1].saldo if inden else primo
     assert f"Saldo primo {kr(primo)} kr." in tekst
     assert f"Saldo ultimo {kr(ultimo)} kr." in tekst
-    assert f"Periode {dato(fra)} – {dato(til)}" in tekst
+    assert f"Periode {dato(fra)} \N{EN DASH} {dato(til)}" in tekst
     for linje in linjer:
         inde = f"{dato(linje.dato)} {linje.fordringsid}" in tekst
         assert inde == (fra <= linje.dato <= til), linje
@@ -113,7 +113,7 @@ def test_an_ompostering_sends_letters_to_both_borgere_and_the_alternative_recipi
 ):
     """Seed 004: the booking orders the letters; after commit they are rendered and sent."""
     with django_capture_on_commit_callbacks(execute=True):
-        s, ompostering = ompostering_til_advokat(bent)
+        _s, ompostering = ompostering_til_advokat(bent)
     breve = {d.modtager_navn: d for d in Dokument.objects.filter(ompostering=ompostering)}
     assert set(breve) == {"Anna Andersen", "Bo Berg", "Advokat Hansen"}
     assert all(d.status == DokumentStatus.FAERDIG and d.send for d in breve.values())
