@@ -64,14 +64,20 @@ def test_a_stored_document_cannot_be_changed_or_deleted(brev):
 
 @pytest.mark.postgres
 def test_the_database_refuses_to_rewrite_a_stored_pdf(brev):
-    with pytest.raises(DatabaseError, match="kan ikke ændres"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "UPDATE fordringer_dokument SET pdf = %s WHERE id = %s", [b"%PDF-falsk", brev.pk]
-            )
-    with pytest.raises(DatabaseError, match="kan ikke slettes"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("DELETE FROM fordringer_dokument WHERE id = %s", [brev.pk])
+    with (
+        pytest.raises(DatabaseError, match="kan ikke ændres"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(
+            "UPDATE fordringer_dokument SET pdf = %s WHERE id = %s", [b"%PDF-falsk", brev.pk]
+        )
+    with (
+        pytest.raises(DatabaseError, match="kan ikke slettes"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("DELETE FROM fordringer_dokument WHERE id = %s", [brev.pk])
     brev.refresh_from_db()
     assert hashlib.sha256(bytes(brev.pdf)).hexdigest() == brev.sha256
 

@@ -18,7 +18,10 @@ from .dokument_data import pdf_tekst
 
 pytestmark = pytest.mark.django_db
 
-ONDT = '<img src="file:///etc/hostname"><b style="font-size:40pt">FED</b></td></tr><script>x()</script>'
+ONDT = (
+    '<img src="file:///etc/hostname"><b style="font-size:40pt">FED</b></td></tr>'
+    "<script>x()</script>"
+)
 NAVN = 'Eva "</p><h1>Falsk overskrift</h1>" Ek'
 
 # A 1 x 1 PNG.
