@@ -29,6 +29,12 @@ def pdf_tekst(pdf: bytes | memoryview | None) -> str:
     return " ".join(" ".join(side.extract_text() or "" for side in reader.pages).split())
 
 
+def pdf_bytes(dokument: Any) -> bytes:
+    """A stored document's PDF."""
+    assert dokument.pdf is not None
+    return bytes(dokument.pdf)
+
+
 def demodata(kode: int = 101, konti: int = 12, seed: int = 5) -> None:
     call_command(
         "generer_demodata",

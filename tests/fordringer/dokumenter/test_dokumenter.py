@@ -27,7 +27,7 @@ from ky_debitor.visning import beloeb as kr
 from ky_debitor.visning import dato
 from tests.fordringer.samling import samling_data
 
-from .dokument_data import NOTE, demodata, demokonto, ompostering_til_advokat, pdf_tekst
+from .dokument_data import NOTE, demodata, demokonto, ompostering_til_advokat, pdf_bytes, pdf_tekst
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +38,7 @@ def test_kontoudtog_of_a_demo_konto_shows_every_entry_and_the_ledgers_balance(be
     dokument = kontoudtog_bestil(user=bent, konto_id=konto.pk)
 
     assert dokument.status == DokumentStatus.FAERDIG
-    assert dokument.sha256 == hashlib.sha256(bytes(dokument.pdf)).hexdigest()
+    assert dokument.sha256 == hashlib.sha256(pdf_bytes(dokument)).hexdigest()
     tekst = pdf_tekst(dokument.pdf)
     linjer = kontoudtog(konto)
     assert len(linjer) == Postering.objects.filter(fordring__konto=konto).count() > 3

@@ -58,7 +58,7 @@ def test_kontooversigt_by_cpr_with_or_without_dash(tmp_path):
 def test_bad_input_gets_a_danish_error_and_writes_nothing(tmp_path):
     demodata(konti=3)
     fil = tmp_path / "x.pdf"
-    with pytest.raises(CommandError, match="Skriv|dd-mm-åååå"):
+    with pytest.raises(CommandError, match="brug formatet dd-mm-åååå"):
         call_command(
             "dokument",
             "kontoudtog",

@@ -24,7 +24,7 @@ from ky_debitor.errors import ApplicationError
 from ky_debitor.models import AuditEvent
 from tests.factories import DebitorkontoFactory, FordringFactory
 
-from .dokument_data import ompostering_til_advokat, pdf_tekst
+from .dokument_data import ompostering_til_advokat, pdf_bytes, pdf_tekst
 
 pytestmark = pytest.mark.django_db
 
@@ -79,7 +79,7 @@ def test_the_database_refuses_to_rewrite_a_stored_pdf(brev):
     ):
         cursor.execute("DELETE FROM fordringer_dokument WHERE id = %s", [brev.pk])
     brev.refresh_from_db()
-    assert hashlib.sha256(bytes(brev.pdf)).hexdigest() == brev.sha256
+    assert hashlib.sha256(pdf_bytes(brev)).hexdigest() == brev.sha256
 
 
 def test_a_bogholder_sends_a_letter_again_unchanged_and_it_is_audited(brev, birgit):

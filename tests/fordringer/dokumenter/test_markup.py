@@ -14,7 +14,7 @@ from fordringer.dokumenter.services import dokument_html, kontooversigt_bestil
 from fordringer.models import Dokument
 from tests.factories import BorgerFactory, DebitorkontoFactory, FordringFactory
 
-from .dokument_data import pdf_tekst
+from .dokument_data import pdf_bytes, pdf_tekst
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +56,7 @@ def test_markup_in_an_imported_claim_text_and_name_is_printed_as_text(bent):
     tekst = pdf_tekst(dokument.pdf).replace(" ", "")
     assert ONDT.replace(" ", "") in tekst
     assert NAVN.replace(" ", "") in tekst
-    assert billeder(bytes(dokument.pdf)) == 0  # the <img> was text, nothing was fetched
+    assert billeder(pdf_bytes(dokument)) == 0  # the <img> was text, nothing was fetched
 
 
 def test_the_renderer_fetches_inline_images_only(tmp_path):

@@ -9,21 +9,23 @@ language, every font embedded, and no encryption.
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import pytest
 from pypdf import PdfReader
 
 from fordringer.dokumenter.services import kontooversigt_bestil, kontoudtog_bestil
 
-from .dokument_data import demodata, demokonto
+from .dokument_data import demodata, demokonto, pdf_bytes
 
 pytestmark = pytest.mark.django_db
 
 
-def fonte(reader: PdfReader) -> list[dict]:
-    fundet = {}
+def fonte(reader: PdfReader) -> list[Any]:
+    fundet: dict[Any, Any] = {}
     for side in reader.pages:
-        for font in ((side.get("/Resources") or {}).get("/Font") or {}).values():
+        ressourcer: Any = side.get("/Resources") or {}
+        for font in (ressourcer.get("/Font") or {}).values():
             font = font.get_object()
             for under in font.get("/DescendantFonts") or [font]:
                 under = under.get_object()
@@ -40,8 +42,8 @@ def test_documents_are_tagged_pdf_a_3a_with_embedded_fonts(bent, bestil):
         if bestil == "kontoudtog"
         else kontooversigt_bestil(user=bent, borger_id=konto.borger_id)
     )
-    reader = PdfReader(io.BytesIO(bytes(dokument.pdf)))
-    rod = reader.trailer["/Root"]
+    reader = PdfReader(io.BytesIO(pdf_bytes(dokument)))
+    rod: Any = reader.trailer["/Root"]
 
     xmp = rod["/Metadata"].get_object().get_data().decode()
     assert 'pdfaid:part="3"' in xmp and 'pdfaid:conformance="A"' in xmp

@@ -35,8 +35,8 @@ def test_a_bogholder_orders_a_kontoudtog_on_the_konto_page_and_downloads_it(bent
     assert svar.status_code == 302 and svar["Location"] == f"/dokumenter/{dokument.pk}/"
     assert dokument.status == DokumentStatus.FAERDIG
     assert dokument.oprettet_af == bent
-    side = client.get(f"/dokumenter/{dokument.pk}/").content.decode()
-    assert dokument.sha256 in side
+    dokumentside = client.get(f"/dokumenter/{dokument.pk}/").content.decode()
+    assert dokument.sha256 in dokumentside
 
     pdf = client.get(f"/dokumenter/{dokument.pk}/pdf/")
     assert pdf["Content-Type"] == "application/pdf"
