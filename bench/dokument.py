@@ -66,21 +66,19 @@ def main() -> None:
     sys.path.insert(0, str(ROOT))
     ob.opsaet()
 
-    from fordringer.choices import PosteringArt
     from fordringer.dokumenter import selectors
     from fordringer.dokumenter.pdf import pdf_dan
     from fordringer.dokumenter.services import dokument_html, kontoudtog_bestil
-    from fordringer.models import Dokument, Postering
+    from fordringer.models import Dokument
 
     start = time.perf_counter()
+    if not args.renter:
+        # The same konto without interest lines (restance: principal less the payment).
+        from fordringer.rente import beregning
+
+        beregning.rente_beregn = lambda **_kw: []
     bruger, _borger, fordringer, linjer = ob.byg(args.fordringer)
     konto = fordringer[0].konto
-    if not args.renter:
-        # Interest is left out (the claims' restance then is principal less payment only).
-        Postering.objects.filter(fordring__konto=konto, art=PosteringArt.RENTE)._raw_delete(
-            "default"
-        )
-        linjer = Postering.objects.filter(fordring__konto=konto).count()
     print(
         f"opsætning: {args.fordringer} fordringer, {linjer} posteringer, "
         f"{time.perf_counter() - start:.1f} s, load {os.getloadavg()[0]:.1f}"
@@ -116,6 +114,15 @@ def main() -> None:
             args.gange,
         )
         print(f"  {dokument.stoerrelse} byte, load {os.getloadavg()[0]:.1f}")
+        if os.environ.get("BENCH_PROFIL"):
+            import cProfile
+            import pstats
+
+            profil = cProfile.Profile()
+            profil.runcall(
+                kontoudtog_bestil, user=bruger, konto_id=konto.pk, fra=fra, til=til, baggrund=False
+            )
+            pstats.Stats(profil).sort_stats("cumulative").print_stats(30)
 
     from django.db import connections
 

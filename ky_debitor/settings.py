@@ -229,7 +229,7 @@ KY_SERVICEPLATFORMEN_CERTIFIKAT = os.environ.get("KY_SERVICEPLATFORMEN_CERTIFIKA
 # PDF/A-3a: archivable and tagged for screen readers (docs/adr/0009).
 KY_DOKUMENT_PDF_VARIANT = os.environ.get("KY_DOKUMENT_PDF_VARIANT", "pdf/a-3a")
 # A kontoudtog with more ledger entries than this is rendered by a Celery worker, with progress.
-KY_DOKUMENT_BAGGRUND_LINJER = int(os.environ.get("KY_DOKUMENT_BAGGRUND_LINJER", "1000"))
+KY_DOKUMENT_BAGGRUND_LINJER = int(os.environ.get("KY_DOKUMENT_BAGGRUND_LINJER", "500"))
 # Letters go to Digital Post through this transport (an outbox adapter; file transport here).
 KY_DIGITAL_POST_TRANSPORT = os.environ.get(
     "KY_DIGITAL_POST_TRANSPORT", "fordringer.udbakke.transport.DigitalPostFilTransport"

@@ -47,6 +47,18 @@ class Brevhoved:
     dato: dt.date
 
 
+# The one kommune whose official name is in the genitive.
+_OFFICIELT_NAVN = {"København": "Københavns Kommune"}
+
+
+def kommune_navn(navn: str) -> str:
+    """The kommune's official name as a letter is signed: "Aarhus Kommune", "Københavns
+    Kommune"."""
+    if navn.endswith("Kommune"):
+        return navn
+    return _OFFICIELT_NAVN.get(navn, f"{navn} Kommune")
+
+
 def brevhoved(kommune: Kommune, *, dato: dt.date) -> Brevhoved:
     logo = ""
     if kommune.logo:
@@ -59,7 +71,7 @@ def brevhoved(kommune: Kommune, *, dato: dt.date) -> Brevhoved:
         if data and mime in ("image/png", "image/jpeg"):
             logo = f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
     return Brevhoved(
-        navn=f"{kommune.navn} Kommune" if not kommune.navn.endswith("Kommune") else kommune.navn,
+        navn=kommune_navn(kommune.navn),
         adresse=[linje.strip() for linje in kommune.adresse.splitlines() if linje.strip()],
         logo=logo,
         dato=dato,
@@ -67,6 +79,39 @@ def brevhoved(kommune: Kommune, *, dato: dt.date) -> Brevhoved:
 
 
 # --- Kontoudtog -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Udtogslinje:
+    """A ledger line as the borger reads it: the kind and the booked text once ("Rente (Gebyrloven
+    § 3)", not "Rente: Rente (…)")."""
+
+    dato: dt.date
+    fordringsid: str
+    art: str
+    beskrivelse: str
+    beloeb: Decimal
+    saldo: Decimal
+    parkeret: bool
+
+
+def _udtogslinje(linje: KontoudtogLinje) -> Udtogslinje:
+    tekst = linje.tekst.strip()
+    if not tekst or tekst.lower() == linje.art.lower():
+        beskrivelse = linje.art
+    elif tekst.lower().startswith(linje.art.lower()):
+        beskrivelse = tekst
+    else:
+        beskrivelse = f"{linje.art}: {tekst}"
+    return Udtogslinje(
+        dato=linje.dato,
+        fordringsid=linje.fordringsid,
+        art=linje.art,
+        beskrivelse=beskrivelse,
+        beloeb=linje.beloeb,
+        saldo=linje.saldo,
+        parkeret=linje.parkeret,
+    )
 
 
 @dataclass(frozen=True)
@@ -80,7 +125,7 @@ class Kontoudtog:
     til: dt.date
     primo: Decimal
     ultimo: Decimal
-    linjer: list[KontoudtogLinje]
+    linjer: list[Udtogslinje]
     hovedstol: Decimal
     renter: Decimal
     gebyrer: Decimal
@@ -121,7 +166,7 @@ def kontoudtog_data(*, konto: Debitorkonto, fra: dt.date | None, til: dt.date) -
         til=til,
         primo=primo,
         ultimo=ultimo,
-        linjer=linjer,
+        linjer=[_udtogslinje(linje) for linje in linjer],
         hovedstol=summer.get(PosteringArt.HOVEDSTOL.label, NUL),
         renter=summer.get(PosteringArt.RENTE.label, NUL),
         gebyrer=summer.get(PosteringArt.GEBYR.label, NUL),
