@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 from decimal import Decimal
 
 import pytest
+from django.core.management import call_command
 
 from fordringer.choices import DokumentStatus, PosteringArt
 from fordringer.dokumenter.services import (
@@ -19,7 +21,16 @@ from fordringer.dokumenter.services import (
     samling_brev_bestil,
 )
 from fordringer.konto.selectors import kontoudtog, restance_fra_ledger
-from fordringer.models import Dokument, Fordring, Parkering, Postering, Udbetaling
+from fordringer.models import (
+    Dokument,
+    Fordring,
+    OmposteringAarsag,
+    Parkering,
+    Postering,
+    Udbetaling,
+    UdgaaendeBesked,
+)
+from fordringer.ompostering.services import ompostering_automatisk
 from fordringer.ompostering.udbetaling import udbetaling_godkend
 from fordringer.samling.services import samlingsbeslutning_opret
 from ky_debitor.money import NUL
@@ -198,3 +209,43 @@ def test_interest_and_omposteringer_are_on_the_kontoudtog_as_on_screen(
         assert renter > 0
         fordring.refresh_from_db()
         assert f"Saldo ultimo {kr(fordring.restance)} kr." in tekst
+
+
+def test_an_ompostering_on_demo_data_sends_a_letter_with_the_figures_moved(
+    bent, django_capture_on_commit_callbacks
+):
+    """The demo kommune after its linking run: "Lad system ompostere" on one of its dækninger;
+    the borger's letter names each claim and amount the booking moved."""
+    demodata(konti=30)
+    call_command("sagstilknytning", "--kommune", "101", stdout=io.StringIO())
+    daekning = (
+        Postering.objects.filter(
+            kommune__kode=101,
+            art=PosteringArt.DAEKNING,
+            tilbagefoert_af__isnull=True,
+            parkering__isnull=True,
+        )
+        .select_related("fordring__konto")
+        .order_by("pk")
+        .first()
+    )
+    assert daekning is not None
+    with django_capture_on_commit_callbacks(execute=True):
+        ompostering = ompostering_automatisk(
+            user=bent,
+            daekning_ids=[daekning.pk],
+            aarsag_id=OmposteringAarsag.objects.filter(aktiv=True).order_by("pk")[0].pk,
+            fra_borger_id=daekning.fordring.konto.borger_id,
+        )
+    brev = Dokument.objects.get(ompostering=ompostering)
+    tekst = pdf_tekst(pdf_bytes(brev))
+    assert f"flyttet en indbetaling på {kr(ompostering.beloeb)} kr." in tekst
+    assert ompostering.aarsag_tekst in tekst
+    for link in ompostering.posteringer.exclude(rolle="RENTE").select_related(
+        "postering__fordring__konto"
+    ):
+        p = link.postering
+        assert f"{p.fordring.fordringsid} {p.fordring.konto.kontonummer} {kr(abs(p.beloeb))}" in (
+            tekst
+        )
+    assert UdgaaendeBesked.objects.filter(noegle=f"digitalpost:dokument:{brev.pk}").exists()
