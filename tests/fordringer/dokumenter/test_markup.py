@@ -7,6 +7,7 @@ import base64
 import io
 
 import pytest
+from django.core.files.base import ContentFile
 from pypdf import PdfReader
 
 from fordringer.dokumenter.pdf import pdf_dan
@@ -69,3 +70,15 @@ def test_the_renderer_fetches_inline_images_only(tmp_path):
     assert billeder(pdf_dan(ramme.format(f'<img src="{data_uri}" alt="logo">'))) == 1
     assert billeder(pdf_dan(ramme.format(f'<img src="file://{fil}" alt="fil">'))) == 0
     assert billeder(pdf_dan(ramme.format('<img src="http://127.0.0.1:9/x.png" alt="net">'))) == 0
+
+
+def test_the_kommunes_logo_and_address_head_every_document(bent, koebenhavn):
+    koebenhavn.adresse = "Borgerservice\nRådhuspladsen 1\n1550 København V"
+    koebenhavn.logo.save("logo.png", ContentFile(PNG), save=True)
+    konto = DebitorkontoFactory.create(kontonummer="K-LOGO")
+    FordringFactory.create(konto=konto)
+    dokument = kontooversigt_bestil(user=bent, borger_id=konto.borger_id)
+    assert billeder(pdf_bytes(dokument)) == 1
+    assert "Københavns Kommune Borgerservice Rådhuspladsen 1 1550 København V" in pdf_tekst(
+        pdf_bytes(dokument)
+    )

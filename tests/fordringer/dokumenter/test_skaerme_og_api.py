@@ -27,6 +27,10 @@ def test_a_bogholder_orders_a_kontoudtog_on_the_konto_page_and_downloads_it(bent
     client = logget_ind(bent)
     side = client.get(f"/konti/{s.fa.konto_id}/")
     assert f'href="/konti/{s.fa.konto_id}/dokumenter/"' in side.content.decode()
+    assert client.get(f"/konti/{s.fa.konto_id}/dokumenter/").status_code == 200
+    borgerside = client.get(f"/borgere/{s.anna.pk}/").content.decode()
+    assert f'href="/borgere/{s.anna.pk}/dokumenter/"' in borgerside
+    assert client.get(f"/borgere/{s.anna.pk}/dokumenter/").status_code == 200
 
     svar = client.post(
         f"/konti/{s.fa.konto_id}/dokumenter/", {"fra": "01-01-2025", "til": "31-03-2025"}
