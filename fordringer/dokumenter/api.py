@@ -56,6 +56,11 @@ class DokumentUd(serializers.ModelSerializer[Dokument]):
 class DokumentFilter(django_filters.FilterSet):
     type = django_filters.ChoiceFilter(choices=DokumentType.choices)
     status = django_filters.ChoiceFilter(choices=DokumentStatus.choices)
+    # Plain numbers, not choices over every kommune's rows: another kommune's id simply finds
+    # nothing, and no answer tells whether it exists.
+    borger = django_filters.NumberFilter(field_name="borger_id")
+    konto = django_filters.NumberFilter(field_name="konto_id")
+    ompostering = django_filters.NumberFilter(field_name="ompostering_id")
 
     class Meta:
         model = Dokument
@@ -126,7 +131,7 @@ class KontoudtogBestil(APIView):
         description="Små kontoudtog dannes med det samme (status FAERDIG); store dannes i "
         "baggrunden, og status og fremskridt læses på dokumentet.",
         request=KontoudtogInd,
-        responses=DokumentUd,
+        responses={201: DokumentUd},
         parameters=[IDEMPOTENS_PARAMETER],
     )
     def post(self, request: Request, pk: int) -> Response:
@@ -151,7 +156,7 @@ class KontooversigtBestil(APIView):
         tags=TAG,
         summary="Dan en kontooversigt for en borger",
         request=SendInd,
-        responses=DokumentUd,
+        responses={201: DokumentUd},
         parameters=[IDEMPOTENS_PARAMETER],
     )
     def post(self, request: Request, pk: int) -> Response:
@@ -172,7 +177,7 @@ class SamlingBrevBestil(APIView):
         tags=TAG,
         summary="Send brev om en samling eller frigivelse til borgeren",
         request=None,
-        responses=DokumentUd,
+        responses={201: DokumentUd},
         parameters=[IDEMPOTENS_PARAMETER],
     )
     def post(self, request: Request, pk: int) -> Response:
