@@ -7,6 +7,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     KY_VAR_DIR=/app/var
 
 WORKDIR /app
+# WeasyPrint (the PDF documents) lays out text with Pango; DejaVu is the documents' font.
+RUN apt-get update \
+    && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+       libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
 RUN useradd --system --home /app --shell /usr/sbin/nologin ky
 COPY pyproject.toml ./
 COPY ky_debitor ky_debitor

@@ -117,6 +117,8 @@ class BeskedType(models.TextChoices):
     SF1590_B_03 = "SF1590_B_03", "DebitorIndbetaling (SF1590_B_03)"
     SF1590_B_04 = "SF1590_B_04", "Debitorkonto-anmodning (SF1590_B_04)"
     EINDKOMST = "EINDKOMST", "eIndkomst-indberetning"
+    # A stored letter (fordringer.dokumenter) to the borger or another recipient.
+    DIGITAL_POST = "DIGITAL_POST", "Digital Post (brev)"
 
 
 class EIndkomstArt(models.TextChoices):
@@ -171,3 +173,20 @@ class IndgaaendeResultat(models.TextChoices):
     PARKERET = "PARKERET", "Parkeret (afventer sagstilknytning)"
     STATUS_AENDRET = "STATUS_AENDRET", "Status ændret"
     UAENDRET = "UAENDRET", "Uændret (status var allerede sådan)"
+
+
+class DokumentType(models.TextChoices):
+    """The documents a borger (or another recipient) can be given (issue #20, seed 004)."""
+
+    KONTOUDTOG = "KONTOUDTOG", "Kontoudtog"
+    KONTOOVERSIGT = "KONTOOVERSIGT", "Kontooversigt"
+    OMPOSTERING = "OMPOSTERING", "Brev om ompostering"
+    SAMLING = "SAMLING", "Brev om samling og frigivelse"
+    UDBETALING = "UDBETALING", "Meddelelse om udbetaling"
+
+
+class DokumentStatus(models.TextChoices):
+    VENTER = "VENTER", "Venter"
+    KOERER = "KOERER", "Dannes"
+    FAERDIG = "FAERDIG", "Færdig"
+    FEJLET = "FEJLET", "Fejlet"

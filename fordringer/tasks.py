@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import logging
+
 from celery import shared_task
 from django.db import OperationalError
 
 from fordringer.choices import BeskedStatus
+from fordringer.dokumenter import services as dokumenter
 from fordringer.indberetning import forsendelse
 from fordringer.ompostering import kredit
 from fordringer.udbakke import services as udgaaende
 from ky_debitor import koe
+
+logger = logging.getLogger(__name__)
 
 RETRY = {"autoretry_for": (OperationalError,), "retry_backoff": True, "max_retries": 5}
 
@@ -54,3 +59,25 @@ def kreditter_udlign() -> str:
     cover what they can of their borgeres' claims. Safe to run again at any time."""
     udfald = [kredit.kreditter_udlign(kommune_id=k) for k in kredit.kommuner_med_kredit()]
     return f"{sum(u.kreditter for u in udfald)} kreditter, {sum(u.fordelt for u in udfald)} kr."
+
+
+@shared_task(acks_late=True, **RETRY)
+def dokument_dan(dokument_id: int) -> None:
+    """Render one ordered document (and send it, if it is a letter)."""
+    if dokument_dan.app.conf.task_always_eager:
+        # Embedded mode: rendered in the request after commit; a failure is on the document.
+        try:
+            dokumenter.dokument_dan(dokument_id=dokument_id)
+        except Exception:
+            logger.exception("Dokument %s kunne ikke dannes", dokument_id)
+        return
+    dokumenter.dokument_dan(dokument_id=dokument_id)
+
+
+@shared_task(**RETRY)
+def dokumenter_send_ventende() -> int:
+    """Scheduled sweep: documents still waiting for a worker are put on the queue again."""
+    ider = dokumenter.dokumenter_ventende()
+    for dokument_id in ider:
+        koe.send(dokument_dan, dokument_id)
+    return len(ider)

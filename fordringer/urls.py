@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from fordringer.dokumenter import views as views_dokumenter
 from fordringer.eindkomst.views import afstemning as views_afstemning
 from fordringer.eindkomst.views import efterregulering as views_efterregulering
 from fordringer.importer import views as views_importer
@@ -18,6 +19,23 @@ urlpatterns = [
     path("konti/<int:pk>/", views.debitorkonto_detalje, name="debitorkonto"),
     path("fordringer/<int:pk>/", views.fordring_detalje, name="fordring"),
     path("indbetalinger/<int:pk>/", views.indbetaling_detalje, name="indbetaling"),
+    # Documents: kontoudtog, kontooversigt and letters (issue #20)
+    path("konti/<int:pk>/dokumenter/", views_dokumenter.dokumenter_konto, name="dokumenter_konto"),
+    path(
+        "borgere/<int:pk>/dokumenter/", views_dokumenter.dokumenter_borger, name="dokumenter_borger"
+    ),
+    path("dokumenter/<int:pk>/", views_dokumenter.dokument_detalje, name="dokument"),
+    path("dokumenter/<int:pk>/pdf/", views_dokumenter.dokument_hent, name="dokument_hent"),
+    path(
+        "dokumenter/<int:pk>/send-igen/",
+        views_dokumenter.dokument_gensend,
+        name="dokument_gensend",
+    ),
+    path(
+        "samlingsbeslutninger/<int:pk>/brev/",
+        views_dokumenter.dokument_samling_brev,
+        name="dokument_samling_brev",
+    ),
     # Vurder, saml og frigiv debitorkonto (seed 000)
     path("samling/", views_samling.samling_liste, name="samling_liste"),
     path("konti/<int:pk>/samling/", views_samling.samling_vurder, name="samling_vurder"),

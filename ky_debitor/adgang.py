@@ -59,6 +59,10 @@ TILDELING = frozenset({DR})
 EINDKOMST_LAESERE = frozenset({SB, BH, PL})
 # eIndkomst's daily batches: the bookkeeper and the project lead read them.
 FORSENDELSE_LAESERE = frozenset({BH, PL})
+# Documents for a borger (issue #20): the caseworker and the bookkeeper, who answer the
+# citizen; only the bookkeeper sends a letter again.
+DOKUMENTER = frozenset({SB, BH})
+DOKUMENT_GENSEND = frozenset({BH})
 
 ADGANG: dict[str, frozenset[Rolle]] = {
     # Screens: fordringer
@@ -68,6 +72,13 @@ ADGANG: dict[str, frozenset[Rolle]] = {
     "debitorkonto": ALLE,
     "fordring": ALLE,
     "indbetaling": ALLE,
+    # Screens: documents (issue #20)
+    "dokumenter_konto": DOKUMENTER,
+    "dokumenter_borger": DOKUMENTER,
+    "dokument": DOKUMENTER,
+    "dokument_hent": DOKUMENTER,
+    "dokument_gensend": DOKUMENT_GENSEND,
+    "dokument_samling_brev": DOKUMENTER,
     # Screens: Vurder, saml og frigiv debitorkonto (seed 000)
     "samling_liste": SAMLING_LAESERE,
     "samling_vurder": SAMLING_LAESERE,
@@ -132,6 +143,14 @@ ADGANG: dict[str, frozenset[Rolle]] = {
     # API: Vurder, saml og frigiv debitorkonto (seed 000) and "Månedlig samling"
     "api:samling_vurderingsliste": SAMLING_LAESERE,
     "api:maanedlig_samling_afslut": frozenset({SB}),
+    # API: documents (issue #20)
+    "api:dokument_liste": DOKUMENTER,
+    "api:dokument": DOKUMENTER,
+    "api:dokument_pdf": DOKUMENTER,
+    "api:dokument_gensend": DOKUMENT_GENSEND,
+    "api:kontoudtog_bestil": DOKUMENTER,
+    "api:kontooversigt_bestil": DOKUMENTER,
+    "api:samling_brev_bestil": DOKUMENTER,
     # API: Omposter fordeling; payouts are the Bogholder's alone (four eyes in the service)
     "api:ompostering_opret": OMPOSTERING,
     "api:ompostering_tilbagefoer": OMPOSTERING,

@@ -6,6 +6,7 @@ Every name here has its row in ``adgang.ADGANG``.
 from django.urls import path, register_converter
 
 from fordringer.debitorsystem import api as debitorsystem
+from fordringer.dokumenter import api as dokumenter
 from fordringer.eindkomst.api import afstemning as eindkomst_afstemning
 from fordringer.eindkomst.api import efterregulering as eindkomst_efterregulering
 from fordringer.indberetning import api as eindkomst_forsendelse
@@ -41,6 +42,29 @@ urlpatterns = [
         "maanedlige-samlinger/<id:pk>/udfoert/",
         samling.MaanedligSamlingAfslut.as_view(),
         name="maanedlig_samling_afslut",
+    ),
+    path("dokumenter/", dokumenter.DokumentListe.as_view(), name="dokument_liste"),
+    path("dokumenter/<id:pk>/", dokumenter.DokumentDetalje.as_view(), name="dokument"),
+    path("dokumenter/<id:pk>/pdf/", dokumenter.DokumentPdf.as_view(), name="dokument_pdf"),
+    path(
+        "dokumenter/<id:pk>/send-igen/",
+        dokumenter.DokumentGensend.as_view(),
+        name="dokument_gensend",
+    ),
+    path(
+        "debitorkonti/<id:pk>/kontoudtog/",
+        dokumenter.KontoudtogBestil.as_view(),
+        name="kontoudtog_bestil",
+    ),
+    path(
+        "borgere/<id:pk>/kontooversigt/",
+        dokumenter.KontooversigtBestil.as_view(),
+        name="kontooversigt_bestil",
+    ),
+    path(
+        "samlingsbeslutninger/<id:pk>/brev/",
+        dokumenter.SamlingBrevBestil.as_view(),
+        name="samling_brev_bestil",
     ),
     path("omposteringer/", ompostering.OmposteringOpret.as_view(), name="ompostering_opret"),
     path(

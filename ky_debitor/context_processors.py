@@ -24,4 +24,6 @@ def bruger(request: HttpRequest) -> dict[str, Any]:
         "ky_kan_afstemme_eindkomst": adgang_tilladt(user, "eindkomst_afstemning"),
         # eIndkomst's daily batches.
         "ky_kan_se_eindkomst_forsendelser": adgang_tilladt(user, "eindkomst_forsendelser"),
+        # Kontoudtog, kontooversigt and letters (issue #20).
+        "ky_kan_se_dokumenter": adgang_tilladt(user, "dokument"),
     }

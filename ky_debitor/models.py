@@ -28,6 +28,15 @@ class Kommune(models.Model):
         blank=True,
         help_text="Dag i måneden (1-31). Tom: månedens sidste arbejdsdag.",
     )
+    # The letterhead of the kommune's documents (fordringer.dokumenter); both may be empty.
+    adresse = models.TextField(
+        blank=True, help_text="Afsenderadresse på breve og kontoudtog, én linje pr. linje."
+    )
+    logo = models.FileField(
+        upload_to="kommuner/logo/",
+        blank=True,
+        help_text="PNG eller JPEG, vises øverst på breve og kontoudtog.",
+    )
 
     class Meta:
         ordering = ["kode"]

@@ -168,6 +168,10 @@ CELERY_BEAT_SCHEDULE = {
         # picks up messages whose retry time has come, and those the queue never got
         "schedule": 60,
     },
+    "dan-ventende-dokumenter": {
+        "task": "fordringer.tasks.dokumenter_send_ventende",
+        "schedule": 60,  # documents ordered while the queue was away
+    },
     "send-ventende-udtraek": {
         "task": "rapporter.tasks.eksport_send_ventende",
         "schedule": 60,  # exports ordered while the queue was away
@@ -226,6 +230,16 @@ KY_UDGAAENDE_FAST_FORSOEG = int(os.environ.get("KY_UDGAAENDE_FAST_FORSOEG", "3")
 # The debitorsystem's SF1590 services (``udgaaende.ServiceplatformenTransport``).
 KY_SERVICEPLATFORMEN_URL = os.environ.get("KY_SERVICEPLATFORMEN_URL", "")
 KY_SERVICEPLATFORMEN_CERTIFIKAT = os.environ.get("KY_SERVICEPLATFORMEN_CERTIFIKAT", "")
+
+# --- Documents (fordringer.dokumenter) ------------------------------------------------------
+# PDF/A-3a: archivable and tagged for screen readers (docs/adr/0009).
+KY_DOKUMENT_PDF_VARIANT = os.environ.get("KY_DOKUMENT_PDF_VARIANT", "pdf/a-3a")
+# A kontoudtog with more ledger entries than this is rendered by a Celery worker, with progress.
+KY_DOKUMENT_BAGGRUND_LINJER = int(os.environ.get("KY_DOKUMENT_BAGGRUND_LINJER", "500"))
+# Letters go to Digital Post through this transport (an outbox adapter; file transport here).
+KY_DIGITAL_POST_TRANSPORT = os.environ.get(
+    "KY_DIGITAL_POST_TRANSPORT", "fordringer.udbakke.transport.DigitalPostFilTransport"
+)
 
 # --- Language, time, money ------------------------------------------------------------------
 LANGUAGE_CODE = "da"
@@ -380,6 +394,9 @@ LOGGING = {
         "django.server": {"handlers": [], "propagate": True},
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},  # lock-outs only, not every login
+        # WeasyPrint logs every rendering step at INFO; warnings (a missing font) still show.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False

@@ -2,6 +2,7 @@
 with the app and keeps ``from fordringer.models import X`` the one way to reach a model."""
 
 from .debitorsystem import DebitorsystemOpsaetning, IndgaaendeBesked
+from .dokument import Dokument, DokumentLaastError
 from .eindkomst import (
     EIndkomstForsendelse,
     EIndkomstForsendelseLinje,
@@ -43,6 +44,8 @@ __all__ = [
     "Borger",
     "Debitorkonto",
     "DebitorsystemOpsaetning",
+    "Dokument",
+    "DokumentLaastError",
     "EIndkomstForsendelse",
     "EIndkomstForsendelseLinje",
     "EIndkomstForsendelseRaekke",

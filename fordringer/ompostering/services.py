@@ -13,9 +13,11 @@
 4. turn the amount to pay out into an ``Udbetaling`` awaiting a Bogholder's approval
    (``udbetaling.py``), and leave the rest on the sagsbehandlerfordeling list;
 5. write the outbox messages: "send opdatering til inddrivelse" (18.05) for touched claims
-   under inddrivelse (rykkerniveau unchanged) and the letter (meddelelse) to an alternative
-   recipient when a note is given (seed 004 trin 8);
-6. audit who, when and why on every konto touched.
+   under inddrivelse (rykkerniveau unchanged);
+6. audit who, when and why on every konto touched;
+7. order the letters (``fordringer.dokumenter``): to each borger whose konto it touched and,
+   when a note is given, to the alternative recipient (seed 004 trin 8); they are rendered
+   as PDF and sent by Digital Post after commit.
 
 ``ompostering_automatisk`` is "Lad system ompostere": the same, with the allocation made in
 the legal order (oldest due date first, interest before principal).
@@ -34,6 +36,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from fordringer.choices import BeskedType, OmposteringRolle, Opkraevningstilstand, PosteringArt
+from fordringer.dokumenter.services import ompostering_breve_bestil
 from fordringer.ledger.services import postering_bogfoer
 from fordringer.models import Debitorkonto, Fordring, Ompostering
 from fordringer.ompostering.fordeling import (
@@ -97,6 +100,7 @@ def ompostering_opret(
     beroerte = {**kilde_fordringer, **fordringer}
     _inddrivelse_opdater(ompostering=ompostering, fordringer=beroerte.values())
     _audit(plan, ompostering=ompostering, fordringer=beroerte.values(), user=user)
+    ompostering_breve_bestil(ompostering=ompostering, user=user)
     return ompostering
 
 

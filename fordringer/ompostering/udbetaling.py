@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from fordringer.choices import BeskedType, Overfoersel, Udbetalingskanal, UdbetalingStatus
 from fordringer.cpr import identifikation_normaliser
+from fordringer.dokumenter.services import udbetaling_meddelelse_bestil
 from fordringer.models import (
     AlternativModtager,
     Borger,
@@ -180,8 +181,10 @@ def _fuld_adresse(adresse: str) -> bool:
 def meddelelse_tekst(
     *, modtager: str, borger: Borger, beloeb: Decimal, aarsag: str, note: str
 ) -> str:
-    """The letter to an alternative recipient (seed 004 trin 8): that an ompostering took
-    place, the amount, which borger it concerns, the reason, and the caseworker's note."""
+    """What the letter to an alternative recipient (seed 004 trin 8) says, as the guide
+    previews it before booking: that an ompostering took place, the amount, which borger it
+    concerns, the reason, and the caseworker's note (the letter itself is a PDF,
+    ``fordringer.dokumenter``)."""
     return (
         f"Til {modtager}\n\n"
         f"Kommunen har omposteret en indbetaling vedrørende {borger.navn} og udbetaler "
@@ -199,8 +202,9 @@ def udbetaling_opret(
     aarsag: OmposteringAarsag,
     note: str,
 ) -> Udbetaling:
-    """The payout of an ompostering, awaiting approval, and with a note to an alternative
-    recipient the letter to him in the outbox. Runs inside ``ompostering_opret``."""
+    """The payout of an ompostering, awaiting approval. Runs inside ``ompostering_opret``,
+    which then orders the letters (``fordringer.dokumenter``): with a note, one goes to the
+    alternative recipient as well (seed 004 trin 8)."""
     ny = None
     if udbetaling.ny_modtager is not None:
         ny = AlternativModtager.objects.create(
@@ -224,27 +228,6 @@ def udbetaling_opret(
         fritaget_modregning=udbetaling.fritaget_modregning,
         oprettet_af=user,
     )
-    if note and udbetaling.alternativ:
-        raekke = Udbetaling.objects.select_related(
-            "modtager_borger", "modtager_alternativ", "borger"
-        ).get(pk=raekke.pk)
-        udgaaende_besked_opret(
-            kommune_id=ompostering.kommune_id,
-            type=BeskedType.MEDDELELSE,
-            noegle=f"meddelelse:ompostering:{ompostering.pk}",
-            payload={
-                "ompostering_id": ompostering.pk,
-                "udbetaling_id": raekke.pk,
-                "modtager": raekke.modtager_navn,
-                "tekst": meddelelse_tekst(
-                    modtager=raekke.modtager_navn,
-                    borger=ompostering.til_borger,
-                    beloeb=raekke.beloeb,
-                    aarsag=aarsag.tekst,
-                    note=note,
-                ),
-            },
-        )
     return raekke
 
 
@@ -295,7 +278,8 @@ def _behandlet(udbetaling: Udbetaling, *, user: Bruger, status: str, begrundelse
 
 @transaction.atomic
 def udbetaling_godkend(*, user: Bruger, udbetaling_id: int, begrundelse: str = "") -> Udbetaling:
-    """Approve a payout (four-eyes) and send it to the outbox for its channel."""
+    """Approve a payout (four-eyes), send it to the outbox for its channel, and order the
+    payout notice to its recipient (``fordringer.dokumenter``)."""
     udbetaling = _udbetaling_laas(user=user, udbetaling_id=udbetaling_id)
     _behandlet(udbetaling, user=user, status=UdbetalingStatus.GODKENDT, begrundelse=begrundelse)
     modtager = udbetaling.modtager_alternativ
@@ -318,6 +302,8 @@ def udbetaling_godkend(*, user: Bruger, udbetaling_id: int, begrundelse: str = "
             "modtager_adresse": modtager.adresse if modtager else "",
         },
     )
+    # The recipient is told what is paid, how and why (rendered and sent after commit).
+    udbetaling_meddelelse_bestil(user=user, udbetaling_id=udbetaling.pk, baggrund=True)
     return udbetaling
 
 

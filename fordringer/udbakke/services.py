@@ -66,7 +66,7 @@ def udgaaende_besked_lever(*, besked_id: int, nu: dt.datetime | None = None) -> 
     besked.forsoeg += 1
     besked.sidste_forsoeg = nu
     try:
-        transport().send(besked)
+        transport(besked.type).send(besked)
     except Exception as exc:
         besked.sidste_fejl = f"{type(exc).__name__}: {exc}"[:2000]
         if besked.forsoeg >= settings.KY_UDGAAENDE_MAKS_FORSOEG:

@@ -1,11 +1,15 @@
 """How outbox messages leave: the transports ``settings.KY_UDGAAENDE_TRANSPORT`` can name.
 
 ``FilTransport`` writes JSON files (development and tests); ``ServiceplatformenTransport`` is the
-outline of the debitorsystem's SF1590 client on Serviceplatformen.
+outline of the debitorsystem's SF1590 client on Serviceplatformen. Digital Post letters have a
+transport of their own (``settings.KY_DIGITAL_POST_TRANSPORT``), so a kommune plugs in its
+Digital Post gateway by naming its class there; ``DigitalPostFilTransport`` writes the letter's
+PDF beside the JSON envelope (development and tests).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 from typing import Any, Protocol
@@ -15,7 +19,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.module_loading import import_string
 
 from fordringer.choices import BeskedType
-from fordringer.models import UdgaaendeBesked
+from fordringer.models import Dokument, UdgaaendeBesked
 
 
 class Transport(Protocol):
@@ -43,6 +47,23 @@ class FilTransport:
         midlertidig = mappe / f".{filnavn}.tmp"
         midlertidig.write_text(json.dumps(dokument, ensure_ascii=False, indent=2), "utf-8")
         midlertidig.replace(mappe / f"{filnavn}.json")
+
+
+class DigitalPostFilTransport(FilTransport):
+    """Digital Post for development and tests: the envelope as JSON and the stored letter as
+    ``<noegle>.pdf`` beside it, after checking that the PDF is the one whose hash was sent."""
+
+    def send(self, besked: UdgaaendeBesked) -> None:
+        dokument = Dokument.objects.get(pk=besked.payload["dokument_id"])
+        pdf = bytes(dokument.pdf or b"")
+        if hashlib.sha256(pdf).hexdigest() != besked.payload["sha256"]:
+            raise ValueError(f"Dokument {dokument.pk} har ikke den sendte SHA-256.")
+        super().send(besked)
+        mappe = self.mappe / besked.type.lower()
+        filnavn = "".join(c if c.isalnum() or c in "-_" else "_" for c in besked.noegle)
+        midlertidig = mappe / f".{filnavn}.pdf.tmp"
+        midlertidig.write_bytes(pdf)
+        midlertidig.replace(mappe / f"{filnavn}.pdf")
 
 
 # What each SF1590 service of the debitorsystem carries (DESIGN §6, seed 003). The payload is
@@ -121,7 +142,13 @@ class ServiceplatformenTransport:
         )
 
 
-def transport() -> Transport:
-    klasse = import_string(settings.KY_UDGAAENDE_TRANSPORT)
+def transport(besked_type: str = "") -> Transport:
+    """The transport for a kind of message: Digital Post's own, else the outbox's."""
+    navn = (
+        settings.KY_DIGITAL_POST_TRANSPORT
+        if besked_type == BeskedType.DIGITAL_POST
+        else settings.KY_UDGAAENDE_TRANSPORT
+    )
+    klasse = import_string(navn)
     instans: Transport = klasse()
     return instans

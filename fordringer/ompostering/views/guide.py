@@ -21,6 +21,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from fordringer.dokumenter.selectors import dokumenter_for_user
 from fordringer.models import Borger, Fordring, Ompostering
 from fordringer.ompostering import selectors as selectors_ompostering
 from fordringer.ompostering.forms import (
@@ -415,5 +416,6 @@ def ompostering_kvittering(request: HttpRequest, pk: int) -> HttpResponse:
             if ompostering.tilbagefoert
             else "",
             "tilbagefoer_form": TilbagefoerForm(),
+            "dokumenter": dokumenter_for_user(user=request.user).filter(ompostering=ompostering),
         },
     )

@@ -12,6 +12,7 @@ from django.utils import timezone
 from fordringer.choices import BeskedStatus, BeskedType, Overfoersel, Udbetalingskanal
 from fordringer.models import (
     AlternativModtager,
+    Dokument,
     Fordring,
     Sagsbehandlerfordeling,
     Udbetaling,
@@ -27,7 +28,7 @@ from fordringer.ompostering.udbetaling import (
     udbetaling_afvis,
     udbetaling_godkend,
 )
-from fordringer.udbakke.services import udgaaende_besked_lever
+from fordringer.udbakke.services import udgaaende_besked_lever, udgaaende_besked_opret
 from ky_debitor.errors import ApplicationError, ConflictError
 from tests.fordringer.ompostering.ompostering_data import IDAG, invarianter, opret, tilstand
 
@@ -71,10 +72,15 @@ def test_payout_waits_for_approval_and_the_alternative_recipient_gets_a_letter(
     assert udbetaling.status == "AFVENTER"
     assert udbetaling.modtager_navn == "Advokat Hansen"
     assert AlternativModtager.objects.get().identifikation == "12345674"
-    brev = UdgaaendeBesked.objects.get(type=BeskedType.MEDDELELSE)
-    assert "omposteret en indbetaling vedrørende Bo Berg" in brev.payload["tekst"]
-    assert "Årsag: Indbetalingen er placeret på en forkert borger" in brev.payload["tekst"]
-    assert NOTE in brev.payload["tekst"]
+    # The letter to the lawyer is ordered with the booking (its text: tests/fordringer/
+    # dokumenter/test_breve.py); the borgere each get one too.
+    brev = Dokument.objects.get(modtager_alternativ__isnull=False)
+    assert (brev.modtager_navn, brev.send, brev.udbetaling_id) == (
+        "Advokat Hansen",
+        True,
+        udbetaling.pk,
+    )
+    assert Dokument.objects.filter(ompostering=ompostering).count() == 3
     # Nothing goes out for the payout before it is approved.
     assert not UdgaaendeBesked.objects.filter(type=BeskedType.UDBETALING).exists()
     invarianter()
@@ -290,7 +296,12 @@ def test_failed_delivery_is_retried_with_exponential_back_off_then_given_up(
         "tests.fordringer.ompostering.test_udbetaling.FejlendeTransport"
     )
     settings.KY_UDGAAENDE_MAKS_FORSOEG = 3
-    besked = UdgaaendeBesked.objects.get(type=BeskedType.MEDDELELSE)
+    besked = udgaaende_besked_opret(
+        kommune_id=udbetaling_til_advokat[1].kommune_id,
+        type=BeskedType.INDDRIVELSE_OPDATERING,
+        noegle="test:genforsoeg",
+        payload={"usecase": "18.05"},
+    )
     nu = timezone.now()
     besked = udgaaende_besked_lever(besked_id=besked.pk, nu=nu)
     assert (besked.forsoeg, besked.naeste_forsoeg) == (1, nu + dt.timedelta(minutes=1))

@@ -9,7 +9,7 @@ import ky_debitor.money
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("fordringer", "0017_udbetaling_form_eller_overfoersel"),
+        ("fordringer", "0018_dokumenter"),
         ("ky_debitor", "0007_taellingsdelta"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
