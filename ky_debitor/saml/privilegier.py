@@ -49,7 +49,7 @@ def privilegier_laes(vaerdier: list[str]) -> list[Privilegiegruppe]:
     for vaerdi in vaerdier:
         try:
             xml = base64.b64decode("".join(str(vaerdi).split()), validate=True)
-            rod = etree.fromstring(xml, parser=parser)  # noqa: S320 (entities and network off)
+            rod = etree.fromstring(xml, parser=parser)
         except (binascii.Error, ValueError, etree.XMLSyntaxError) as fejl:
             raise ApplicationError(UGYLDIG) from fejl
         if _lokalt(rod) != "PrivilegeList":

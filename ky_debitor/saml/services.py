@@ -31,7 +31,7 @@ from saml2.saml import NameID
 
 from ..audit import audit_log
 from ..errors import ApplicationError
-from ..models import BrugtAssertion, Bruger, Kommune, Rolleprivilegium
+from ..models import Bruger, BrugtAssertion, Kommune, Rolleprivilegium
 from ..roles import Rolle
 from ..rolletildeling import tildeler
 from .privilegier import Privilegiegruppe, privilegier_laes

@@ -1,0 +1,352 @@
+"""Logging on through the kommune's login (SAML 2.0, Fælleskommunal Adgangsstyring), issue #21.
+
+Every test runs the real exchange against a local IdP (``tests/saml_idp.py``: pysaml2 with a
+key pair made for the test): the app's signed AuthnRequest, the IdP's signed assertion with the
+privileges, the app's checks, the person created or updated, their roles replaced.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import Group
+from django.test import Client
+from django.urls import reverse
+
+from ky_debitor.models import AuditEvent, Bruger, BrugtAssertion, Rolleprivilegium
+from ky_debitor.roles import Rolle
+from ky_debitor.saml.konfiguration import sp_konfiguration
+from ky_debitor.saml.services import SamlAfvist, saml_login
+
+from .. import personas
+from ..factories import kommune
+from ..saml_idp import (
+    IDP_SLO,
+    KLE_AFGRAENSNING,
+    LokalIdP,
+    bpp,
+    gruppe,
+    privilegium,
+    saml_opsaet,
+)
+
+BASIS = "http://testserver"
+SP_ENTITY_ID = f"{BASIS}/saml/metadata/"
+KBH, ODENSE = 101, 461
+KOMMUNE_ROLLER = [Rolle.SAGSBEHANDLER, Rolle.BOGHOLDER, Rolle.PROJEKTLEDER, Rolle.DRIFT]
+
+
+def rolletabel() -> None:
+    """København's and Odense's privileges for every role, and the national one."""
+    for kode in (KBH, ODENSE):
+        for rolle in KOMMUNE_ROLLER:
+            Rolleprivilegium.objects.create(
+                kommune=kommune(kode), privilegium=privilegium(rolle, kode), rolle=rolle.value
+            )
+    Rolleprivilegium.objects.create(
+        kommune=None, privilegium=privilegium(Rolle.NATIONAL, None), rolle=Rolle.NATIONAL.value
+    )
+
+
+def idp_for(settings: Any, mappe: Any, client: Client) -> LokalIdP:
+    idp = saml_opsaet(settings, mappe, BASIS)
+    idp.kend_sp(client.get(reverse("saml2_metadata")).content.decode())
+    return idp
+
+
+@pytest.fixture
+def idp(settings, tmp_path, client, db) -> LokalIdP:
+    rolletabel()
+    return idp_for(settings, tmp_path, client)
+
+
+def log_paa(client: Client, idp: LokalIdP, **svar: Any) -> Any:
+    """Start at the app, pass the IdP, post its answer back: the app's last response."""
+    start = client.get(reverse("saml2_login"), {"next": "/"})
+    assert start.status_code == 302, start.content
+    anmodning = idp.anmodning(start["Location"])
+    saml_svar = idp.svar(anmodning, sp_entity_id=SP_ENTITY_ID, **svar)
+    client.ky_sidste_svar = saml_svar  # type: ignore[attr-defined]
+    return client.post(
+        reverse("saml2_acs"), {"SAMLResponse": saml_svar, "RelayState": anmodning.relay_state}
+    )
+
+
+def logget_paa(client: Client) -> bool:
+    return "_auth_user_id" in client.session
+
+
+def rolle_gruppe(rolle: Rolle, kode: int | None = KBH, **kw: Any) -> Any:
+    return gruppe(privilegium(rolle, kode), kommune=kode, **kw)
+
+
+# --- The metadata a kommune registers ------------------------------------------------------
+
+
+def test_the_metadata_asks_for_signed_assertions_and_offers_keys_for_signing_and_encryption(
+    idp, client
+):
+    svar = client.get("/saml/metadata/")
+    xml = svar.content.decode()
+    assert svar.status_code == 200
+    assert f'entityID="{SP_ENTITY_ID}"' in xml
+    assert 'AuthnRequestsSigned="true"' in xml
+    assert 'WantAssertionsSigned="true"' in xml
+    assert 'use="signing"' in xml and 'use="encryption"' in xml
+    assert f"{BASIS}/saml/acs/" in xml and f"{BASIS}/saml/ls/" in xml
+
+
+def test_without_saml_configured_the_saml_addresses_are_not_there(client, db):
+    assert client.get("/saml/metadata/").status_code == 404
+    assert client.get("/saml/log-paa/").status_code == 404
+
+
+# --- A good login per role -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("rolle", KOMMUNE_ROLLER, ids=lambda r: r.value)
+def test_a_good_login_creates_the_person_in_the_kommune_with_exactly_the_role(idp, client, rolle):
+    svar = log_paa(
+        client,
+        idp,
+        bruger="CVR:29189846-RID:1001",
+        navn="Sofie Saml",
+        grupper=[rolle_gruppe(rolle)],
+    )
+
+    assert svar.status_code == 302 and svar["Location"] == "/"
+    bruger = Bruger.objects.get(saml_name_id="CVR:29189846-RID:1001")
+    assert bruger.kommune.kode == KBH
+    assert set(bruger.groups.values_list("name", flat=True)) == {rolle.value}
+    assert (bruger.first_name, bruger.last_name) == ("Sofie", "Saml")
+    assert not bruger.has_usable_password()
+    assert logget_paa(client)
+    assert client.get(reverse("start")).status_code == 200
+    haendelse = AuditEvent.objects.get(handling="login.saml", objekt_id=str(bruger.pk))
+    assert haendelse.bruger == bruger and haendelse.kommune_id == bruger.kommune_id
+    assert haendelse.data["roller"] == [rolle.value] and haendelse.data["oprettet"] is True
+    assert AuditEvent.objects.filter(handling="rolle.tildel", objekt_id=str(bruger.pk)).exists()
+
+
+def test_a_good_login_of_the_national_administrator_has_no_kommune(idp, client):
+    svar = log_paa(client, idp, bruger="national-1", grupper=[rolle_gruppe(Rolle.NATIONAL, None)])
+
+    assert svar.status_code == 302
+    bruger = Bruger.objects.get(saml_name_id="national-1")
+    assert bruger.kommune is None and bruger.is_staff
+    assert list(bruger.groups.values_list("name", flat=True)) == [Rolle.NATIONAL.value]
+
+
+def test_an_encrypted_assertion_is_accepted(idp, client):
+    svar = log_paa(
+        client, idp, bruger="krypteret", grupper=[rolle_gruppe(Rolle.BOGHOLDER)], kryptereret=True
+    )
+
+    assert svar.status_code == 302
+    assert Bruger.objects.get(saml_name_id="krypteret").groups.get().name == "Bogholder"
+
+
+# --- Refused assertions: nothing created, no session ----------------------------------------
+
+
+def _intet_oprettet(client: Client) -> None:
+    assert not Bruger.objects.filter(saml_name_id__isnull=False).exists()
+    assert not AuditEvent.objects.filter(handling__startswith="login").exists()
+    assert not BrugtAssertion.objects.exists()
+    assert not logget_paa(client)
+
+
+@pytest.mark.parametrize(
+    ("fejl", "tekst"),
+    [
+        ({"udloebet": True}, "udløbet"),
+        ({"underskrevet": False}, "underskrevet"),
+        ({"forkert_noegle": True}, "underskrevet"),
+        ({"publikum": "https://en-anden-tjeneste.example/"}, "kunne ikke godtages"),
+    ],
+    ids=["udloebet", "uden-underskrift", "forkert-underskrift", "forkert-publikum"],
+)
+def test_a_bad_assertion_is_refused_with_a_danish_page_and_nothing_created(
+    idp, client, fejl, tekst
+):
+    svar = log_paa(client, idp, bruger="angriber", grupper=[rolle_gruppe(Rolle.DRIFT)], **fejl)
+
+    assert svar.status_code == 403
+    side = svar.content.decode()
+    assert "Du blev ikke logget på" in side and tekst in side
+    _intet_oprettet(client)
+
+
+def test_a_replayed_assertion_is_refused_and_logs_no_one_on(idp, client):
+    assert log_paa(client, idp, bruger="sofie", grupper=[rolle_gruppe(Rolle.SAGSBEHANDLER)])
+    gammelt_svar = client.ky_sidste_svar  # type: ignore[attr-defined]
+    brugere, logins = Bruger.objects.count(), AuditEvent.objects.filter(handling="login.saml")
+
+    # Another browser, with a login of its own under way, gets the same answer posted.
+    angriber = Client()
+    angriber.get(reverse("saml2_login"))
+    svar = angriber.post(reverse("saml2_acs"), {"SAMLResponse": gammelt_svar})
+    assert svar.status_code == 403 and "brugt før" in svar.content.decode()
+    assert not logget_paa(angriber)
+    # And the same browser again.
+    svar = client.post(reverse("saml2_acs"), {"SAMLResponse": gammelt_svar})
+    assert svar.status_code == 403
+    assert Bruger.objects.count() == brugere and logins.count() == 1
+
+
+def test_an_assertion_used_once_is_refused_by_the_replay_table_too(idp, client):
+    """Even an answer pysaml2 let through (an outstanding request of this browser) is refused
+    when its assertion has logged someone on before."""
+    info = {"assertion_id": "_a1", "not_on_or_after": "2099-01-01T00:00:00Z"}
+    session_info = {
+        "name_id": "gentaget",
+        "ava": {
+            "dk:gov:saml:attribute:Privileges_intermediate": [
+                bpp([rolle_gruppe(Rolle.SAGSBEHANDLER)])
+            ]
+        },
+    }
+    saml_login(session_info=session_info, assertion_info=info)
+    with pytest.raises(SamlAfvist, match="allerede brugt"):
+        saml_login(session_info=session_info, assertion_info=info)
+    assert AuditEvent.objects.filter(handling="login.saml").count() == 1
+
+
+# --- Roles follow the IdP ------------------------------------------------------------------
+
+
+def test_roles_removed_at_the_idp_are_gone_at_the_next_login(idp, client):
+    log_paa(
+        client,
+        idp,
+        bruger="skifter",
+        grupper=[rolle_gruppe(Rolle.SAGSBEHANDLER), rolle_gruppe(Rolle.BOGHOLDER)],
+    )
+    bruger = Bruger.objects.get(saml_name_id="skifter")
+    assert set(bruger.groups.values_list("name", flat=True)) == {"Sagsbehandler", "Bogholder"}
+
+    client.logout()
+    log_paa(client, idp, bruger="skifter", grupper=[rolle_gruppe(Rolle.SAGSBEHANDLER)])
+
+    assert list(bruger.groups.values_list("name", flat=True)) == ["Sagsbehandler"]
+    fjernet = AuditEvent.objects.get(handling="rolle.fjern", objekt_id=str(bruger.pk))
+    assert fjernet.data["rolle"] == "Bogholder"
+    anden = AuditEvent.objects.filter(handling="login.saml").order_by("id").last()
+    assert anden is not None and anden.data["roller_foer"] == ["Bogholder", "Sagsbehandler"]
+
+
+def test_a_role_given_by_hand_is_replaced_by_what_the_idp_grants(idp, client):
+    log_paa(client, idp, bruger="haand", grupper=[rolle_gruppe(Rolle.SAGSBEHANDLER)])
+    bruger = Bruger.objects.get(saml_name_id="haand")
+    bruger.groups.add(Group.objects.get(name="Drift"))
+
+    client.logout()
+    log_paa(client, idp, bruger="haand", grupper=[rolle_gruppe(Rolle.SAGSBEHANDLER)])
+
+    assert list(bruger.groups.values_list("name", flat=True)) == ["Sagsbehandler"]
+
+
+def test_no_mapped_privilege_gives_a_danish_page_and_no_session(idp, client):
+    svar = log_paa(
+        client, idp, bruger="ukendt", grupper=[gruppe("http://andet.dk/roles/x/1", kommune=KBH)]
+    )
+
+    assert svar.status_code == 403
+    side = svar.content.decode()
+    assert "Du har ingen adgang til KY Debitor" in side and "jobfunktionsrolle" in side
+    _intet_oprettet(client)
+
+
+def test_a_privilege_of_one_kommune_gives_nothing_in_another(idp, client):
+    """København's privilege identifier with Odense as the data constraint: no role."""
+    svar = log_paa(
+        client,
+        idp,
+        bruger="blandet",
+        grupper=[gruppe(privilegium(Rolle.DRIFT, KBH), kommune=ODENSE)],
+    )
+    assert svar.status_code == 403
+    _intet_oprettet(client)
+
+
+def test_roles_in_two_kommuner_are_refused(idp, client):
+    svar = log_paa(
+        client,
+        idp,
+        bruger="to-kommuner",
+        grupper=[rolle_gruppe(Rolle.SAGSBEHANDLER, KBH), rolle_gruppe(Rolle.SAGSBEHANDLER, ODENSE)],
+    )
+    assert svar.status_code == 403 and "flere kommuner" in svar.content.decode()
+    _intet_oprettet(client)
+
+
+def test_a_move_to_another_kommune_at_the_idp_moves_the_person(idp, client):
+    log_paa(client, idp, bruger="flytter", grupper=[rolle_gruppe(Rolle.SAGSBEHANDLER, KBH)])
+    client.logout()
+    log_paa(client, idp, bruger="flytter", grupper=[rolle_gruppe(Rolle.SAGSBEHANDLER, ODENSE)])
+    assert Bruger.objects.get(saml_name_id="flytter").kommune.kode == ODENSE
+
+
+def test_kle_constraints_are_stored_with_the_person(idp, client):
+    log_paa(client, idp, bruger="kle", grupper=[rolle_gruppe(Rolle.SAGSBEHANDLER, kle="32.18.*")])
+    (afgraensning,) = Bruger.objects.get(saml_name_id="kle").dataafgraensninger
+    assert afgraensning["navn"] == KLE_AFGRAENSNING and afgraensning["vaerdier"] == ["32.18.*"]
+
+
+# --- Local passwords with SAML on -----------------------------------------------------------
+
+
+ADGANGSKODE = "Hemmeligt-kodeord-1"  # BrugerFactory's password
+
+
+def test_with_saml_on_a_local_password_logs_no_one_on(idp, client):
+    alice = personas.alice()
+    svar = client.post(reverse("login"), {"username": "alice", "password": ADGANGSKODE})
+    assert svar.status_code == 200 and not logget_paa(client)
+    assert "Log på med kommunens login" in svar.content.decode()
+    assert alice.pk
+
+
+def test_the_break_glass_drift_account_logs_on_and_is_audited(idp, client, settings):
+    dagny = personas.dagny()
+    settings.KY_SAML_NOEDADGANG = "dagny"
+    svar = client.post(reverse("login"), {"username": "dagny", "password": ADGANGSKODE})
+    assert svar.status_code == 302 and logget_paa(client)
+    haendelse = AuditEvent.objects.get(handling="login.noedadgang")
+    assert haendelse.bruger == dagny and "Nødadgang" in haendelse.beskrivelse
+
+
+def test_the_break_glass_name_without_the_drift_role_is_refused(idp, client, settings):
+    personas.alice()
+    settings.KY_SAML_NOEDADGANG = "alice"
+    client.post(reverse("login"), {"username": "alice", "password": ADGANGSKODE})
+    assert not logget_paa(client)
+    assert not AuditEvent.objects.filter(handling="login.noedadgang").exists()
+
+
+# --- Single logout --------------------------------------------------------------------------
+
+
+def test_logging_off_ends_the_session_and_sends_a_signed_logout_request_to_the_idp(idp, client):
+    log_paa(client, idp, bruger="sofie", grupper=[rolle_gruppe(Rolle.SAGSBEHANDLER)])
+    svar = client.post(reverse("logout"))
+    assert svar.status_code == 302 and svar["Location"].startswith(IDP_SLO)
+    assert "Signature=" in svar["Location"]
+    assert not logget_paa(client)
+
+
+# --- The IdP's metadata is read again --------------------------------------------------------
+
+
+def test_changed_idp_metadata_is_used_without_a_restart(idp, tmp_path, settings):
+    foer = sp_konfiguration()
+    assert sp_konfiguration() is foer  # unchanged: not parsed again
+    ny = LokalIdP(tmp_path / "ny")
+    xml = ny.metadata_fil.read_text().replace(
+        "https://idp.adgangsstyring.test/", "https://ny-idp.adgangsstyring.test/"
+    )
+    idp.metadata_fil.write_text(xml)
+    efter = sp_konfiguration()
+    assert efter is not foer
+    assert list(efter.metadata.identity_providers()) == ["https://ny-idp.adgangsstyring.test/"]
