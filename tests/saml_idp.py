@@ -24,6 +24,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
+from saml2.authn_context import PASSWORDPROTECTEDTRANSPORT
 from saml2.config import IdPConfig
 from saml2.metadata import entity_descriptor
 from saml2.saml import NAME_FORMAT_URI, NAMEID_FORMAT_PERSISTENT, NameID
@@ -227,7 +228,7 @@ class LokalIdP:
                 sp_entity_id=publikum or sp_entity_id,
                 name_id=NameID(format=NAMEID_FORMAT_PERSISTENT, text=bruger),
                 authn={
-                    "class_ref": "urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport",
+                    "class_ref": PASSWORDPROTECTEDTRANSPORT,
                     "authn_auth": IDP_ENTITY_ID,
                 },
                 sign_assertion=underskrevet,
