@@ -30,9 +30,8 @@ from saml2.metadata import entity_descriptor
 from saml2.saml import NAME_FORMAT_URI, NAMEID_FORMAT_PERSISTENT, NameID
 from saml2.server import Server
 
-IDP_ENTITY_ID = "https://idp.adgangsstyring.test/"
-IDP_SSO = "https://idp.adgangsstyring.test/sso"
-IDP_SLO = "https://idp.adgangsstyring.test/slo"
+IDP_BASIS = "https://idp.adgangsstyring.test"
+IDP_ENTITY_ID = f"{IDP_BASIS}/"
 PRIVILEGIER = "dk:gov:saml:attribute:Privileges_intermediate"
 KOMMUNE_AFGRAENSNING = "http://sts.kombit.dk/constraints/kommune/1"
 KLE_AFGRAENSNING = "http://sts.kombit.dk/constraints/KLE/1"
@@ -102,17 +101,17 @@ def bpp(grupper: list[Gruppe]) -> str:
 
 
 def _idp_konfiguration(
-    noegle: Path, cert: Path, sp_metadata: str | None, entity_id: str = IDP_ENTITY_ID
+    noegle: Path, cert: Path, sp_metadata: str | None, basis: str
 ) -> dict[str, Any]:
     return {
-        "entityid": entity_id,
+        "entityid": IDP_ENTITY_ID,
         "xmlsec_binary": shutil.which("xmlsec1") or "/usr/bin/xmlsec1",
         "allow_unknown_attributes": True,
         "service": {
             "idp": {
                 "endpoints": {
-                    "single_sign_on_service": [(IDP_SSO, saml2.BINDING_HTTP_REDIRECT)],
-                    "single_logout_service": [(IDP_SLO, saml2.BINDING_HTTP_REDIRECT)],
+                    "single_sign_on_service": [(f"{basis}/sso", saml2.BINDING_HTTP_REDIRECT)],
+                    "single_logout_service": [(f"{basis}/slo", saml2.BINDING_HTTP_REDIRECT)],
                 },
                 "want_authn_requests_signed": True,
                 "name_id_format": [NAMEID_FORMAT_PERSISTENT],
@@ -141,13 +140,16 @@ class Anmodning:
 
 
 class LokalIdP:
-    """The IdP. ``metadata_fil`` is what the app is configured with (``KY_SAML_IDP_METADATA``)."""
+    """The IdP. ``metadata_fil`` is what the app is configured with (``KY_SAML_IDP_METADATA``);
+    ``basis`` is where its login (``/sso``) and logout (``/slo``) addresses start."""
 
-    def __init__(self, mappe: Path) -> None:
+    def __init__(self, mappe: Path, basis: str = IDP_BASIS) -> None:
         self.mappe = mappe
+        self.basis = basis
+        self.sso, self.slo = f"{basis}/sso", f"{basis}/slo"
         self.noegle, self.cert = noeglepar(mappe, "idp")
         konf = IdPConfig()
-        konf.load(_idp_konfiguration(self.noegle, self.cert, None))
+        konf.load(_idp_konfiguration(self.noegle, self.cert, None, basis))
         self.metadata_fil = mappe / "idp-metadata.xml"
         self.metadata_fil.write_text(str(entity_descriptor(konf)), encoding="utf-8")
         self.sp_metadata = ""
@@ -158,12 +160,12 @@ class LokalIdP:
         """Load the app's metadata (what a kommune registers at the IdP)."""
         self.sp_metadata = sp_metadata
         konf = IdPConfig()
-        konf.load(_idp_konfiguration(self.noegle, self.cert, sp_metadata))
+        konf.load(_idp_konfiguration(self.noegle, self.cert, sp_metadata, self.basis))
         self._server = Server(config=konf)
         # The same IdP name, another key: an attacker's answer.
         falsk_noegle, falsk_cert = noeglepar(self.mappe, "falsk")
         falsk = IdPConfig()
-        falsk.load(_idp_konfiguration(falsk_noegle, falsk_cert, sp_metadata))
+        falsk.load(_idp_konfiguration(falsk_noegle, falsk_cert, sp_metadata, self.basis))
         self._falsk = Server(config=falsk)
 
     @property
@@ -174,7 +176,7 @@ class LokalIdP:
     def anmodning(self, adresse: str) -> Anmodning:
         """Read the app's redirect to the IdP; the IdP refuses an unsigned AuthnRequest."""
         url = urlparse(adresse)
-        assert f"{url.scheme}://{url.netloc}{url.path}" == IDP_SSO, adresse
+        assert f"{url.scheme}://{url.netloc}{url.path}" == self.sso, adresse
         q = {k: v[0] for k, v in parse_qs(url.query).items()}
         assert "Signature" in q and "SigAlg" in q, "AuthnRequest er ikke underskrevet"
         req = self.server.parse_authn_request(
@@ -189,6 +191,34 @@ class LokalIdP:
             relay_state=q.get("RelayState", ""),
             acs=req.message.assertion_consumer_service_url,
         )
+
+    def log_ud(self, adresse: str, sp_entity_id: str) -> str:
+        """Answer the app's signed LogoutRequest (HTTP-Redirect): the address of the app's
+        logout endpoint with the IdP's signed LogoutResponse, where the browser goes next."""
+        url = urlparse(adresse)
+        assert f"{url.scheme}://{url.netloc}{url.path}" == self.slo, adresse
+        q = {k: v[0] for k, v in parse_qs(url.query).items()}
+        assert "Signature" in q, "LogoutRequest er ikke underskrevet"
+        req = self.server.parse_logout_request(
+            q["SAMLRequest"],
+            saml2.BINDING_HTTP_REDIRECT,
+            relay_state=q.get("RelayState"),
+            sigalg=q["SigAlg"],
+            signature=q["Signature"],
+        )
+        svar = self.server.create_logout_response(req.message, [saml2.BINDING_HTTP_REDIRECT])
+        (sp_slo,) = self.server.metadata.single_logout_service(
+            sp_entity_id, saml2.BINDING_HTTP_REDIRECT, "spsso"
+        )
+        http = self.server.apply_binding(
+            saml2.BINDING_HTTP_REDIRECT,
+            str(svar),
+            destination=sp_slo["location"],
+            relay_state=q.get("RelayState", ""),
+            response=True,
+            sign=True,
+        )
+        return str(dict(http["headers"])["Location"])
 
     def svar(
         self,
@@ -246,10 +276,10 @@ class _intet:
         return None
 
 
-def saml_opsaet(settings: Any, mappe: Path, basis_url: str) -> LokalIdP:
+def saml_opsaet(settings: Any, mappe: Path, basis_url: str, idp_basis: str = IDP_BASIS) -> LokalIdP:
     """Turn SAML on for the app (pytest-django's ``settings``) against a new test IdP; the
     app's own key pair is made here too. Call ``LokalIdP.kend_sp`` with the app's metadata."""
-    idp = LokalIdP(mappe)
+    idp = LokalIdP(mappe, idp_basis)
     sp_noegle, sp_cert = noeglepar(mappe, "sp")
     settings.KY_SAML_IDP_METADATA = str(idp.metadata_fil)
     settings.KY_SAML_BASE_URL = basis_url

@@ -22,7 +22,6 @@ from ky_debitor.saml.services import SamlAfvist, saml_login
 from .. import personas
 from ..factories import kommune
 from ..saml_idp import (
-    IDP_SLO,
     KLE_AFGRAENSNING,
     LokalIdP,
     bpp,
@@ -56,6 +55,12 @@ def idp_for(settings: Any, mappe: Any, client: Client) -> LokalIdP:
 
 
 @pytest.fixture
+def client() -> Client:
+    """A browser whose posts need a CSRF token, as a real one's do: the IdP's post has none."""
+    return Client(enforce_csrf_checks=True)
+
+
+@pytest.fixture
 def idp(settings, tmp_path, client, db) -> LokalIdP:
     rolletabel()
     return idp_for(settings, tmp_path, client)
@@ -70,6 +75,14 @@ def log_paa(client: Client, idp: LokalIdP, **svar: Any) -> Any:
     client.ky_sidste_svar = saml_svar  # type: ignore[attr-defined]
     return client.post(
         reverse("saml2_acs"), {"SAMLResponse": saml_svar, "RelayState": anmodning.relay_state}
+    )
+
+
+def post_med_csrf(client: Client, url: str, data: dict[str, str] | None = None) -> Any:
+    """Post a form of the app's as the browser does, with the CSRF token the page gave it."""
+    client.get(reverse("login"))
+    return client.post(
+        url, {**(data or {}), "csrfmiddlewaretoken": client.cookies["csrftoken"].value}
     )
 
 
@@ -301,17 +314,21 @@ ADGANGSKODE = "Hemmeligt-kodeord-1"  # BrugerFactory's password
 
 
 def test_with_saml_on_a_local_password_logs_no_one_on(idp, client):
-    alice = personas.alice()
-    svar = client.post(reverse("login"), {"username": "alice", "password": ADGANGSKODE})
-    assert svar.status_code == 200 and not logget_paa(client)
-    assert "Log på med kommunens login" in svar.content.decode()
-    assert alice.pk
+    personas.alice()
+    side = client.get(reverse("login")).content.decode()
+    assert "Log på med kommunens login" in side and 'name="password"' not in side
+
+    # A password posted anyway (a client without CSRF checks, to reach the check itself).
+    uden_csrf = Client()
+    svar = uden_csrf.post(reverse("login"), {"username": "alice", "password": ADGANGSKODE})
+    assert svar.status_code == 200 and not logget_paa(uden_csrf)
+    assert not AuditEvent.objects.filter(handling__startswith="login").exists()
 
 
 def test_the_break_glass_drift_account_logs_on_and_is_audited(idp, client, settings):
     dagny = personas.dagny()
     settings.KY_SAML_NOEDADGANG = "dagny"
-    svar = client.post(reverse("login"), {"username": "dagny", "password": ADGANGSKODE})
+    svar = post_med_csrf(client, reverse("login"), {"username": "dagny", "password": ADGANGSKODE})
     assert svar.status_code == 302 and logget_paa(client)
     haendelse = AuditEvent.objects.get(handling="login.noedadgang")
     assert haendelse.bruger == dagny and "Nødadgang" in haendelse.beskrivelse
@@ -320,7 +337,7 @@ def test_the_break_glass_drift_account_logs_on_and_is_audited(idp, client, setti
 def test_the_break_glass_name_without_the_drift_role_is_refused(idp, client, settings):
     personas.alice()
     settings.KY_SAML_NOEDADGANG = "alice"
-    client.post(reverse("login"), {"username": "alice", "password": ADGANGSKODE})
+    post_med_csrf(client, reverse("login"), {"username": "alice", "password": ADGANGSKODE})
     assert not logget_paa(client)
     assert not AuditEvent.objects.filter(handling="login.noedadgang").exists()
 
@@ -330,10 +347,14 @@ def test_the_break_glass_name_without_the_drift_role_is_refused(idp, client, set
 
 def test_logging_off_ends_the_session_and_sends_a_signed_logout_request_to_the_idp(idp, client):
     log_paa(client, idp, bruger="sofie", grupper=[rolle_gruppe(Rolle.SAGSBEHANDLER)])
-    svar = client.post(reverse("logout"))
-    assert svar.status_code == 302 and svar["Location"].startswith(IDP_SLO)
+    svar = post_med_csrf(client, reverse("logout"))
+    assert svar.status_code == 302 and svar["Location"].startswith(idp.slo)
     assert "Signature=" in svar["Location"]
     assert not logget_paa(client)
+
+    # The IdP answers; back at the app the person lands on the login page.
+    tilbage = client.get(idp.log_ud(svar["Location"], SP_ENTITY_ID))
+    assert tilbage.status_code == 302 and tilbage["Location"] == reverse("login")
 
 
 # --- The IdP's metadata is read again --------------------------------------------------------
