@@ -7,6 +7,9 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     KY_VAR_DIR=/app/var
 
 WORKDIR /app
+# xmlsec1 checks and makes the signatures of the SAML login (pysaml2).
+RUN apt-get update && apt-get install -y --no-install-recommends xmlsec1 \
+    && rm -rf /var/lib/apt/lists/*
 RUN useradd --system --home /app --shell /usr/sbin/nologin ky
 COPY pyproject.toml ./
 COPY ky_debitor ky_debitor
