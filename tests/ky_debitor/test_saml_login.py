@@ -7,9 +7,13 @@ privileges, the app's checks, the person created or updated, their roles replace
 
 from __future__ import annotations
 
+import datetime as dt
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
+import time_machine
 from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
@@ -371,3 +375,42 @@ def test_changed_idp_metadata_is_used_without_a_restart(idp, tmp_path, settings)
     efter = sp_konfiguration()
     assert efter is not foer
     assert list(efter.metadata.identity_providers()) == ["https://ny-idp.adgangsstyring.test/"]
+
+
+def test_idp_metadata_by_url_is_fetched_again_after_the_interval_and_kept_when_it_fails(
+    idp, settings
+):
+    hentninger: list[str] = []
+
+    class Metadata(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            hentninger.append(self.path)
+            indhold = idp.metadata_fil.read_bytes()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/samlmetadata+xml")
+            self.send_header("Content-Length", str(len(indhold)))
+            self.end_headers()
+            self.wfile.write(indhold)
+
+        def log_message(self, *args: Any) -> None:
+            return None
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Metadata)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    settings.KY_SAML_IDP_METADATA = f"http://127.0.0.1:{server.server_port}/metadata.xml"
+    settings.KY_SAML_METADATA_INTERVAL = 600
+    start = dt.datetime(2026, 12, 7, 9, 0, tzinfo=dt.UTC)
+    try:
+        with time_machine.travel(start, tick=False):
+            foerste = sp_konfiguration()
+            assert sp_konfiguration() is foerste and len(hentninger) == 1
+        with time_machine.travel(start + dt.timedelta(seconds=601), tick=False):
+            anden = sp_konfiguration()
+            assert anden is not foerste and len(hentninger) == 2
+    finally:
+        server.shutdown()
+        server.server_close()
+    # The IdP's address does not answer: the last good metadata is used meanwhile.
+    with time_machine.travel(start + dt.timedelta(seconds=1202), tick=False):
+        assert sp_konfiguration() is anden
+    assert list(anden.metadata.identity_providers()) == ["https://idp.adgangsstyring.test/"]
