@@ -414,3 +414,8 @@ def test_idp_metadata_by_url_is_fetched_again_after_the_interval_and_kept_when_i
     with time_machine.travel(start + dt.timedelta(seconds=1202), tick=False):
         assert sp_konfiguration() is anden
     assert list(anden.metadata.identity_providers()) == ["https://idp.adgangsstyring.test/"]
+
+
+def test_the_admins_login_page_offers_the_kommunes_login(idp, client):
+    side = client.get(reverse("admin:login")).content.decode()
+    assert "Log på med kommunens login" in side and reverse("saml2_login") in side
