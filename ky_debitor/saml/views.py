@@ -12,8 +12,9 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render, resolve_url
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt
 from djangosaml2 import views as saml_views
@@ -110,7 +111,20 @@ class LogAf(_KunMedSaml, saml_views.LogoutInitView):
     http_method_names = ["post"]
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        return super().get(request, *args, **kwargs)
+        svar = super().get(request, *args, **kwargs)
+        if svar.status_code >= 400:
+            # Logged off here already; the IdP could not be told (its session is unknown).
+            logger.warning("Single logout kunne ikke sendes til IdP (status %s).", svar.status_code)
+            return self._til_login()
+        return svar
+
+    def handle_unsupported_slo_exception(
+        self, request: HttpRequest, exception: Any, *args: Any, **kwargs: Any
+    ) -> HttpResponse:
+        return self._til_login()
+
+    def _til_login(self) -> HttpResponse:
+        return HttpResponseRedirect(resolve_url(settings.LOGOUT_REDIRECT_URL))
 
 
 metadata = Metadata.as_view()

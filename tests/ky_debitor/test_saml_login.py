@@ -419,3 +419,19 @@ def test_idp_metadata_by_url_is_fetched_again_after_the_interval_and_kept_when_i
 def test_the_admins_login_page_offers_the_kommunes_login(idp, client):
     side = client.get(reverse("admin:login")).content.decode()
     assert "Log på med kommunens login" in side and reverse("saml2_login") in side
+
+
+def test_logging_off_without_the_idps_session_still_logs_off_here(idp, client):
+    log_paa(client, idp, bruger="sofie", grupper=[rolle_gruppe(Rolle.SAGSBEHANDLER)])
+    # The SAML session (what the IdP knows of us) is gone, e.g. its cookie expired.
+    del client.cookies["ky_saml_session"]
+
+    svar = post_med_csrf(client, reverse("logout"))
+
+    assert svar.status_code == 302 and svar["Location"] == reverse("login")
+    assert not logget_paa(client)
+
+
+def test_a_logout_request_from_the_idp_without_our_session_gives_a_danish_page(idp, client):
+    svar = client.get(reverse("saml2_ls"), {"SAMLRequest": "x"})
+    assert svar.status_code == 403 and "Du er logget af KY Debitor" in svar.content.decode()
