@@ -231,13 +231,16 @@ class LokalIdP:
         forkert_noegle: bool = False,
         kryptereret: bool = False,
         publikum: str | None = None,
+        modtager: str | None = None,
         udloebet: bool = False,
+        forskydning: dt.timedelta | None = None,
         sp_entity_id: str,
     ) -> str:
         """The base64 SAMLResponse for ``anmodning``: ``bruger`` (the NameID) with ``grupper``.
 
-        ``publikum`` names another audience than the app; ``udloebet`` makes an assertion
-        issued two hours ago (valid for five minutes)."""
+        ``publikum`` names another audience than the app, ``modtager`` another recipient and
+        destination; ``udloebet`` makes an assertion issued two hours ago (valid for five
+        minutes), ``forskydning`` one issued by an IdP whose clock is that far off."""
         server = self._falsk if forkert_noegle else self.server
         assert server is not None
         identitet: dict[str, list[str]] = {PRIVILEGIER: [bpp(grupper)]}
@@ -249,12 +252,14 @@ class LokalIdP:
                 "encrypt_assertion": True,
                 "encrypt_cert_assertion": None,
             }
-        tid = dt.datetime.now(dt.UTC) - dt.timedelta(hours=2) if udloebet else None
+        if udloebet:
+            forskydning = -dt.timedelta(hours=2)
+        tid = dt.datetime.now(dt.UTC) + forskydning if forskydning else None
         with time_machine.travel(tid, tick=True) if tid else _intet():
             svar = server.create_authn_response(
                 identity=identitet,
                 in_response_to=anmodning.id,
-                destination=anmodning.acs,
+                destination=modtager or anmodning.acs,
                 sp_entity_id=publikum or sp_entity_id,
                 name_id=NameID(format=NAMEID_FORMAT_PERSISTENT, text=bruger),
                 authn={

@@ -18,7 +18,12 @@ from django.shortcuts import render, resolve_url
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt
 from djangosaml2 import views as saml_views
-from saml2.response import SignatureError, StatusError, UnsolicitedResponse
+from saml2.response import (
+    SignatureError,
+    StatusError,
+    StatusInvalidAuthnResponseStatement,
+    UnsolicitedResponse,
+)
 from saml2.validate import ResponseLifetimeExceed, ToEarly
 
 from .konfiguration import saml_aktiv
@@ -27,6 +32,7 @@ from .services import IngenRolle, SamlAfvist
 logger = logging.getLogger(__name__)
 
 IKKE_SAT_OP = "Log på via kommunens login (SAML) er ikke sat op."
+UGODTAGET = "Svaret fra kommunens login kunne ikke godtages (forkert modtager eller indhold)."
 
 
 def _fejltekst(exception: Any) -> str:
@@ -43,11 +49,13 @@ def _fejltekst(exception: Any) -> str:
             "Svaret fra kommunens login hører ikke til et login, der er startet her, eller det "
             "er brugt før. Log på igen fra start."
         )
+    if isinstance(exception, StatusInvalidAuthnResponseStatement):
+        return UGODTAGET
     if isinstance(exception, StatusError):
         return "Kommunens login afviste at logge dig på."
     if isinstance(exception, SamlAfvist):
         return exception.message
-    return "Svaret fra kommunens login kunne ikke godtages (forkert modtager eller indhold)."
+    return UGODTAGET
 
 
 def login_fejl(
@@ -96,7 +104,9 @@ class Acs(_KunMedSaml, saml_views.AssertionConsumerServiceView):
                 },
                 status=403,
             )
-        except SamlAfvist as fejl:
+        except (SamlAfvist, StatusInvalidAuthnResponseStatement) as fejl:
+            # The latter: pysaml2 dropped the assertion (a wrong recipient or destination) and
+            # says so only when djangosaml2 asks for its content, outside its own error handling.
             return login_fejl(request, fejl)
 
 

@@ -180,9 +180,18 @@ def _intet_oprettet(client: Client) -> None:
         ({"udloebet": True}, "udløbet"),
         ({"underskrevet": False}, "underskrevet"),
         ({"forkert_noegle": True}, "underskrevet"),
+        ({"forskydning": dt.timedelta(hours=2)}, "endnu ikke gyldigt"),
         ({"publikum": "https://en-anden-tjeneste.example/"}, "kunne ikke godtages"),
+        ({"modtager": "https://en-anden-tjeneste.example/saml/acs/"}, "kunne ikke godtages"),
     ],
-    ids=["udloebet", "uden-underskrift", "forkert-underskrift", "forkert-publikum"],
+    ids=[
+        "udloebet",
+        "uden-underskrift",
+        "forkert-underskrift",
+        "fra-fremtiden",
+        "forkert-publikum",
+        "forkert-modtager",
+    ],
 )
 def test_a_bad_assertion_is_refused_with_a_danish_page_and_nothing_created(
     idp, client, fejl, tekst
@@ -193,6 +202,20 @@ def test_a_bad_assertion_is_refused_with_a_danish_page_and_nothing_created(
     side = svar.content.decode()
     assert "Du blev ikke logget på" in side and tekst in side
     _intet_oprettet(client)
+
+
+def test_the_accepted_clock_skew_is_configurable(idp, client, settings):
+    """An IdP whose clock runs three minutes ahead: refused at the default skew (60 s), let in
+    when ``KY_SAML_TIDSAFVIGELSE`` allows five minutes."""
+    foran = dt.timedelta(minutes=3)
+    grupper = [rolle_gruppe(Rolle.SAGSBEHANDLER)]
+    svar = log_paa(client, idp, bruger="ur", grupper=grupper, forskydning=foran)
+    assert svar.status_code == 403
+    _intet_oprettet(client)
+
+    settings.KY_SAML_TIDSAFVIGELSE = 300
+    svar = log_paa(client, idp, bruger="ur", grupper=grupper, forskydning=foran)
+    assert svar.status_code == 302 and logget_paa(client)
 
 
 def test_a_replayed_assertion_is_refused_and_logs_no_one_on(idp, client):
