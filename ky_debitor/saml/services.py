@@ -157,6 +157,16 @@ def saml_login(*, session_info: dict[str, Any], assertion_info: dict[str, Any]) 
     """The person a checked assertion logs on, created or updated; roles replaced; audited.
 
     Raises ``SamlAfvist`` (``IngenRolle`` when no role is granted); nothing is then stored."""
+    try:
+        return _saml_login(session_info=session_info, assertion_info=assertion_info)
+    except IntegrityError as fejl:
+        # The same person's first login twice at once: one of them made the person first.
+        raise SamlAfvist(
+            "Du blev logget på to steder på samme tid, og det ene login blev afvist. Prøv igen."
+        ) from fejl
+
+
+def _saml_login(*, session_info: dict[str, Any], assertion_info: dict[str, Any]) -> Bruger:
     name_id = session_info.get("name_id")
     tekst = (name_id.text if isinstance(name_id, NameID) else str(name_id or "")).strip()
     if not tekst:
