@@ -36,7 +36,20 @@ from .roles import GRUPPE_RETTIGHEDER, Rolle, has_role, rettighed_matcher
 ALLE = frozenset(Rolle) - {Rolle.NATIONAL}
 INGEN: frozenset[Rolle] = frozenset()  # platform operators (superusers) only
 # No login needed: logging on and off. Every other URL needs a person or a token with a role.
-OFFENTLIGE = frozenset({"login", "logout", "admin:login", "admin:logout"})
+# The SAML endpoints (``saml``) are the IdP's way in and out: metadata, login, assertions, logout.
+OFFENTLIGE = frozenset(
+    {
+        "login",
+        "logout",
+        "admin:login",
+        "admin:logout",
+        "saml2_metadata",
+        "saml2_login",
+        "saml2_acs",
+        "saml2_ls",
+        "saml2_ls_post",
+    }
+)
 SB, BH, PL, DR = Rolle.SAGSBEHANDLER, Rolle.BOGHOLDER, Rolle.PROJEKTLEDER, Rolle.DRIFT
 ARBEJDSRUM = frozenset({SB, PL})  # "Mine opgaver" and the "Opret fordringssag" screens
 RAPPORTER = frozenset({SB, PL})  # "Dataudtræk": the project lead's reports

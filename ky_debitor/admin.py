@@ -19,7 +19,7 @@ from .api_noegler import api_noegle_opret, api_noegle_tilbagekald, api_noegle_va
 from .audit import audit_log, nationale_haendelser
 from .errors import ApplicationError
 from .login_spaerring import bruger_login_spaerring_ophaev, spaerringer
-from .models import ApiNoegle, AuditEvent, Bruger, Kommune, Opslag
+from .models import ApiNoegle, AuditEvent, Bruger, Kommune, Opslag, Rolleprivilegium
 from .roles import Rolle, has_role
 from .rolletildeling import rolle_tildeling_tjek, tildeler
 
@@ -67,6 +67,8 @@ class BrugerAdmin(KommuneAdmin, UserAdmin):
             {"fields": ("is_active", "is_staff", "is_superuser", "user_permissions")},
         ),
         ("Datoer", {"fields": ("last_login", "date_joined")}),
+        # Set by each login through the kommune's login (``ky_debitor.saml``), never by hand.
+        ("Kommunens login (SAML)", {"fields": ("saml_name_id", "dataafgraensninger")}),
     )
     add_fieldsets = (
         (
@@ -109,7 +111,13 @@ class BrugerAdmin(KommuneAdmin, UserAdmin):
             super().save_related(request, form, formsets, change)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
-        felter = (*super().get_readonly_fields(request, obj), "last_login", "date_joined")
+        felter = (
+            *super().get_readonly_fields(request, obj),
+            "last_login",
+            "date_joined",
+            "saml_name_id",
+            "dataafgraensninger",
+        )
         if not getattr(request.user, "is_superuser", False):
             # Only platform operators hand out superuser status or single permissions.
             felter += ("is_superuser", "user_permissions")
@@ -305,3 +313,43 @@ class ApiNoegleAdmin(KommuneAdmin):
         for noegle in queryset:
             api_noegle_tilbagekald(user=request.user, noegle_id=noegle.pk)
         self.message_user(request, f"{queryset.count()} API-nøgle(r) er tilbagekaldt.")
+
+
+@admin.register(Rolleprivilegium)
+class RolleprivilegiumAdmin(KommuneAdmin):
+    """Drift maps the privileges of their kommune's Adgangsstyring to roles (issue #21).
+
+    A mapping is a grant: Drift maps only to roles they hold themselves, as when giving a role
+    by hand (``rolletildeling``); national rows (the national administrator) are the platform
+    operators'. Every add, change and delete is audited (``KommuneAdmin``)."""
+
+    list_display = ["privilegium", "rolle", "kommune", "beskrivelse"]
+    list_filter = ["rolle", KOMMUNE_FILTER]
+    search_fields = ["privilegium", "beskrivelse"]
+    fields = ["kommune", "privilegium", "rolle", "beskrivelse"]
+
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        formular = super().get_form(request, obj, change=change, **kwargs)
+        giver = request.user
+        operatoer = bool(getattr(giver, "is_superuser", False))
+        if not operatoer and "kommune" in formular.base_fields:
+            formular.base_fields["kommune"].required = True
+
+        class PrivilegiumFormular(formular):  # type: ignore[valid-type,misc]
+            def clean(self) -> Any:
+                data = super().clean()
+                rolle = data.get("rolle")
+                if rolle == Rolle.NATIONAL.value and data.get("kommune") is not None:
+                    self.add_error("kommune", "Landsadministratoren har ingen kommune.")
+                elif rolle and rolle != Rolle.NATIONAL.value and data.get("kommune") is None:
+                    self.add_error("kommune", "Vælg den kommune, rollen gælder i.")
+                if rolle:
+                    try:
+                        rolle_tildeling_tjek(giver, {rolle})
+                    except ApplicationError as fejl:
+                        self.add_error("rolle", fejl.message)
+                return data
+
+        return PrivilegiumFormular

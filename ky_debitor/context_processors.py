@@ -4,12 +4,15 @@ from django.http import HttpRequest
 
 from .adgang import adgang_tilladt
 from .roles import Rolle, has_role
+from .saml.konfiguration import saml_aktiv
 
 
 def bruger(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     return {
         "ky_kommune": getattr(user, "kommune", None),
+        # Log on through the kommune's login (``saml``): offered on the admin's login too.
+        "ky_saml_aktiv": saml_aktiv(),
         "ky_er_drift": has_role(user, Rolle.DRIFT),
         # The caseworker workspace ("Mine opgaver") and Dataudtræk are for these two roles.
         "ky_har_opgaver": adgang_tilladt(user, "mine_opgaver"),

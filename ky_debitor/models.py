@@ -8,7 +8,7 @@ from django.db import models
 
 from .append_only import AppendOnlyModel, AppendOnlyQuerySet
 from .roles import Rolle
-from .tenancy import TenantModel
+from .tenancy import TenantManager, TenantModel
 
 
 class Kommune(models.Model):
@@ -59,6 +59,15 @@ class Bruger(AbstractUser):
 
     kommune = models.ForeignKey(
         Kommune, on_delete=models.PROTECT, null=True, blank=True, related_name="brugere"
+    )
+    # A person who logs on through the kommune's identity provider (``ky_debitor.saml``): the
+    # assertion's NameID, and the data constraints of their last login other than the kommune
+    # (KLE numbers, organisation units), kept to be shown, not enforced (docs/adr/0010).
+    saml_name_id = models.CharField(
+        "SAML-identitet", max_length=500, null=True, blank=True, unique=True, editable=False
+    )
+    dataafgraensninger = models.JSONField(
+        "dataafgrænsninger", default=list, blank=True, editable=False
     )
     # On the user of a request with an API key (``api_noegler``): the roles it has there
     # (read by ``roles.has_role``) and the key, which the audit trail names too.
@@ -230,3 +239,66 @@ class Taellingsdelta(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.kommune_id} {self.noegle}[{self.del_id}] {self.vaerdi:+d}"
+
+
+class Rolleprivilegium(models.Model):
+    """Which privilege of Fælleskommunal Adgangsstyring gives which role (issue #21).
+
+    A privilege is the identifier of a jobfunktionsrolle as it arrives in the assertion
+    (``http://<kommune>.dk/roles/jobrole/…``). A kommune's Drift keeps its own rows; a row
+    without a kommune is national and can only give the national administrator's role (kept by
+    platform operators). Changes are audited by the admin (``KommuneAdmin``).
+    """
+
+    kommune = models.ForeignKey(
+        Kommune, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    privilegium = models.CharField(
+        max_length=255, help_text="Jobfunktionsrollens identifikator, som den står i adgangen."
+    )
+    rolle = models.CharField(max_length=30, choices=[(r.value, r.value) for r in Rolle])
+    beskrivelse = models.CharField(max_length=200, blank=True)
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["kommune__kode", "privilegium", "rolle"]
+        verbose_name = "rolle fra adgangsstyring"
+        verbose_name_plural = "roller fra adgangsstyring"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kommune", "privilegium", "rolle"], name="rolleprivilegium_unik"
+            ),
+            models.UniqueConstraint(
+                fields=["privilegium", "rolle"],
+                condition=models.Q(kommune__isnull=True),
+                name="rolleprivilegium_unik_national",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(kommune__isnull=True, rolle=Rolle.NATIONAL.value)
+                    | (models.Q(kommune__isnull=False) & ~models.Q(rolle=Rolle.NATIONAL.value))
+                ),
+                name="rolleprivilegium_national_uden_kommune",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.privilegium} → {self.rolle}"
+
+
+class BrugtAssertion(models.Model):
+    """An assertion that has logged someone on: the same one again is refused (replay).
+
+    Kept until it expires (its ``NotOnOrAfter`` plus the accepted clock skew)."""
+
+    assertion_id = models.CharField(max_length=200, unique=True)
+    udloeber = models.DateTimeField("udløber", db_index=True)
+    modtaget = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "brugt SAML-assertion"
+        verbose_name_plural = "brugte SAML-assertioner"
+
+    def __str__(self) -> str:
+        return self.assertion_id

@@ -67,6 +67,10 @@ GRUPPE_RETTIGHEDER: dict[Rolle, tuple[str, ...]] = {
         "ky_debitor.view_*",
         "ky_debitor.add_apinoegle",
         "ky_debitor.change_apinoegle",
+        # Which privilege of the kommune's Adgangsstyring gives which role (``ky_debitor.saml``).
+        "ky_debitor.add_rolleprivilegium",
+        "ky_debitor.change_rolleprivilegium",
+        "ky_debitor.delete_rolleprivilegium",
         "fordringer.view_*",
         "demo.view_*",
         "sagstilknytning.view_*",

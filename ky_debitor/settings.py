@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "csp",
+    "djangosaml2",
     "ky_debitor",
     "fordringer",
     "sagstilknytning",
@@ -80,6 +81,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The SAML login's own session (the outstanding AuthnRequests), beside the person's.
+    "djangosaml2.middleware.SamlSessionMiddleware",
     "ky_debitor.adgang.AdgangMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -95,7 +98,10 @@ AUTH_USER_MODEL = "ky_debitor.Bruger"
 AUTHENTICATION_BACKENDS = [
     # Refuses a login while the username is locked out, before the password is even checked.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # A person logged on through the kommune's identity provider (``ky_debitor.saml``).
+    "ky_debitor.saml.backend.SamlBackend",
+    # Username and password; with SAML configured only the break-glass Drift account.
+    "ky_debitor.saml.backend.LokalBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "start"
@@ -329,6 +335,44 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# --- Single sign-on: SAML 2.0 through Fælleskommunal Adgangsstyring (ky_debitor.saml) -------
+# Off unless the IdP's metadata is named (a file, or an https URL). With it set, people log on
+# at the kommune's identity provider; local passwords then work only for the break-glass Drift
+# account ``KY_SAML_NOEDADGANG`` (audited on every use). docs/adr/0010.
+KY_SAML_IDP_METADATA = os.environ.get("KY_SAML_IDP_METADATA", "")
+# A certificate that signs the IdP's metadata when it is fetched by URL (checked if set).
+KY_SAML_IDP_METADATA_CERT = os.environ.get("KY_SAML_IDP_METADATA_CERT", "")
+# A metadata file is read again when it changes; a URL is fetched again this often (seconds).
+KY_SAML_METADATA_INTERVAL = int(os.environ.get("KY_SAML_METADATA_INTERVAL", "3600"))
+# The address people reach the app on (https://…): the endpoints in our metadata start here.
+KY_SAML_BASE_URL = os.environ.get("KY_SAML_BASE_URL", "").rstrip("/")
+KY_SAML_SP_ENTITY_ID = os.environ.get("KY_SAML_SP_ENTITY_ID", "")
+# Our signing certificate and key (PEM files); the encryption pair defaults to the same.
+KY_SAML_SP_CERT = os.environ.get("KY_SAML_SP_CERT", "")
+KY_SAML_SP_KEY = os.environ.get("KY_SAML_SP_KEY", "")
+KY_SAML_SP_KRYPTERING_CERT = os.environ.get("KY_SAML_SP_KRYPTERING_CERT", "")
+KY_SAML_SP_KRYPTERING_KEY = os.environ.get("KY_SAML_SP_KRYPTERING_KEY", "")
+# Clock skew accepted between the IdP and us, in seconds.
+KY_SAML_TIDSAFVIGELSE = int(os.environ.get("KY_SAML_TIDSAFVIGELSE", "60"))
+# The attribute with the privileges (OIOSAML Basic Privilege Profile, base64 XML) and the name
+# of the data constraint that carries the kommunekode.
+KY_SAML_PRIVILEGIE_ATTRIBUT = os.environ.get(
+    "KY_SAML_PRIVILEGIE_ATTRIBUT", "dk:gov:saml:attribute:Privileges_intermediate"
+)
+KY_SAML_KOMMUNE_AFGRAENSNING = os.environ.get(
+    "KY_SAML_KOMMUNE_AFGRAENSNING", "http://sts.kombit.dk/constraints/kommune/1"
+)
+# The one local account that may still log on with a password when SAML is on (Drift).
+KY_SAML_NOEDADGANG = os.environ.get("KY_SAML_NOEDADGANG", "")
+SAML_CONFIG_LOADER = "ky_debitor.saml.konfiguration.sp_konfiguration"
+SAML_DEFAULT_BINDING = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect"
+SAML_SESSION_COOKIE_NAME = "ky_saml_session"
+# The IdP posts its answer from its own site: the SAML session's cookie must travel with that
+# POST (SameSite=None needs a secure cookie, so the plain-http demo keeps Lax).
+SAML_SESSION_COOKIE_SAMESITE = "None" if HTTPS else "Lax"
+SAML_IGNORE_LOGOUT_ERRORS = True
+SAML_ACS_FAILURE_RESPONSE_FUNCTION = "ky_debitor.saml.views.login_fejl"
 
 # --- REST framework -------------------------------------------------------------------------
 REST_FRAMEWORK = {
