@@ -441,6 +441,8 @@ LOGGING = {
         # WeasyPrint logs every rendering step at INFO; warnings (a missing font) still show.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # pysaml2's schema loading says at INFO that it has loaded a schema, at every start.
+        "xmlschema": {"level": "WARNING"},
     },
 }
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
