@@ -285,14 +285,17 @@ class OmposteringBrev:
 
 
 def ompostering_brev_data(
-    *, ompostering: Ompostering, borger: Borger, til_alternativ: bool
+    *, ompostering: Ompostering, borger: Borger, til_alternativ: bool, links_til: int | None = None
 ) -> OmposteringBrev:
     """What moved (seed 004 trin 8): the dækninger taken back and where the money went, the
     reason as booked, the note, and any payout. A claim of another borger is named by its
-    number only, never by the other borger's name or CPR."""
+    number only, never by the other borger's name or CPR. With ``links_til`` (the letter of an
+    undo) only the entries the ompostering itself made, not those of the undo."""
+    links = OmposteringPostering.objects.filter(ompostering=ompostering)
+    if links_til is not None:
+        links = links.filter(id__lte=links_til)
     links = (
-        OmposteringPostering.objects.filter(ompostering=ompostering)
-        .exclude(rolle=OmposteringRolle.RENTE)
+        links.exclude(rolle=OmposteringRolle.RENTE)
         .select_related("postering__fordring__konto")
         .order_by("id")
     )

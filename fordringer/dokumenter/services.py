@@ -205,6 +205,38 @@ def ompostering_breve_bestil(*, ompostering: Ompostering, user: Bruger) -> list[
     return breve
 
 
+def tilbagefoersel_breve_bestil(
+    *, ompostering: Ompostering, user: Bruger, begrundelse: str, links_til: int
+) -> list[Dokument]:
+    """The letters an undone ompostering sends: each borger whose konto it touched reads that
+    the dækninger stand again as before, and why. Runs inside ``ompostering_tilbagefoer``;
+    rendered and sent after commit."""
+    borgere = [ompostering.fra_borger]
+    if ompostering.til_borger_id != ompostering.fra_borger_id:
+        borgere.append(ompostering.til_borger)
+    breve = [
+        _bestil(
+            user=user,
+            type=DokumentType.OMPOSTERING,
+            titel="Tilbageførsel af en ompostering",
+            borger=borger,
+            modtager_navn=borger.navn,
+            send=True,
+            antal=1,
+            ompostering=ompostering,
+            parametre={
+                "tilbagefoert": True,
+                "begrundelse": begrundelse.strip()[:255],
+                "links_til": links_til,
+            },
+        )
+        for borger in borgere
+    ]
+    for brev in breve:
+        _dan_nu_eller_senere(brev, baggrund=True)
+    return breve
+
+
 def samling_brev_bestil(*, user: Bruger, beslutning_id: int, send: bool = True) -> Dokument:
     """The letter about a samling or frigivelse decision (seed 000)."""
     beslutning = (
@@ -299,8 +331,13 @@ def _indhold(dokument: Dokument) -> tuple[str, dict[str, Any]]:
             ompostering=dokument.ompostering,
             borger=dokument.borger,
             til_alternativ=bool(dokument.parametre.get("alternativ")),
+            links_til=dokument.parametre.get("links_til"),
         )
-        return "ompostering.html", {"brev": data}
+        return "ompostering.html", {
+            "brev": data,
+            "tilbagefoert": bool(dokument.parametre.get("tilbagefoert")),
+            "begrundelse": dokument.parametre.get("begrundelse", ""),
+        }
     if dokument.type == DokumentType.SAMLING:
         assert dokument.samlingsbeslutning is not None
         return "samling.html", {

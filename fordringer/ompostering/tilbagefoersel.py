@@ -17,10 +17,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 
 from fordringer.choices import OmposteringRolle, PosteringArt, UdbetalingStatus
+from fordringer.dokumenter.services import tilbagefoersel_breve_bestil
 from fordringer.ledger.services import postering_bogfoer
 from fordringer.models import Debitorkonto, Fordring, Ompostering, Postering, Sagsbehandlerfordeling
 from fordringer.ompostering.fordeling import SYSTEM, posteringer_link, renter_genberegn
@@ -52,9 +53,17 @@ def ompostering_tilbagefoer(
     if not begrundelse.strip():
         raise ApplicationError("Angiv en begrundelse for tilbageførslen.", felt="begrundelse")
     plan = _plan_laas(user=user, ompostering_id=ompostering_id)
+    # The letters tell what the ompostering had moved: its entries before this undo.
+    oprindelige_links = plan.ompostering.posteringer.aggregate(m=Max("id"))["m"] or 0
     _posteringer_tilbagefoer(plan, user=user, begrundelse=begrundelse, idag=idag)
     _ompostering_luk(plan, user=user)
     _audit(plan, user=user, begrundelse=begrundelse)
+    tilbagefoersel_breve_bestil(
+        ompostering=plan.ompostering,
+        user=user,
+        begrundelse=begrundelse,
+        links_til=oprindelige_links,
+    )
     return plan.ompostering
 
 

@@ -249,3 +249,34 @@ def test_an_ompostering_on_demo_data_sends_a_letter_with_the_figures_moved(
             tekst
         )
     assert UdgaaendeBesked.objects.filter(noegle=f"digitalpost:dokument:{brev.pk}").exists()
+
+
+def test_undoing_an_ompostering_tells_both_borgere_why_and_what_stands_again(
+    bent, birgit, django_capture_on_commit_callbacks
+):
+    """A person undoes a mistaken ompostering: each borger it touched gets a letter saying the
+    dækninger stand again as before, with the reason given for the undo."""
+    from fordringer.ompostering.tilbagefoersel import ompostering_tilbagefoer
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _s, ompostering = ompostering_til_advokat(bent)
+    foer = set(Dokument.objects.values_list("pk", flat=True))
+    with django_capture_on_commit_callbacks(execute=True):
+        ompostering_tilbagefoer(
+            user=birgit, ompostering_id=ompostering.pk, begrundelse="Fejl i valg af borger"
+        )
+    breve = {
+        d.modtager_navn: d
+        for d in Dokument.objects.exclude(pk__in=foer).filter(ompostering=ompostering)
+    }
+    assert set(breve) == {"Anna Andersen", "Bo Berg"}
+    assert all(d.status == DokumentStatus.FAERDIG and d.send for d in breve.values())
+
+    anna = pdf_tekst(breve["Anna Andersen"].pdf)
+    assert "Vi har tilbageført en ompostering" in anna
+    assert "Fejl i valg af borger" in anna
+    assert "Beløbet er ført tilbage til Fordring Debitorkonto Beløb FA K-A 500,00 Bel" in anna
+    assert "Bo Berg" not in anna and "Advokat Hansen" not in anna
+    bo = pdf_tekst(breve["Bo Berg"].pdf)
+    assert "Beløbet er taget tilbage fra Fordring Debitorkonto Beløb FB K-B 200,00 Omp" in bo
+    assert "udbetales til Advokat" not in bo  # the payout fell away with the undo
