@@ -21,7 +21,7 @@ from fordringer.choices import DokumentStatus, DokumentType
 from fordringer.dokumenter import selectors, services
 from fordringer.models import Borger, Debitorkonto, Dokument, Samlingsbeslutning
 from ky_debitor.adgang import person
-from ky_debitor.api import EgenKommune
+from ky_debitor.api import EgenKommune, IdFilter
 from ky_debitor.api_idempotens import IDEMPOTENS_PARAMETER, idempotent
 
 TAG = ["Dokumenter"]
@@ -58,9 +58,9 @@ class DokumentFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=DokumentStatus.choices)
     # Plain numbers, not choices over every kommune's rows: another kommune's id simply finds
     # nothing, and no answer tells whether it exists.
-    borger = django_filters.NumberFilter(field_name="borger_id")
-    konto = django_filters.NumberFilter(field_name="konto_id")
-    ompostering = django_filters.NumberFilter(field_name="ompostering_id")
+    borger = IdFilter(field_name="borger_id")
+    konto = IdFilter(field_name="konto_id")
+    ompostering = IdFilter(field_name="ompostering_id")
 
     class Meta:
         model = Dokument
