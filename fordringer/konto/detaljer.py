@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import QuerySet, Sum
 
 from fordringer.models import (
     Borger,
@@ -125,12 +125,12 @@ class IndbetalingDaekning:
 
 
 def indbetaling_daekning(indbetaling: Indbetaling) -> IndbetalingDaekning:
-    """Every entry made from the payment (dækninger and their reversals), oldest first. The
-    running figure is what of the payment covers claims after each entry."""
-    posteringer = _med_relationer(
-        Postering.objects.filter(indbetaling=indbetaling)
-        | Postering.objects.filter(tilbagefoerer__indbetaling=indbetaling)
-    ).order_by("valoerdato", "bogfoert", "id")
+    """Every entry made from the payment (dækninger and their reversals: a reversal carries
+    the payment of the entry it reverses, ``ledger.services``), oldest first. The running
+    figure is what of the payment covers claims after each entry."""
+    posteringer = _med_relationer(Postering.objects.filter(indbetaling=indbetaling)).order_by(
+        "valoerdato", "bogfoert", "id"
+    )
     daekker = NUL
     linjer = []
     for postering in posteringer:
@@ -143,9 +143,7 @@ def indbetaling_omposteringer(indbetaling: Indbetaling) -> QuerySet[Ompostering]
     """Every ompostering that moved (or allocated) money of the payment, newest first."""
     return (
         Ompostering.objects.filter(
-            Q(posteringer__postering__indbetaling=indbetaling)
-            | Q(posteringer__postering__tilbagefoerer__indbetaling=indbetaling),
-            kommune_id=indbetaling.kommune_id,
+            posteringer__postering__indbetaling=indbetaling, kommune_id=indbetaling.kommune_id
         )
         .select_related("fra_borger", "til_borger", "oprettet_af")
         .distinct()

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from django.utils import timezone
+
 from fordringer.choices import OmposteringRolle, PosteringArt
 from fordringer.ledger.services import postering_bogfoer
 from fordringer.models import (
@@ -29,7 +31,7 @@ from fordringer.models import (
 )
 from fordringer.rente.beregning import Bevaegelse
 from fordringer.rente.services import rente_aendring, renter_afstem, renter_bogfoer
-from ky_debitor.errors import ApplicationError
+from ky_debitor.errors import ApplicationError, ConflictError
 from ky_debitor.money import NUL, format_beloeb
 
 if TYPE_CHECKING:
@@ -264,3 +266,20 @@ def til_sagsbehandlerfordeling(
         valoerdato=valoerdato,
         tekst=tekst[:255],
     )
+
+
+def post_laas(post: Sagsbehandlerfordeling) -> Sagsbehandlerfordeling:
+    """Lock a sagsbehandlerfordeling item (after the konti it touches: the ledger's lock
+    order) and refuse it if someone handled it meanwhile."""
+    post = Sagsbehandlerfordeling.objects.select_for_update().get(pk=post.pk)
+    if post.behandlet is not None:
+        raise ConflictError("Posten er allerede behandlet af en anden.")
+    return post
+
+
+def post_behandlet(post: Sagsbehandlerfordeling, *, user: Bruger, behandling: str) -> None:
+    """Take the item off the list: who handled it, when and what was done stay searchable."""
+    post.behandlet = timezone.now()
+    post.behandlet_af = user
+    post.behandling = behandling.strip()[:255]
+    post.save(update_fields=["behandlet", "behandlet_af", "behandling"])

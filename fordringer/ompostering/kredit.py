@@ -17,14 +17,22 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 
 from fordringer.models import Debitorkonto, Kundekredit, Ompostering, Sagsbehandlerfordeling
-from fordringer.ompostering.fordeling import Kilde, Pulje, fordeling_bogfoer, fordeling_lovens_orden
+from fordringer.ompostering.fordeling import (
+    Kilde,
+    Pulje,
+    fordeling_bogfoer,
+    fordeling_lovens_orden,
+    post_behandlet,
+    post_laas,
+)
 from ky_debitor.audit import audit_log
-from ky_debitor.errors import ApplicationError, ConflictError
+from ky_debitor.errors import ApplicationError
 from ky_debitor.models import Bruger
-from ky_debitor.money import NUL, format_beloeb
+from ky_debitor.money import NUL, afrund, format_beloeb
 
 UDLIGNING = "Udligning af kredit på kunden"
 
@@ -39,13 +47,8 @@ def sagsbehandlerfordeling_til_kunden(
     post = Sagsbehandlerfordeling.objects.for_user(user).filter(pk=post_id).first()
     if post is None:
         raise ApplicationError("Posten findes ikke.")
-    post = Sagsbehandlerfordeling.objects.select_for_update().get(pk=post.pk)
-    if post.behandlet is not None:
-        raise ConflictError("Posten er allerede behandlet af en anden.")
-    post.behandlet = timezone.now()
-    post.behandlet_af = user
-    post.behandling = behandling.strip()[:255]
-    post.save(update_fields=["behandlet", "behandlet_af", "behandling"])
+    post = post_laas(post)
+    post_behandlet(post, user=user, behandling=behandling)
     kredit = Kundekredit.objects.create(
         kommune_id=post.kommune_id,
         borger_id=post.borger_id,
@@ -100,22 +103,18 @@ def kreditter_udlign(*, kommune_id: int, idag: dt.date | None = None) -> Udligni
         if beloeb:
             antal += 1
             fordelt += beloeb
-    tilbage = sum(
-        Kundekredit.objects.for_kommune(kommune_id)
-        .filter(rest__gt=0)
-        .values_list("rest", flat=True),
-        NUL,
-    )
-    return Udligning(kreditter=antal, fordelt=fordelt, tilbage=tilbage)
+    tilbage = Kundekredit.objects.for_kommune(kommune_id).aggregate(s=Sum("rest"))["s"]
+    # SQLite sums decimals as floats: back to the øre.
+    return Udligning(kreditter=antal, fordelt=fordelt, tilbage=afrund(tilbage or NUL))
 
 
 @transaction.atomic
 def _udlign_en(pk: int, *, idag: dt.date) -> Decimal:
-    kredit = Kundekredit.objects.select_related("borger").get(pk=pk)
+    borger_id = Kundekredit.objects.values_list("borger_id", flat=True).get(pk=pk)
     # The ledger's lock order: the borger's konti in id order, then the credit.
     list(
         Debitorkonto.objects.select_for_update()
-        .filter(borger_id=kredit.borger_id)
+        .filter(borger_id=borger_id)
         .order_by("pk")
         .values_list("pk", flat=True)
     )
@@ -140,7 +139,7 @@ def _udlign_en(pk: int, *, idag: dt.date) -> Decimal:
     )
     fordelt = fordeling_bogfoer(
         ompostering=ompostering,
-        pulje=Pulje([Kilde(kredit.indbetaling, kredit.valoerdato, kredit.rest)]),
+        pulje=pulje,  # fordeling_lovens_orden only read it
         fordeling=fordeling,
         fordringer=fordringer,
         idag=idag,

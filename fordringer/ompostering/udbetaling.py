@@ -39,6 +39,8 @@ from fordringer.ompostering.fordeling import (
     NyDaekning,
     Pulje,
     fordeling_bogfoer,
+    post_behandlet,
+    post_laas,
     til_sagsbehandlerfordeling,
 )
 from fordringer.ompostering.kontrol import Fejl, fordeling_valider
@@ -356,9 +358,7 @@ def sagsbehandlerfordeling_behandl(
         raise ApplicationError("En valgt fordring tilhører ikke borgeren.")
     konti = {f.konto_id for f in fordringer.values()}
     list(Debitorkonto.objects.select_for_update().filter(pk__in=konti).order_by("pk"))
-    post = Sagsbehandlerfordeling.objects.select_for_update().get(pk=post.pk)
-    if post.behandlet is not None:
-        raise ConflictError("Posten er allerede behandlet af en anden.")
+    post = post_laas(post)
     fordeling_valider(fordeling=fordeling, fordringer=fordringer, udbetalt=None, total=post.beloeb)
     ompostering = (
         Ompostering.objects.select_for_update().get(pk=post.ompostering_id)
@@ -377,10 +377,7 @@ def sagsbehandlerfordeling_behandl(
         begrundelse=behandling,
         tekst="Dækning (sagsbehandlerfordeling)",
     )
-    post.behandlet = timezone.now()
-    post.behandlet_af = user
-    post.behandling = behandling.strip()[:255]
-    post.save(update_fields=["behandlet", "behandlet_af", "behandling"])
+    post_behandlet(post, user=user, behandling=behandling)
     rest = post.beloeb - fordelt
     if fordelt and ompostering is not None:
         ompostering.fordelt += fordelt

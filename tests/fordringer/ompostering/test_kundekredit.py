@@ -254,3 +254,70 @@ def test_the_nightly_task_and_the_command_run_the_settlement(til_carl, bent):
     call_command("udligning", "--kommune", "101", "--dato", "10-03-2025", stdout=ud)
     assert "1 kreditter dækkede 50,00 kr.; 350,00 kr. står fortsat på kunderne." in ud.getvalue()
     assert Ompostering.objects.get().venter == D("350.00")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "krop",
+    [
+        {"fordeling": [{"fordring": "FA", "beloeb": "-1.00"}], "behandling": "x"},
+        {"fordeling": [{"fordring": "FA", "beloeb": "0.00"}], "behandling": "x"},
+        {"fordeling": [{"fordring": "FA", "beloeb": "1.001"}], "behandling": "x"},
+        {"fordeling": [{"fordring": "FA", "beloeb": "600.00"}], "behandling": "x"},
+        {"fordeling": [{"fordring": "FB", "beloeb": "100.00"}], "behandling": "x"},
+        {"fordeling": [{"fordring": 999_999_999, "beloeb": "100.00"}], "behandling": "x"},
+        {"fordeling": [], "behandling": "x"},
+        {"fordeling": [{"fordring": "FA", "beloeb": "100.00"}], "behandling": ""},
+        {"fordeling": [{"fordring": "FA", "beloeb": "100.00"}]},
+        {"fordeling": [{"fordring": "FA", "beloeb": "100.00"}], "behandling": "x" * 256},
+    ],
+    ids=[
+        "negativ",
+        "nul",
+        "tre-decimaler",
+        "mere-end-posten",
+        "anden-borgers-fordring",
+        "ukendt-fordring",
+        "ingen-fordring",
+        "tom-behandling",
+        "uden-behandling",
+        "for-lang-behandling",
+    ],
+)
+def test_the_api_refuses_a_bad_allocation_and_changes_nothing(bent, alice, krop):
+    sag = opret(bent)
+    ompostering_opret(user=bent, daekning_ids=[sag.daekning.pk], aarsag_id=sag.aarsag.pk, idag=IDAG)
+    post = Sagsbehandlerfordeling.objects.get()
+    ids = {"FA": sag.fa.pk, "FB": sag.fb.pk}
+    for valg in krop["fordeling"]:
+        valg["fordring"] = ids.get(valg["fordring"], valg["fordring"])
+    foer = tilstand()
+    c = Client()
+    c.force_login(alice)
+    svar = c.post(
+        reverse("api:sagsbehandlerfordeling_fordel", args=[post.pk]),
+        krop,
+        content_type="application/json",
+        HTTP_IDEMPOTENCY_KEY="f",
+    )
+    assert svar.status_code == 400, svar.content
+    assert tilstand() == foer
+    post.refresh_from_db()
+    assert post.behandlet is None
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("krop", [{}, {"behandling": ""}, {"behandling": "x" * 256}])
+def test_the_api_refuses_placing_without_a_proper_note(til_carl, alice, krop):
+    c = Client()
+    c.force_login(alice)
+    svar = c.post(
+        reverse("api:sagsbehandlerfordeling_til_kunden", args=[til_carl.post.pk]),
+        krop,
+        content_type="application/json",
+        HTTP_IDEMPOTENCY_KEY="t",
+    )
+    assert svar.status_code == 400
+    assert not Kundekredit.objects.exists()
+    til_carl.post.refresh_from_db()
+    assert til_carl.post.behandlet is None
