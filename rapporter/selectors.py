@@ -35,8 +35,7 @@ from fordringer.choices import (
     PosteringArt,
     Tilknytning,
 )
-from fordringer.eindkomst.afstemning import afstemning_indkomstaar, eindkomst_afstemning
-from fordringer.eindkomst.selectors import Regler
+from fordringer.eindkomst.afstemning import afstemning_indkomstaar, eindkomst_afstemninger
 from fordringer.models import (
     Debitorkonto,
     EIndkomstLinje,
@@ -425,10 +424,11 @@ def eindkomst_afstemning_raekker(
 ) -> Iterator[tuple[Any, ...]]:
     """The reconciliation (``fordringer.eindkomst.afstemning``) one income year at a time,
     oldest first; in each year the borgere with a difference first."""
-    regler = Regler.hent()
-    for aar in _afstemning_aar(kommune_id, filtre):
-        afstemning = eindkomst_afstemning(kommune_id=kommune_id, indkomstaar=aar, regler=regler)
-        for r in afstemning.raekker:
+    afstemninger = eindkomst_afstemninger(
+        kommune_id=kommune_id, indkomstaar=_afstemning_aar(kommune_id, filtre)
+    )
+    for aar in sorted(afstemninger):
+        for r in afstemninger[aar].raekker:
             yield (
                 r.cpr,
                 aar,

@@ -20,16 +20,15 @@ modregnet`` is what of the by-hand amount the batches have not netted yet: fine 
 much § 8 O still waits to be sent, a difference when it is more (the kommune reported more by
 hand than the ledger calls for) or below zero (a by-hand amount cancelled after it was netted).
 
-The sums are made by the database; the rule runs over the kommune's konti a chunk at a time,
-only on the claims with a dækning in the income year, so a kommune of 200,000 konti is never
-held in memory at once.
+The sums are made by the database; the rule runs over the dækninger of the income years only
+(a line is dated in its dækning's valør year), read in one streamed query, so the cost in
+queries is the same for 10 konti and for 200,000 and only the expected lines are held.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -37,19 +36,16 @@ from django.db.models import Sum
 
 from fordringer.choices import BeskedStatus, EIndkomstArt, PosteringArt
 from fordringer.cpr import cpr_maskeret
-from fordringer.eindkomst.beregning import forventede_linjer
-from fordringer.eindkomst.selectors import Regler, daekninger
+from fordringer.eindkomst.beregning import linje_for
+from fordringer.eindkomst.selectors import Regler, daekninger_i_aar
 from fordringer.models import (
-    Debitorkonto,
     EIndkomstForsendelseRaekke,
     EIndkomstLinje,
     EIndkomstManuel,
     Postering,
 )
-from ky_debitor.bulk import blandt
 from ky_debitor.money import NUL, afrund
 
-KONTI_CHUNK = 2000
 KOLONNER = ("forventet", "linjer", "indberettet", "manuelt", "modregnet", "afventer")
 
 
@@ -117,39 +113,64 @@ def eindkomst_afstemning(
     *, kommune_id: int, indkomstaar: int, regler: Regler | None = None
 ) -> Afstemning:
     """The reconciliation of ``kommune_id``'s income year ``indkomstaar``."""
-    summer: dict[tuple[str, str], list[Decimal]] = defaultdict(lambda: [NUL] * len(KOLONNER))
+    return eindkomst_afstemninger(kommune_id=kommune_id, indkomstaar=[indkomstaar], regler=regler)[
+        indkomstaar
+    ]
 
-    def laeg_til(kolonne: str, cpr: str, art: str, beloeb: Decimal | None) -> None:
+
+def eindkomst_afstemninger(
+    *, kommune_id: int, indkomstaar: Collection[int], regler: Regler | None = None
+) -> dict[int, Afstemning]:
+    """The reconciliations of ``kommune_id``'s income years ``indkomstaar``, made together:
+    one pass over the years' dækninger and one sum per source, whatever the number of konti
+    and years (six queries)."""
+    aarene = frozenset(indkomstaar)
+    summer: dict[tuple[int, str, str], list[Decimal]] = defaultdict(lambda: [NUL] * len(KOLONNER))
+
+    def laeg_til(kolonne: str, aar: int, cpr: str, art: str, beloeb: Decimal | None) -> None:
         # SQLite sums decimals as floats: back to the øre.
-        summer[(cpr, art)][KOLONNER.index(kolonne)] += afrund(Decimal(beloeb or NUL))
+        summer[(aar, cpr, art)][KOLONNER.index(kolonne)] += afrund(Decimal(beloeb or NUL))
 
-    for cpr, art, beloeb in _forventet(kommune_id, indkomstaar, regler or Regler.hent()):
-        laeg_til("forventet", cpr, art, beloeb)
+    regler = regler or Regler.hent()
+    for d in daekninger_i_aar(kommune_id=kommune_id, indkomstaar=aarene):
+        linje = linje_for(d, ll8o=regler.ll8o.omfatter, forsoergelse=regler.forsoergelse)
+        if linje is not None:
+            laeg_til("forventet", linje.indkomstaar, linje.cpr, linje.art, linje.beloeb)
 
-    linjer = EIndkomstLinje.objects.for_kommune(kommune_id).filter(indkomstaar=indkomstaar)
+    linjer = EIndkomstLinje.objects.for_kommune(kommune_id).filter(indkomstaar__in=aarene)
     for kolonne, qs in (
         ("linjer", linjer),
         ("afventer", linjer.exclude(sendt_i__forsendelse__besked__status=BeskedStatus.SENDT)),
     ):
-        for row in qs.values("cpr", "art").annotate(s=Sum("beloeb")).order_by():
-            laeg_til(kolonne, row["cpr"], row["art"], row["s"])
+        for row in qs.values("indkomstaar", "cpr", "art").annotate(s=Sum("beloeb")).order_by():
+            laeg_til(kolonne, row["indkomstaar"], row["cpr"], row["art"], row["s"])
 
     sendt = EIndkomstForsendelseRaekke.objects.filter(
         forsendelse__kommune_id=kommune_id,
         forsendelse__besked__status=BeskedStatus.SENDT,
-        indkomstaar=indkomstaar,
+        indkomstaar__in=aarene,
     )
-    for row in sendt.values("cpr", "art").annotate(b=Sum("beloeb"), m=Sum("modregnet")).order_by():
-        laeg_til("indberettet", row["cpr"], row["art"], row["b"])
-        laeg_til("modregnet", row["cpr"], row["art"], row["m"])
+    for row in (
+        sendt.values("indkomstaar", "cpr", "art")
+        .annotate(b=Sum("beloeb"), m=Sum("modregnet"))
+        .order_by()
+    ):
+        laeg_til("indberettet", row["indkomstaar"], row["cpr"], row["art"], row["b"])
+        laeg_til("modregnet", row["indkomstaar"], row["cpr"], row["art"], row["m"])
 
-    manuelle = EIndkomstManuel.objects.for_kommune(kommune_id).filter(indkomstaar=indkomstaar)
-    for row in manuelle.values("cpr").annotate(s=Sum("beloeb")).order_by():
-        laeg_til("manuelt", row["cpr"], EIndkomstArt.LL8O, row["s"])
+    manuelle = EIndkomstManuel.objects.for_kommune(kommune_id).filter(indkomstaar__in=aarene)
+    for row in manuelle.values("indkomstaar", "cpr").annotate(s=Sum("beloeb")).order_by():
+        laeg_til("manuelt", row["indkomstaar"], row["cpr"], EIndkomstArt.LL8O, row["s"])
 
-    raekker = [
-        AfstemningRaekke(cpr, art, *beloeb) for (cpr, art), beloeb in summer.items() if any(beloeb)
-    ]
+    pr_aar: dict[int, list[AfstemningRaekke]] = {aar: [] for aar in aarene}
+    for (aar, cpr, art), beloeb in summer.items():
+        if any(beloeb):
+            pr_aar[aar].append(AfstemningRaekke(cpr, art, *beloeb))
+    return {aar: _afstemning(kommune_id, aar, raekker) for aar, raekker in pr_aar.items()}
+
+
+def _afstemning(kommune_id: int, aar: int, raekker: list[AfstemningRaekke]) -> Afstemning:
+    """One year's rows, the borgere with a difference first, and their totals."""
     afvigende = {r.cpr for r in raekker if r.afviger}
     raekker.sort(key=lambda r: (r.cpr not in afvigende, r.cpr, r.art))
     total = AfstemningRaekke(
@@ -157,40 +178,7 @@ def eindkomst_afstemning(
         "",
         *(sum((getattr(r, k) for r in raekker), NUL) for k in KOLONNER),
     )
-    return Afstemning(kommune_id, indkomstaar, tuple(raekker), total)
-
-
-def _forventet(
-    kommune_id: int, indkomstaar: int, regler: Regler
-) -> Iterator[tuple[str, str, Decimal]]:
-    """(cpr, art, amount) of every line the ledger calls for in the income year.
-
-    The rule dates every line in its dækning's valør year (``beregning.linje_for``), so only
-    the claims with a dækning in the year are read; the rule then sees all their dækninger."""
-    start, slut = dt.date(indkomstaar, 1, 1), dt.date(indkomstaar, 12, 31)
-    konti = Debitorkonto.objects.for_kommune(kommune_id).order_by("pk")
-    sidste = 0
-    while chunk := list(konti.filter(pk__gt=sidste).values_list("pk", flat=True)[:KONTI_CHUNK]):
-        sidste = chunk[-1]
-        fordring_ids = list(
-            Postering.objects.filter(
-                blandt("fordring__konto_id", chunk),
-                art=PosteringArt.DAEKNING,
-                valoerdato__gte=start,
-                valoerdato__lte=slut,
-            )
-            .order_by()
-            .values_list("fordring_id", flat=True)
-            .distinct()
-        )
-        if not fordring_ids:
-            continue
-        fakta, _kommuner = daekninger(fordring_ids=fordring_ids)
-        for linje in forventede_linjer(
-            fakta, ll8o=regler.ll8o.omfatter, forsoergelse=regler.forsoergelse
-        ).values():
-            if linje.indkomstaar == indkomstaar:
-                yield linje.cpr, linje.art, linje.beloeb
+    return Afstemning(kommune_id, aar, tuple(raekker), total)
 
 
 def afstemning_indkomstaar(*, kommune_id: int) -> list[int]:

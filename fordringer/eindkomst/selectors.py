@@ -5,11 +5,12 @@ and the lines a screen or report shows. Tenancy: the screens pass a queryset alr
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import groupby
 from operator import attrgetter
+from typing import Any
 
 from django.db.models import CharField, Exists, Min, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Concat, Substr
@@ -55,15 +56,10 @@ def _omfang(*, fordring_ids: Iterable[int] | None, konto_ids: Iterable[int] | No
     return Q(blandt("fordring__konto_id", konto_ids))
 
 
-def daekninger(
-    *, fordring_ids: Iterable[int] | None = None, konto_ids: Iterable[int] | None = None
-) -> tuple[list[Daekning], dict[int, int]]:
-    """The dækninger of these claims (or of the claims of these konti) as the rule sees them,
-    and each entry's kommune."""
-    rows = (
-        Postering.objects.filter(
-            _omfang(fordring_ids=fordring_ids, konto_ids=konto_ids), art=PosteringArt.DAEKNING
-        )
+def _daekning_raekker(qs: QuerySet[Postering]) -> QuerySet[Postering, tuple[Any, ...]]:
+    """The dækninger of ``qs`` with what the rule reads of each, as value tuples."""
+    return (
+        qs.filter(art=PosteringArt.DAEKNING)
         .annotate(
             tilbagefoert=Exists(Postering.objects.filter(tilbagefoerer=OuterRef("pk"))),
             parkeret=Exists(
@@ -85,13 +81,46 @@ def daekninger(
         )
         .order_by()
     )
+
+
+def _daekning(row: tuple[Any, ...]) -> Daekning:
+    pk, _kommune_id, art, beloeb, valoer, tilbage, parkeret, yt, fra, forfald, cpr = row
+    return Daekning(pk, art, beloeb, valoer, tilbage, parkeret, yt, fra or forfald, cpr)
+
+
+def daekninger(
+    *, fordring_ids: Iterable[int] | None = None, konto_ids: Iterable[int] | None = None
+) -> tuple[list[Daekning], dict[int, int]]:
+    """The dækninger of these claims (or of the claims of these konti) as the rule sees them,
+    and each entry's kommune."""
+    rows = _daekning_raekker(
+        Postering.objects.filter(_omfang(fordring_ids=fordring_ids, konto_ids=konto_ids))
+    )
     resultat, kommuner = [], {}
-    for pk, kommune_id, art, beloeb, valoer, tilbage, parkeret, yt, fra, forfald, cpr in rows:
-        kommuner[pk] = kommune_id
-        resultat.append(
-            Daekning(pk, art, beloeb, valoer, tilbage, parkeret, yt, fra or forfald, cpr)
-        )
+    for row in rows:
+        kommuner[row[0]] = row[1]
+        resultat.append(_daekning(row))
     return resultat, kommuner
+
+
+def daekninger_i_aar(
+    *, kommune_id: int, indkomstaar: Collection[int], chunk_size: int = 5000
+) -> Iterator[Daekning]:
+    """The kommune's dækninger whose valørdato falls in one of these years, as the rule sees
+    them, streamed (one query, read ``chunk_size`` rows at a time). The rule dates a line in
+    its dækning's valør year (``beregning.linje_for``), so these are all the rule needs to say
+    which lines the years call for."""
+    if not indkomstaar:
+        return
+    rows = _daekning_raekker(
+        Postering.objects.for_kommune(kommune_id).filter(
+            valoerdato__gte=dt.date(min(indkomstaar), 1, 1),
+            valoerdato__lte=dt.date(max(indkomstaar), 12, 31),
+        )
+    )
+    for row in rows.iterator(chunk_size=chunk_size):
+        if row[4].year in indkomstaar:
+            yield _daekning(row)
 
 
 @dataclass(frozen=True)
