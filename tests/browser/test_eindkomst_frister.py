@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 import time_machine
+from playwright.sync_api import expect
 
 from ..factories import BorgerFactory
 from ..fordringer.eindkomst.eindkomst_data import KOEBENHAVNSK, paa, parkeret_konto, tilknyt
@@ -69,7 +70,7 @@ def test_december_warning_efterreguleringer_and_the_kontos_eindkomst(
         "link", name="Efterreguleringer"
     ).first.click()
     raekker = side.locator("#efterreguleringer tbody tr")
-    assert raekker.count() == 1
+    expect(raekker).to_have_count(1)  # waits for the new page; count() alone would not
     tekst = raekker.first.inner_text()
     assert "K-SEN" in tekst and "2025" in tekst and "200,00" in tekst and "05-02-2026" in tekst
     tjek_side(side, "eindkomst-2-efterreguleringer")
