@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
+from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.request import Request
@@ -388,14 +389,40 @@ class KundekreditUd(serializers.ModelSerializer[Kundekredit]):
         ]
 
 
-class SagsbehandlerfordelingFilter(django_filters.FilterSet):
+class _KreditFilter(django_filters.FilterSet):
+    """Seed 004 trin 1's criteria for money that stands on no claim: the borger, Periode (the
+    original payment date) and Beløb (as a positive number)."""
+
+    borger = django_filters.NumberFilter(field_name="borger_id")
+    valoerdato_fra = django_filters.DateFilter(field_name="valoerdato", lookup_expr="gte")
+    valoerdato_til = django_filters.DateFilter(field_name="valoerdato", lookup_expr="lte")
+
+
+class SagsbehandlerfordelingFilter(_KreditFilter):
     behandlet = django_filters.BooleanFilter(
         field_name="behandlet", lookup_expr="isnull", exclude=True
     )
+    beloeb_fra = django_filters.NumberFilter(field_name="beloeb", lookup_expr="gte")
+    beloeb_til = django_filters.NumberFilter(field_name="beloeb", lookup_expr="lte")
 
     class Meta:
         model = Sagsbehandlerfordeling
         fields: list[str] = []
+
+
+class KundekreditFilter(_KreditFilter):
+    """``aaben=true``: the credits with something left; the amounts search what is left."""
+
+    aaben = django_filters.BooleanFilter(method="_aaben")
+    beloeb_fra = django_filters.NumberFilter(field_name="rest", lookup_expr="gte")
+    beloeb_til = django_filters.NumberFilter(field_name="rest", lookup_expr="lte")
+
+    class Meta:
+        model = Kundekredit
+        fields: list[str] = []
+
+    def _aaben(self, qs: QuerySet[Kundekredit], navn: str, vaerdi: bool) -> QuerySet[Kundekredit]:
+        return qs.filter(rest__gt=0) if vaerdi else qs.filter(rest=0)
 
 
 class FordelInd(serializers.Serializer):
@@ -475,6 +502,7 @@ class SagsbehandlerfordelingTilKunden(APIView):
 class KundekreditListe(EgenKommune, generics.ListAPIView[Kundekredit]):
     model = Kundekredit
     serializer_class = KundekreditUd
+    filterset_class = KundekreditFilter
 
     @extend_schema(tags=TAG, summary="Kreditter på kunder (rest: hvad der endnu ikke er udlignet)")
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:

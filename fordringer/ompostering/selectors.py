@@ -14,6 +14,8 @@ from fordringer.choices import PosteringArt, UdbetalingStatus
 from fordringer.models import (
     Borger,
     Fordring,
+    Indbetaling,
+    Kundekredit,
     Ompostering,
     Postering,
     Sagsbehandlerfordeling,
@@ -22,7 +24,7 @@ from fordringer.models import (
 from fordringer.rente.services import aktive_posteringer, rente_aendring
 from ky_debitor.errors import ApplicationError, ConflictError
 from ky_debitor.models import AuditEvent
-from ky_debitor.money import NUL
+from ky_debitor.money import NUL, format_beloeb
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -44,16 +46,40 @@ class SoegeType:
     ]
 
 
+@dataclass(frozen=True)
+class Soegekriterier:
+    """Seed 004 trin 1: Periode, Beløb (searched as positive numbers) and Type; the fields of
+    ``SoegeForm``."""
+
+    periode_fra: dt.date | None = None
+    periode_til: dt.date | None = None
+    beloeb_fra: Decimal | None = None
+    beloeb_til: Decimal | None = None
+    type: str = ""
+    ydelseskode: str = ""
+
+    def q(self, *, beloeb: str, negativt: bool = False) -> Q:
+        """The criteria every kind of money shares: the period on the value date, the amount
+        on the field ``beloeb`` (stored ``negativt`` for dækninger) and, with Indbetaling, only
+        money from a payment."""
+        q = Q()
+        if self.periode_fra:
+            q &= Q(valoerdato__gte=self.periode_fra)
+        if self.periode_til:
+            q &= Q(valoerdato__lte=self.periode_til)
+        # A dækning of 500,00 is stored as -500,00: "at least 400" is then "at most -400".
+        fortegn, mindst, hoejst = (-1, "lte", "gte") if negativt else (1, "gte", "lte")
+        if self.beloeb_fra is not None:
+            q &= Q(**{f"{beloeb}__{mindst}": fortegn * self.beloeb_fra})
+        if self.beloeb_til is not None:
+            q &= Q(**{f"{beloeb}__{hoejst}": fortegn * self.beloeb_til})
+        if self.type == SoegeType.INDBETALING:
+            q &= Q(indbetaling__isnull=False)
+        return q
+
+
 def daekninger_soeg(
-    *,
-    user: Bruger | AnonymousUser,
-    borger: Borger,
-    periode_fra: dt.date | None = None,
-    periode_til: dt.date | None = None,
-    beloeb_fra: Decimal | None = None,
-    beloeb_til: Decimal | None = None,
-    type: str = "",
-    ydelseskode: str = "",
+    *, user: Bruger | AnonymousUser, borger: Borger, kriterier: Soegekriterier
 ) -> QuerySet[Postering]:
     """The borger's standing dækninger ("negative fordringer/indbetalinger", seed 004 trin 2)
     by value date, amount and type. Amounts are searched as positive numbers."""
@@ -67,19 +93,63 @@ def daekninger_soeg(
         .select_related("fordring__konto", "indbetaling")
         .order_by("-valoerdato", "-id")
     )
-    if periode_fra:
-        qs = qs.filter(valoerdato__gte=periode_fra)
-    if periode_til:
-        qs = qs.filter(valoerdato__lte=periode_til)
-    if beloeb_fra is not None:
-        qs = qs.filter(beloeb__lte=-beloeb_fra)
-    if beloeb_til is not None:
-        qs = qs.filter(beloeb__gte=-beloeb_til)
-    if type == SoegeType.INDBETALING:
-        qs = qs.filter(indbetaling__isnull=False)
-    elif type == SoegeType.FORDRINGSTYPE and ydelseskode:
-        qs = qs.filter(fordring__ydelseskode__iexact=ydelseskode.strip())
+    qs = qs.filter(kriterier.q(beloeb="beloeb", negativt=True))
+    if kriterier.type == SoegeType.FORDRINGSTYPE and kriterier.ydelseskode:
+        qs = qs.filter(fordring__ydelseskode__iexact=kriterier.ydelseskode.strip())
     return qs
+
+
+@dataclass(frozen=True)
+class Kreditpost:
+    """Money of the borger's that stands on no claim (seed 004: "negative fordringer og
+    indbetalinger"): an item waiting on the sagsbehandlerfordeling, or a credit placed on the
+    customer with something left. Shown as a negative amount, as the seed's search lists it."""
+
+    art: str
+    valoerdato: dt.date
+    beloeb: Decimal
+    indbetaling: Indbetaling | None
+    tekst: str
+    sagsbehandlerfordeling_id: int | None
+
+
+def kreditter_soeg(
+    *, user: Bruger | AnonymousUser, borger: Borger, kriterier: Soegekriterier
+) -> list[Kreditpost]:
+    """The borger's open credits by the same criteria as ``daekninger_soeg``: the value date
+    is the original payment date, the amount what is still open. A credit is no claim type,
+    so a search on Fordringstype finds none; a search on Indbetaling only those from a
+    payment. Oldest first, as the list is worked."""
+    if kriterier.type == SoegeType.FORDRINGSTYPE:
+        return []
+
+    poster = [
+        Kreditpost(
+            art="Til fordeling",
+            valoerdato=p.valoerdato,
+            beloeb=-p.beloeb,
+            indbetaling=p.indbetaling,
+            tekst=p.tekst,
+            sagsbehandlerfordeling_id=p.pk,
+        )
+        for p in Sagsbehandlerfordeling.objects.for_user(user)
+        .filter(kriterier.q(beloeb="beloeb"), borger=borger, behandlet__isnull=True)
+        .select_related("indbetaling")
+    ]
+    poster += [
+        Kreditpost(
+            art="Kredit på kunden",
+            valoerdato=k.valoerdato,
+            beloeb=-k.rest,
+            indbetaling=k.indbetaling,
+            tekst=f"Udlignes ved næste kørsel (af {format_beloeb(k.beloeb)} kr.)",
+            sagsbehandlerfordeling_id=None,
+        )
+        for k in Kundekredit.objects.for_user(user)
+        .filter(kriterier.q(beloeb="rest"), borger=borger, rest__gt=0)
+        .select_related("indbetaling")
+    ]
+    return sorted(poster, key=lambda p: p.valoerdato)
 
 
 def daekninger_valgte(

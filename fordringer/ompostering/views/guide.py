@@ -108,15 +108,20 @@ def ompostering_soeg(request: HttpRequest, pk: int) -> HttpResponse:
                 "til_borger": til_borger.pk,
             }
             return redirect("ompostering_bekraeft")
-    traef = None
+    traef = kreditter = None
     if form.is_bound and form.is_valid():
+        kriterier = selectors_ompostering.Soegekriterier(**form.cleaned_data)
         traef = list(
             selectors_ompostering.daekninger_soeg(
-                user=request.user, borger=borger, **form.cleaned_data
+                user=request.user, borger=borger, kriterier=kriterier
             )[:200]
+        )
+        kreditter = selectors_ompostering.kreditter_soeg(
+            user=request.user, borger=borger, kriterier=kriterier
         )
     kontekst |= {
         "traef": traef,
+        "kreditter": kreditter,
         "valgfejl": valgfejl,
         "anden_borger_cpr": request.POST.get("anden_borger_cpr", "")[:11],
     }

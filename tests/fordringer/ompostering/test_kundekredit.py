@@ -23,6 +23,7 @@ from ky_debitor.errors import ApplicationError, ConflictError
 from ky_debitor.models import AuditEvent
 from tests.factories import BorgerFactory, DebitorkontoFactory, FordringFactory
 from tests.fordringer.ompostering.ompostering_data import BETALT, IDAG, invarianter, opret, tilstand
+from tests.screens.html import STREG, side, tabel
 
 D = Decimal
 
@@ -219,6 +220,15 @@ def test_the_api_places_an_item_and_lists_the_credit(til_carl, alice, olga):
     assert venter["results"] == []
     kreditter = c.get(reverse("api:kundekredit_liste")).json()["results"]
     assert [k["borger"] for k in kreditter] == [til_carl.carl.pk]
+    # Searched as Omposter fordeling searches (seed 004 trin 1): borger, period, amount left.
+    soeg = {"borger": til_carl.carl.pk, "aaben": "true", "valoerdato_fra": "2025-01-28"}
+    fundet = c.get(reverse("api:kundekredit_liste"), {**soeg, "beloeb_fra": "500.00"}).json()
+    assert [k["id"] for k in fundet["results"]] == [k["id"] for k in kreditter]
+    for andet in ({"beloeb_fra": "500.01"}, {"valoerdato_fra": "2025-01-29"}, {"aaben": "false"}):
+        ingen = c.get(reverse("api:kundekredit_liste"), {**soeg, **andet}).json()
+        assert ingen["results"] == [], andet
+    anna = c.get(reverse("api:kundekredit_liste"), {"borger": til_carl.anna.pk}).json()
+    assert anna["results"] == []
 
 
 @pytest.mark.django_db
@@ -321,3 +331,55 @@ def test_the_api_refuses_placing_without_a_proper_note(til_carl, alice, krop):
     assert not Kundekredit.objects.exists()
     til_carl.post.refresh_from_db()
     assert til_carl.post.behandlet is None
+
+
+def kreditter(c: Client, borger, **kriterier: str) -> list[list[str]]:
+    """Omposter fordeling's search (seed 004 trin 1-2) on the borger's page: the rows of
+    its credits table, or [] when the page says none fit."""
+    svar = c.post(reverse("ompostering_soeg", args=[borger.pk]), {"handling": "soeg", **kriterier})
+    assert svar.status_code == 200
+    if side(svar).xpath("//*[@id='ingen-kreditter']"):
+        return []
+    return tabel(svar, "//table[@id='ompostering-kreditter']")
+
+
+@pytest.mark.django_db
+def test_omposter_fordeling_finds_the_borgers_credits_as_negative_amounts(til_carl, alice, bent):
+    """Seed 004 trin 1-2: "udsøge negative fordringer og indbetalinger" by Periode, Beløb and
+    Type. Money that stands on no claim is found there too: first as the item waiting on the
+    list (with the way to handle it), then as the credit placed on the customer, until the
+    settlement run has used it up."""
+    c = Client()
+    c.force_login(alice)
+    indbetalingsid = til_carl.indbetaling.indbetalingsid
+    venter = ["Til fordeling", "28-01-2025", indbetalingsid]
+    raekker = kreditter(c, til_carl.carl, beloeb_fra="400,00", beloeb_til="600,00")
+    assert [r[:3] + r[4:5] for r in raekker] == [[*venter, "-500,00"]]
+    assert raekker[0][5].startswith("Behandl")
+    svar = c.post(
+        reverse("ompostering_soeg", args=[til_carl.carl.pk]),
+        {"handling": "soeg", "type": "INDBETALING"},
+    )
+    (link,) = side(svar).xpath("//table[@id='ompostering-kreditter']//a[starts-with(., 'Behandl')]")
+    assert link.get("href") == reverse("sagsbehandlerfordeling_post", args=[til_carl.post.pk])
+
+    # Criteria the credit does not meet: another period, a larger amount, a claim type.
+    assert kreditter(c, til_carl.carl, periode_fra="01-02-2025") == []
+    assert kreditter(c, til_carl.carl, beloeb_fra="500,01") == []
+    assert kreditter(c, til_carl.carl, type="FORDRINGSTYPE", ydelseskode="KTH") == []
+    # Anna's own search shows no credit of Carl's.
+    assert kreditter(c, til_carl.anna, type="INDBETALING") == []
+
+    sagsbehandlerfordeling_til_kunden(user=bent, post_id=til_carl.post.pk, behandling="På kunden")
+    carls_fordring(til_carl, "300.00", "FC1")
+    kreditter_udlign(kommune_id=til_carl.carl.kommune_id, idag=IDAG)
+    # 500,00 placed, 300,00 used on FC1: 200,00 is left, found by what is left.
+    raekker = kreditter(c, til_carl.carl, beloeb_fra="150,00", beloeb_til="250,00")
+    assert [r[:3] + r[4:] for r in raekker] == [
+        ["Kredit på kunden", "28-01-2025", indbetalingsid, "-200,00", STREG]
+    ]
+    assert kreditter(c, til_carl.carl, beloeb_fra="400,00") == []
+
+    carls_fordring(til_carl, "450.00", "FC2")
+    kreditter_udlign(kommune_id=til_carl.carl.kommune_id, idag=IDAG)
+    assert kreditter(c, til_carl.carl, type="INDBETALING") == []
