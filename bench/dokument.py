@@ -55,7 +55,16 @@ def main() -> None:
     parser.add_argument("--gange", type=int, default=3)
     parser.add_argument("--renter", action="store_true", help="med alle rentelinjer")
     parser.add_argument("--hele", action="store_true", help="også hele historikken med renter")
+    parser.add_argument(
+        "--uden-harfbuzz",
+        action="store_true",
+        help="skær skrifterne til med fontTools, som uden libharfbuzz-subset0",
+    )
     args = parser.parse_args()
+    if args.uden_harfbuzz:
+        import weasyprint.pdf.fonts
+
+        weasyprint.pdf.fonts.harfbuzz_subset = None
 
     ob = _ompostering_bench()
     ob.DB = DB
