@@ -269,6 +269,7 @@ RAPPORTER: dict[str, Rapport] = {
             raekker=selectors.stoppede_sager_raekker,
             antal=selectors.stoppede_sager_antal,
             ark="Stoppede sager",
+            kilde=selectors.stoppede_sager_kilde,
         ),
         Rapport(
             navn="eindkomst",

@@ -31,7 +31,6 @@ from fordringer.choices import (
     EIndkomstArt,
     Frigivelsestype,
     Kilde,
-    KontoStatus,
     PosteringArt,
     Tilknytning,
 )
@@ -60,8 +59,6 @@ from .models import Eksport
 CHUNK = 5000
 TEMPO_DAGE = 10  # the forecast uses the pace of the last 10 working days (issue #7)
 
-_STATUS = dict(KontoStatus.choices)
-_FRIGIVELSE = dict(Frigivelsestype.choices)
 _PENGE = DecimalField(max_digits=14, decimal_places=2)
 
 
@@ -337,29 +334,34 @@ def stoppede_sager_antal(kommune_id: int, filtre: Mapping[str, Any]) -> int:
     return _stoppede_qs(kommune_id).count()
 
 
+_FELTER_STOPPEDE = (
+    Felt("konto__kontonummer"),
+    Felt("konto__borger__cpr"),
+    Felt("konto__borger__navn"),
+    Felt("konto__sag__sagsnummer"),
+    Felt("fordringsid"),
+    Felt("ydelsestype__navn"),
+    Felt("forfaldsdato"),
+    Felt("restance"),
+    Felt("konto__status", etiket="KontoStatus"),
+    Felt("konto__frigivelsestype", etiket="Frigivelsestype"),
+)
+
+
+def stoppede_sager_kilde(kommune_id: int, filtre: Mapping[str, Any]) -> Raekkekilde:
+    """Claims whose sag has stopped (closed, or the bevilling ended) while their konto is
+    not released. Described, so the preview reads its first rows with a LIMIT: half of a
+    kommune's claims may be on a stopped sag, and a cursor sorted them all before the first
+    row (2 s at 1.1 M claims)."""
+    return Raekkekilde(
+        _stoppede_qs(kommune_id).order_by("konto__kontonummer", "fordringsid"), _FELTER_STOPPEDE
+    )
+
+
 def stoppede_sager_raekker(
     kommune_id: int, filtre: Mapping[str, Any], *, chunk_size: int = CHUNK
 ) -> Iterator[tuple[Any, ...]]:
-    """Claims whose sag has stopped (closed, or the bevilling ended) while their konto is
-    not released."""
-    rows = (
-        _stoppede_qs(kommune_id)
-        .order_by("konto__kontonummer", "fordringsid")
-        .values_list(
-            "konto__kontonummer",
-            "konto__borger__cpr",
-            "konto__borger__navn",
-            "konto__sag__sagsnummer",
-            "fordringsid",
-            "ydelsestype__navn",
-            "forfaldsdato",
-            "restance",
-            "konto__status",
-            "konto__frigivelsestype",
-        )
-    )
-    for r in rows.iterator(chunk_size=chunk_size):
-        yield (*r[:5], r[5] or "", *r[6:8], _STATUS.get(r[8], r[8]), _FRIGIVELSE.get(r[9], r[9]))
+    return stoppede_sager_kilde(kommune_id, filtre).raekker(chunk_size)
 
 
 # --- eindkomst (DESIGN §6 contract) -----------------------------------------------------------
