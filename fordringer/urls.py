@@ -81,6 +81,11 @@ urlpatterns = [
         views_ompostering.sagsbehandlerfordeling_post,
         name="sagsbehandlerfordeling_post",
     ),
+    path(
+        "sagsbehandlerfordeling/<int:pk>/adresser/",
+        views_ompostering.sagsbehandlerfordeling_adresser_view,
+        name="sagsbehandlerfordeling_adresser",
+    ),
     # Drift: the debitorsystem integration's outbox and readiness (seed 003)
     path("drift/udbakke/", views_drift.drift_udbakke, name="drift_udbakke"),
     path(

@@ -105,6 +105,7 @@ ADGANG: dict[str, frozenset[Rolle]] = {
     "ompostering_tilbagefoer": OMPOSTERING,
     "sagsbehandlerfordeling": OMPOSTERING,
     "sagsbehandlerfordeling_post": OMPOSTERING,
+    "sagsbehandlerfordeling_adresser": OMPOSTERING,
     "udbetalinger": frozenset({BH}),
     "udbetaling_behandl": frozenset({BH}),
     # Screens: Drift's view of the debitorsystem integration (outbox and readiness, seed 003)
@@ -171,6 +172,7 @@ ADGANG: dict[str, frozenset[Rolle]] = {
     "api:sagsbehandlerfordeling_liste": OMPOSTERING,
     "api:sagsbehandlerfordeling_fordel": OMPOSTERING,
     "api:sagsbehandlerfordeling_til_kunden": OMPOSTERING,
+    "api:sagsbehandlerfordeling_adresser": OMPOSTERING,
     "api:kundekredit_liste": OMPOSTERING,
     "api:udbetaling_godkend": frozenset({BH}),
     "api:udbetaling_afvis": frozenset({BH}),

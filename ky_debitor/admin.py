@@ -19,7 +19,7 @@ from .api_noegler import api_noegle_opret, api_noegle_tilbagekald, api_noegle_va
 from .audit import audit_log, nationale_haendelser
 from .errors import ApplicationError
 from .login_spaerring import bruger_login_spaerring_ophaev, spaerringer
-from .models import ApiNoegle, AuditEvent, Bruger, Kommune, Opslag, Rolleprivilegium
+from .models import ApiNoegle, AuditEvent, Bruger, Enhed, Kommune, Opslag, Rolleprivilegium
 from .roles import Rolle, has_role
 from .rolletildeling import rolle_tildeling_tjek, tildeler
 
@@ -313,6 +313,19 @@ class ApiNoegleAdmin(KommuneAdmin):
         for noegle in queryset:
             api_noegle_tilbagekald(user=request.user, noegle_id=noegle.pk)
         self.message_user(request, f"{queryset.count()} API-nøgle(r) er tilbagekaldt.")
+
+
+@admin.register(Enhed)
+class EnhedAdmin(KommuneAdmin):
+    """Drift keeps the kommune's organisational units: their members, and the one unit that
+    gets the new items on the sagsbehandlerfordeling (seed 004). Audited (``KommuneAdmin``)."""
+
+    list_display = ["navn", "kommune", "modtager_sagsbehandlerfordeling"]
+    list_filter = ["modtager_sagsbehandlerfordeling", KOMMUNE_FILTER]
+    search_fields = ["navn"]
+    fields = ["kommune", "navn", "medlemmer", "modtager_sagsbehandlerfordeling"]
+    filter_horizontal = ["medlemmer"]
+    laast_ved_rettelse = ("kommune",)
 
 
 @admin.register(Rolleprivilegium)

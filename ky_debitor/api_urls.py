@@ -88,6 +88,11 @@ urlpatterns = [
         ompostering.SagsbehandlerfordelingTilKunden.as_view(),
         name="sagsbehandlerfordeling_til_kunden",
     ),
+    path(
+        "sagsbehandlerfordeling/<id:pk>/adresser/",
+        ompostering.SagsbehandlerfordelingAdresser.as_view(),
+        name="sagsbehandlerfordeling_adresser",
+    ),
     path("kundekreditter/", ompostering.KundekreditListe.as_view(), name="kundekredit_liste"),
     path(
         "udbetalinger/<id:pk>/godkend/",

@@ -83,6 +83,36 @@ class Bruger(AbstractUser):
         return self.get_full_name() or self.username
 
 
+class Enhed(TenantModel):
+    """An organisational unit of the kommune. Seed 004: an amount for the sagsbehandlerfordeling
+    goes "til en sagsbehandler eller en organisatorisk enhed" and lands on a list that they
+    have access to; the unit's members see what is addressed to it. The unit marked as
+    receiver gets the new items no person made (a payment, an overpayment's rest)."""
+
+    navn = models.CharField(max_length=100)
+    medlemmer = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="enheder")
+    modtager_sagsbehandlerfordeling = models.BooleanField(
+        "modtager nye poster på sagsbehandlerfordelingen", default=False
+    )
+
+    class Meta:
+        ordering = ["navn"]
+        verbose_name = "organisatorisk enhed"
+        verbose_name_plural = "organisatoriske enheder"
+        constraints = [
+            models.UniqueConstraint(fields=["kommune", "navn"], name="enhed_navn_unik"),
+            models.UniqueConstraint(
+                fields=["kommune"],
+                condition=models.Q(modtager_sagsbehandlerfordeling=True),
+                name="enhed_en_modtager_pr_kommune",
+                violation_error_message="Kommunen har allerede en modtagerenhed.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.navn
+
+
 class AuditEvent(AppendOnlyModel):
     """Who did what, when and why. Written by the service in the same transaction as the write.
 

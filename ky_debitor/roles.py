@@ -71,6 +71,10 @@ GRUPPE_RETTIGHEDER: dict[Rolle, tuple[str, ...]] = {
         "ky_debitor.add_rolleprivilegium",
         "ky_debitor.change_rolleprivilegium",
         "ky_debitor.delete_rolleprivilegium",
+        # The kommune's organisational units and their members (seed 004's addressees).
+        "ky_debitor.add_enhed",
+        "ky_debitor.change_enhed",
+        "ky_debitor.delete_enhed",
         "fordringer.view_*",
         "demo.view_*",
         "sagstilknytning.view_*",

@@ -171,6 +171,9 @@ class OmposteringPostering(AppendOnlyModel):
         return f"{self.get_rolle_display()} ({self.postering_id})"
 
 
+HELE_KOMMUNEN = "Hele kommunens liste"
+
+
 class Sagsbehandlerfordeling(TenantModel):
     """An amount waiting for a person to allocate (seed 004: the list is worked daily). A
     handled row leaves the list but stays searchable with who handled it and when."""
@@ -191,6 +194,24 @@ class Sagsbehandlerfordeling(TenantModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     behandling = models.CharField(max_length=255, blank=True)
+    # Seed 004: the item is addressed "til en sagsbehandler eller en organisatorisk enhed";
+    # neither: it waits on the kommune's whole list.
+    adresseret_bruger = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="til sagsbehandler",
+    )
+    adresseret_enhed = models.ForeignKey(
+        "ky_debitor.Enhed",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="til enhed",
+    )
 
     class Meta:
         ordering = ["oprettet", "id"]
@@ -198,11 +219,24 @@ class Sagsbehandlerfordeling(TenantModel):
         verbose_name_plural = "sagsbehandlerfordeling"
         constraints = [
             models.CheckConstraint(condition=Q(beloeb__gt=0), name="sbf_beloeb_positivt"),
+            models.CheckConstraint(
+                condition=Q(adresseret_bruger__isnull=True) | Q(adresseret_enhed__isnull=True),
+                name="sbf_til_bruger_eller_enhed",
+            ),
         ]
         indexes = [models.Index(fields=["kommune", "behandlet"])]
 
     def __str__(self) -> str:
         return f"{self.beloeb} til fordeling ({self.borger_id})"
+
+    @property
+    def adressat_navn(self) -> str:
+        """Whose list the item is on, as the list and the audit trail name it."""
+        if self.adresseret_bruger is not None:
+            return str(self.adresseret_bruger.visningsnavn)
+        if self.adresseret_enhed is not None:
+            return str(self.adresseret_enhed.navn)
+        return HELE_KOMMUNEN
 
 
 class Kundekredit(TenantModel):

@@ -21,6 +21,7 @@ from rest_framework.views import APIView
 
 from fordringer.choices import Overfoersel, Udbetalingskanal, UdbetalingStatus
 from fordringer.models import Kundekredit, Ompostering, Sagsbehandlerfordeling, Udbetaling
+from fordringer.ompostering.adressering import sagsbehandlerfordeling_adresser
 from fordringer.ompostering.fordeling import NyDaekning
 from fordringer.ompostering.kontrol import Valideringsfejl
 from fordringer.ompostering.kredit import sagsbehandlerfordeling_til_kunden
@@ -37,6 +38,7 @@ from fordringer.ompostering.udbetaling import (
 from ky_debitor.adgang import person
 from ky_debitor.api import ID_MAKS, EgenKommune, beloeb_felt
 from ky_debitor.api_idempotens import IDEMPOTENS_PARAMETER, idempotent
+from ky_debitor.enheder import til_personen_q
 
 TAG = ["Omposter fordeling"]
 
@@ -368,6 +370,9 @@ class SagsbehandlerfordelingUd(serializers.ModelSerializer[Sagsbehandlerfordelin
             "behandlet",
             "behandlet_af",
             "behandling",
+            "adresseret_bruger",
+            "adresseret_enhed",
+            "adressat_navn",
         ]
 
 
@@ -404,10 +409,21 @@ class SagsbehandlerfordelingFilter(_KreditFilter):
     )
     beloeb_fra = django_filters.NumberFilter(field_name="beloeb", lookup_expr="gte")
     beloeb_til = django_filters.NumberFilter(field_name="beloeb", lookup_expr="lte")
+    til_mig = django_filters.BooleanFilter(
+        method="_til_mig", label="Kun poster til mig og mine enheder"
+    )
 
     class Meta:
         model = Sagsbehandlerfordeling
         fields: list[str] = []
+
+    def _til_mig(
+        self, qs: QuerySet[Sagsbehandlerfordeling], navn: str, vaerdi: bool
+    ) -> QuerySet[Sagsbehandlerfordeling]:
+        mine = Sagsbehandlerfordeling.objects.filter(til_personen_q(self.request.user.pk))
+        return (
+            qs.filter(pk__in=mine.values("pk")) if vaerdi else qs.exclude(pk__in=mine.values("pk"))
+        )
 
 
 class KundekreditFilter(_KreditFilter):
@@ -432,6 +448,15 @@ class FordelInd(serializers.Serializer):
 
 class TilKundenInd(serializers.Serializer):
     behandling = serializers.CharField(max_length=255, help_text="Hvad der er gjort med beløbet.")
+
+
+class AdresserInd(serializers.Serializer):
+    til = serializers.CharField(
+        max_length=40,
+        allow_blank=True,
+        help_text='"bruger-ID", "enhed-ID" eller "" (hele kommunens liste).',
+    )
+    begrundelse = serializers.CharField(max_length=255, allow_blank=True, required=False)
 
 
 class SagsbehandlerfordelingListe(EgenKommune, generics.ListAPIView[Sagsbehandlerfordeling]):
@@ -507,3 +532,25 @@ class KundekreditListe(EgenKommune, generics.ListAPIView[Kundekredit]):
     @extend_schema(tags=TAG, summary="Kreditter på kunder (rest: hvad der endnu ikke er udlignet)")
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
+
+
+class SagsbehandlerfordelingAdresser(APIView):
+    @extend_schema(
+        tags=TAG,
+        summary="Send en post videre til en sagsbehandler, en enhed eller hele kommunen",
+        description="Seed 004: posten står på listen for den sagsbehandler eller den "
+        "organisatoriske enhed, den er sendt til. Som skærmbilledet; auditeret.",
+        request=AdresserInd,
+        responses=SagsbehandlerfordelingUd,
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        generics.get_object_or_404(Sagsbehandlerfordeling.objects.for_user(request.user), pk=pk)
+        ind = AdresserInd(data=request.data)
+        ind.is_valid(raise_exception=True)
+        post = sagsbehandlerfordeling_adresser(
+            user=person(request),
+            post_id=pk,
+            til=ind.validated_data["til"],
+            begrundelse=ind.validated_data.get("begrundelse", ""),
+        )
+        return Response(SagsbehandlerfordelingUd(post).data)

@@ -31,6 +31,7 @@ from fordringer.models import (
 )
 from fordringer.rente.beregning import Bevaegelse
 from fordringer.rente.services import rente_aendring, renter_afstem, renter_bogfoer
+from ky_debitor.enheder import adressat
 from ky_debitor.errors import ApplicationError, ConflictError
 from ky_debitor.money import NUL, format_beloeb
 
@@ -248,15 +249,30 @@ def til_sagsbehandlerfordeling(
     tekst: str,
     kommune_id: int | None = None,
     valoerdato: dt.date | None = None,
+    fra: Sagsbehandlerfordeling | None = None,
 ) -> Sagsbehandlerfordeling:
     """Put an amount on the sagsbehandlerfordeling list, keeping the original payment date
     (seed 004: the amount bears no interest until it is finally allocated, then with that
-    date). Without an ompostering (an overpayment's rest) the kommune and date are given."""
+    date). Without an ompostering (an overpayment's rest) the kommune and date are given.
+
+    The rest of an item handled in part (``fra``) keeps that item's address; a new item goes
+    to the kommune's receiving unit, else to the person who made the ompostering
+    (``ky_debitor.enheder.adressat``)."""
     if ompostering is not None:
         kommune_id = kommune_id or ompostering.kommune_id
         valoerdato = valoerdato or ompostering.valoerdato
     if kommune_id is None or valoerdato is None:
         raise ValueError("kommune_id og valoerdato skal angives uden en ompostering")
+    adresse = (
+        {
+            "adresseret_bruger_id": fra.adresseret_bruger_id,
+            "adresseret_enhed_id": fra.adresseret_enhed_id,
+        }
+        if fra is not None
+        else adressat(
+            kommune_id, person_id=ompostering.oprettet_af_id if ompostering is not None else None
+        )
+    )
     return Sagsbehandlerfordeling.objects.create(
         kommune_id=kommune_id,
         ompostering=ompostering,
@@ -265,6 +281,7 @@ def til_sagsbehandlerfordeling(
         beloeb=beloeb,
         valoerdato=valoerdato,
         tekst=tekst[:255],
+        **adresse,
     )
 
 

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from fordringer.choices import PosteringArt, UdbetalingStatus
 from fordringer.models import (
@@ -22,6 +23,7 @@ from fordringer.models import (
     Udbetaling,
 )
 from fordringer.rente.services import aktive_posteringer, rente_aendring
+from ky_debitor.enheder import til_personen_q
 from ky_debitor.errors import ApplicationError, ConflictError
 from ky_debitor.models import AuditEvent
 from ky_debitor.money import NUL, format_beloeb
@@ -271,14 +273,24 @@ def udbetalinger_til_godkendelse(*, user: Bruger | AnonymousUser) -> QuerySet[Ud
 
 
 def sagsbehandlerfordeling_liste(
-    *, user: Bruger | AnonymousUser, behandlede: bool = False, q: str = ""
+    *, user: Bruger | AnonymousUser, behandlede: bool = False, q: str = "", til_mig: bool = False
 ) -> QuerySet[Sagsbehandlerfordeling]:
     """Open items (seed 004: worked daily); with ``behandlede`` the handled ones, searchable
-    by name, text or what was done, with who handled them and when."""
+    by name, text or what was done, with who handled them and when. ``til_mig``: only those
+    addressed to the person or to a unit of theirs (seed 004: "en liste som sagsbehandleren
+    eller den organisatoriske enhed har adgang til")."""
     qs = Sagsbehandlerfordeling.objects.for_user(user).select_related(
-        "borger", "behandlet_af", "ompostering__oprettet_af"
+        "borger",
+        "behandlet_af",
+        "ompostering__oprettet_af",
+        "adresseret_bruger",
+        "adresseret_enhed",
     )
     qs = qs.filter(behandlet__isnull=not behandlede)
+    if til_mig and user.pk is not None:
+        qs = qs.filter(
+            pk__in=Sagsbehandlerfordeling.objects.filter(til_personen_q(user.pk)).values("pk")
+        )
     if q.strip():
         qs = qs.filter(
             Q(borger__navn__icontains=q.strip())
@@ -286,6 +298,33 @@ def sagsbehandlerfordeling_liste(
             | Q(behandling__icontains=q.strip())
         )
     return qs.order_by("-behandlet" if behandlede else "oprettet", "id")
+
+
+@dataclass(frozen=True)
+class Dagsliste:
+    """Seed 004: "listerne behandles dagligt". What waits for the person (and their units)
+    and for the whole kommune, and how much of it was there before today."""
+
+    til_mig: int
+    til_mig_fra_foer: int
+    i_alt: int
+    i_alt_fra_foer: int
+
+
+def sagsbehandlerfordeling_dagsliste(*, user: Bruger | AnonymousUser) -> Dagsliste:
+    aabne = Sagsbehandlerfordeling.objects.for_user(user).filter(behandlet__isnull=True)
+    start = timezone.make_aware(dt.datetime.combine(timezone.localdate(), dt.time.min))
+    mine = Q(
+        pk__in=Sagsbehandlerfordeling.objects.filter(til_personen_q(user.pk or 0)).values("pk")
+    )
+    foer = Q(oprettet__lt=start)
+    tal = aabne.aggregate(
+        til_mig=Count("pk", filter=mine),
+        til_mig_fra_foer=Count("pk", filter=mine & foer),
+        i_alt=Count("pk"),
+        i_alt_fra_foer=Count("pk", filter=foer),
+    )
+    return Dagsliste(**tal)
 
 
 def tilbagefoersel_begrundelse(ompostering: Ompostering) -> str:

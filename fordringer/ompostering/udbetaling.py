@@ -392,6 +392,7 @@ def sagsbehandlerfordeling_behandl(
             tekst=post.tekst,
             kommune_id=post.kommune_id,
             valoerdato=post.valoerdato,
+            fra=post,
         )
     audit_log(
         user=user,

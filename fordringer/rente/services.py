@@ -37,6 +37,7 @@ from fordringer.models import (
 )
 from fordringer.rente.beregning import Bevaegelse, Rentebogning, Sats, rente_beregn
 from ky_debitor.audit import audit_log
+from ky_debitor.enheder import adressat
 from ky_debitor.errors import ApplicationError, ConflictError
 from ky_debitor.money import NUL, format_beloeb
 
@@ -266,6 +267,7 @@ def _overskud_til_kunden(
         beloeb=beloeb,
         valoerdato=kredit.valoerdato,
         tekst=f"Overbetaling på fordring {fordring.fordringsid}",
+        **adressat(fordring.kommune_id, person_id=user.pk if user is not None else None),
     )
     audit_log(
         user=user,

@@ -4,9 +4,11 @@ sagsbehandlerfordeling list on the customer; the list is empty after. Axe on eac
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
-from fordringer.models import Kundekredit
+from fordringer.models import Kundekredit, Sagsbehandlerfordeling
 from fordringer.ompostering.services import ompostering_opret
+from ky_debitor.models import Enhed
 from tests import personas
 from tests.factories import BorgerFactory, DebitorkontoFactory
 from tests.fordringer.ompostering.ompostering_data import IDAG, opret
@@ -56,3 +58,31 @@ def test_caseworker_places_an_amount_on_the_customer(til_carl, side):
     assert "placeret på kunden" in tekst and "Carl Carlsen" not in tekst
     tjek_side(side, "sagsbehandlerfordeling-tom")
     assert Kundekredit.objects.get().borger_id == til_carl.pk
+
+
+def test_caseworker_finds_the_credit_in_omposter_fordeling_and_sends_it_to_a_unit(
+    til_carl, sara, side
+):
+    """Seed 004 trin 1-2: the search finds money on no claim as a negative amount; from there
+    Sara opens the item and sends it on to the unit Opkrævning, whose list it is then on."""
+    enhed = Enhed.objects.create(kommune_id=sara.kommune_id, navn="Opkrævning")
+    log_paa(side, "sara", ADGANGSKODE)
+    side.wait_for_url("**/")
+    side.goto(f"/borgere/{til_carl.pk}/ompostering/")
+    side.get_by_label("Beløb fra (kr.)").fill("500,00")
+    side.get_by_role("button", name="Søg").click()
+    raekke = side.locator("#ompostering-kreditter tbody tr")
+    expect(raekke).to_have_count(1)
+    assert "Til fordeling" in raekke.inner_text() and "-500,00" in raekke.inner_text()
+    tjek_side(side, "ompostering-kreditter")
+
+    raekke.get_by_role("link", name="Behandl").click()
+    side.wait_for_url("**/sagsbehandlerfordeling/*/")
+    side.get_by_label("Send til").select_option(label="Enhed: Opkrævning")
+    side.get_by_label("Begrundelse (valgfri)").fill("Opkrævningen kender Carl")
+    side.get_by_role("button", name="Send videre").click()
+    side.wait_for_url("**/sagsbehandlerfordeling/")
+    expect(side.locator("main")).to_contain_text("Posten står nu på listen for Opkrævning.")
+    assert "Opkrævning" in side.locator("#sagsbehandlerfordeling tbody tr").inner_text()
+    tjek_side(side, "sagsbehandlerfordeling-sendt-videre")
+    assert Sagsbehandlerfordeling.objects.get().adresseret_enhed == enhed

@@ -10,6 +10,7 @@ from fordringer.ompostering.views.guide import (
 )
 from fordringer.ompostering.views.lister import (
     sagsbehandlerfordeling,
+    sagsbehandlerfordeling_adresser_view,
     sagsbehandlerfordeling_post,
     udbetaling_behandl,
     udbetalinger,
@@ -24,6 +25,7 @@ __all__ = [
     "ompostering_soeg",
     "ompostering_tilbagefoer_view",
     "sagsbehandlerfordeling",
+    "sagsbehandlerfordeling_adresser_view",
     "sagsbehandlerfordeling_post",
     "udbetaling_behandl",
     "udbetalinger",

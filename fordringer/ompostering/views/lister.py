@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from fordringer.models import Sagsbehandlerfordeling
 from fordringer.ompostering import selectors as selectors_ompostering
+from fordringer.ompostering.adressering import adressater, sagsbehandlerfordeling_adresser
 from fordringer.ompostering.forms import (
     BegrundelseForm,
     BehandlingForm,
@@ -74,16 +75,21 @@ def udbetaling_behandl(request: HttpRequest, pk: int) -> HttpResponse:
 @skaerm
 def sagsbehandlerfordeling(request: HttpRequest) -> HttpResponse:
     behandlede = request.GET.get("vis") == "behandlede"
+    til_mig = request.GET.get("til") == "mig"
     q = request.GET.get("q", "")[:100]
     return render(
         request,
         "fordringer/ompostering/sagsbehandlerfordeling.html",
         {
             "poster": selectors_ompostering.sagsbehandlerfordeling_liste(
-                user=request.user, behandlede=behandlede, q=q
+                user=request.user, behandlede=behandlede, q=q, til_mig=til_mig
             )[:500],
             "behandlede": behandlede,
+            "til_mig": til_mig,
             "q": q,
+            "dagsliste": None
+            if behandlede
+            else selectors_ompostering.sagsbehandlerfordeling_dagsliste(user=request.user),
         },
     )
 
@@ -145,5 +151,24 @@ def sagsbehandlerfordeling_post(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "behandling": behandling,
             "raekker": raekker(form, udaekkede),
+            "adressater": adressater(post.kommune_id),
         },
     )
+
+
+@require_POST
+@skaerm
+def sagsbehandlerfordeling_adresser_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Send an item on to a colleague, a unit or the kommune's whole list (seed 004)."""
+    try:
+        post = sagsbehandlerfordeling_adresser(
+            user=person(request),
+            post_id=pk,
+            til=request.POST.get("til", "")[:40],
+            begrundelse=request.POST.get("begrundelse", "")[:255],
+        )
+    except ApplicationError as fejl:
+        messages.error(request, fejl.message)
+        return redirect("sagsbehandlerfordeling_post", pk)
+    messages.success(request, f"Posten står nu på listen for {post.adressat_navn}.")
+    return redirect("sagsbehandlerfordeling")
