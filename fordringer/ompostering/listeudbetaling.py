@@ -132,11 +132,11 @@ def sagsbehandlerfordeling_tilbagebetal(
     if post is None:
         raise ApplicationError("Posten findes ikke.")
     if not begrundelse.strip():
-        raise ApplicationError("Angiv en begrundelse for tilbagebetalingen.", felt="behandling")
+        raise ApplicationError("Angiv en begrundelse for tilbagebetalingen.", felt="begrundelse")
     if len(begrundelse.strip()) > BEGRUNDELSE_MAKS:
         raise ApplicationError(
             f"Begrundelsen for tilbagebetalingen må højst være {BEGRUNDELSE_MAKS} tegn.",
-            felt="behandling",
+            felt="begrundelse",
         )
     modtager = indbetaler(post)
     valg = UdbetalingValg(beloeb=post.beloeb, kanal=Udbetalingskanal.NEMKONTO)

@@ -3,12 +3,11 @@
 An ompostering may turn part of its amount into a payout (``udbetaling_opret``, inside
 ``ompostering_opret``'s transaction), with a letter to an alternative recipient; so may an
 item on the sagsbehandlerfordeling list (``listeudbetaling``), with the same choice and the
-same checks. The payout
-waits for a Bogholder other than the person who created it (four-eyes): the persons behind the
-two requests are compared (``api_noegler.samme_person``), so one person's screen and API keys
-are one person. Approved, it goes to the outbox for its channel; rejected, its amount goes to
-the sagsbehandlerfordeling list, so no money is ever lost: for every ompostering
-``beloeb = fordelt + udbetalt + venter`` still holds.
+same checks. The payout waits for a Bogholder other than the person who created it
+(four-eyes): the persons behind the two requests are compared (``api_noegler.samme_person``),
+so one person's screen and API keys are one person. Approved, it goes to the outbox for its
+channel; rejected, its amount goes to the sagsbehandlerfordeling list, so no money is ever
+lost: for every ompostering ``beloeb = fordelt + udbetalt + venter`` still holds.
 """
 
 from __future__ import annotations
