@@ -357,7 +357,16 @@ class OmposteringAdmin(SkrivebeskyttetAdmin):
 
 @admin.register(Udbetaling)
 class UdbetalingAdmin(SkrivebeskyttetAdmin):
-    list_display = ["pk", "borger", "beloeb_kr", "kanal", "overfoersel", "status", "oprettet"]
+    list_display = [
+        "pk",
+        "borger",
+        "beloeb_kr",
+        "kanal",
+        "overfoersel",
+        "status",
+        "oprindelse",
+        "oprettet",
+    ]
     list_filter = [KOMMUNE_FILTER, "status", "kanal"]
     list_select_related = ["borger"]
     beloeb_kr = kr_kolonne("beloeb")

@@ -173,6 +173,8 @@ ADGANG: dict[str, frozenset[Rolle]] = {
     "api:sagsbehandlerfordeling_fordel": OMPOSTERING,
     "api:sagsbehandlerfordeling_til_kunden": OMPOSTERING,
     "api:sagsbehandlerfordeling_adresser": OMPOSTERING,
+    "api:sagsbehandlerfordeling_udbetal": OMPOSTERING,
+    "api:sagsbehandlerfordeling_tilbagebetal": OMPOSTERING,
     "api:kundekredit_liste": OMPOSTERING,
     "api:udbetaling_godkend": frozenset({BH}),
     "api:udbetaling_afvis": frozenset({BH}),

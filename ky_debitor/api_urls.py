@@ -93,6 +93,16 @@ urlpatterns = [
         ompostering.SagsbehandlerfordelingAdresser.as_view(),
         name="sagsbehandlerfordeling_adresser",
     ),
+    path(
+        "sagsbehandlerfordeling/<id:pk>/udbetal/",
+        ompostering.SagsbehandlerfordelingUdbetal.as_view(),
+        name="sagsbehandlerfordeling_udbetal",
+    ),
+    path(
+        "sagsbehandlerfordeling/<id:pk>/tilbagebetal/",
+        ompostering.SagsbehandlerfordelingTilbagebetal.as_view(),
+        name="sagsbehandlerfordeling_tilbagebetal",
+    ),
     path("kundekreditter/", ompostering.KundekreditListe.as_view(), name="kundekredit_liste"),
     path(
         "udbetalinger/<id:pk>/godkend/",

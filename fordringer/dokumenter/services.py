@@ -273,7 +273,13 @@ def udbetaling_meddelelse_bestil(
     """The payout notice (amount, channel, recipient) to the payout's recipient."""
     udbetaling = (
         Udbetaling.objects.for_user(user)
-        .select_related("borger", "modtager_borger", "modtager_alternativ", "ompostering")
+        .select_related(
+            "borger",
+            "modtager_borger",
+            "modtager_alternativ",
+            "ompostering",
+            "sagsbehandlerfordeling",
+        )
         .filter(pk=udbetaling_id)
         .first()
     )

@@ -5,6 +5,7 @@ sagsbehandlerfordeling list. The ledger entries an ompostering made are linked t
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, NoReturn
 
 from django.conf import settings
@@ -286,10 +287,20 @@ class Kundekredit(TenantModel):
 
 
 class Udbetaling(TenantModel):
-    """A payout from an ompostering, waiting for a Bogholder's approval (four-eyes)."""
+    """A payout waiting for a Bogholder's approval (four-eyes). It comes either from an
+    ompostering or from an item on the sagsbehandlerfordeling list (paid out, or paid back to
+    the one who paid it): exactly one of the two is set."""
 
     ompostering = models.ForeignKey(
-        Ompostering, on_delete=models.PROTECT, related_name="udbetalinger"
+        Ompostering, on_delete=models.PROTECT, null=True, blank=True, related_name="udbetalinger"
+    )
+    # An item is handled once, so it gives at most one payout.
+    sagsbehandlerfordeling = models.OneToOneField(
+        Sagsbehandlerfordeling,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="udbetaling",
     )
     borger = models.ForeignKey(
         Borger, on_delete=models.PROTECT, related_name="+", help_text="Borgeren beløbet vedrører."
@@ -329,6 +340,11 @@ class Udbetaling(TenantModel):
         constraints = [
             models.CheckConstraint(condition=Q(beloeb__gt=0), name="udbetaling_beloeb_positivt"),
             models.CheckConstraint(
+                condition=(Q(ompostering__isnull=False) & Q(sagsbehandlerfordeling__isnull=True))
+                | (Q(ompostering__isnull=True) & Q(sagsbehandlerfordeling__isnull=False)),
+                name="udbetaling_een_kilde",
+            ),
+            models.CheckConstraint(
                 condition=~(
                     Q(modtager_borger__isnull=False) & Q(modtager_alternativ__isnull=False)
                 ),
@@ -360,3 +376,29 @@ class Udbetaling(TenantModel):
             return self.modtager_alternativ.navn
         modtager = self.modtager_borger or self.borger
         return modtager.navn
+
+    @property
+    def oprindelse(self) -> str:
+        """Where the payout came from, as the payout list and the admin show it."""
+        if self.ompostering_id is not None:
+            return f"Ompostering {self.ompostering_id}"
+        return f"Sagsbehandlerfordeling, post {self.sagsbehandlerfordeling_id}"
+
+    @property
+    def aarsag_tekst(self) -> str:
+        """The ompostering's reason, or what the caseworker wrote when handling the item."""
+        if self.ompostering is not None:
+            return self.ompostering.aarsag_tekst
+        assert self.sagsbehandlerfordeling is not None
+        return self.sagsbehandlerfordeling.behandling
+
+    @property
+    def note(self) -> str:
+        return self.ompostering.note if self.ompostering is not None else ""
+
+    @property
+    def valoerdato(self) -> dt.date:
+        """The original payment date of the money paid out."""
+        kilde = self.ompostering or self.sagsbehandlerfordeling
+        assert kilde is not None
+        return kilde.valoerdato

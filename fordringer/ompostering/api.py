@@ -25,6 +25,11 @@ from fordringer.ompostering.adressering import sagsbehandlerfordeling_adresser
 from fordringer.ompostering.fordeling import NyDaekning
 from fordringer.ompostering.kontrol import Valideringsfejl
 from fordringer.ompostering.kredit import sagsbehandlerfordeling_til_kunden
+from fordringer.ompostering.listeudbetaling import (
+    BEGRUNDELSE_MAKS,
+    sagsbehandlerfordeling_tilbagebetal,
+    sagsbehandlerfordeling_udbetal,
+)
 from fordringer.ompostering.plan import NOTE_MAKS
 from fordringer.ompostering.services import ompostering_opret
 from fordringer.ompostering.tilbagefoersel import ompostering_tilbagefoer
@@ -86,6 +91,41 @@ class UdbetalingInd(serializers.Serializer):
     )  # fmt: skip
 
 
+def udbetaling_valg(data: dict[str, Any]) -> UdbetalingValg:
+    """The payout choice of a validated ``UdbetalingInd``."""
+    return UdbetalingValg(
+        beloeb=data["beloeb"],
+        kanal=data["kanal"],
+        overfoersel=data["overfoersel"],
+        fritaget_modregning=data["fritaget_modregning"],
+        modtager_borger_id=data["modtager_borger"],
+        ny_modtager=None if data["ny_modtager"] is None else NyModtager(**data["ny_modtager"]),
+    )
+
+
+# Where a payout check's field (``udbetaling.udbetaling_fejl``) is in the request body.
+UDBETALING_STIER = {
+    "udbetaling": "udbetaling.beloeb",
+    "kanal": "udbetaling.kanal",
+    "overfoersel": "udbetaling.overfoersel",
+    "modtager": "udbetaling",
+    "modtager_cpr": "udbetaling.modtager_borger",
+    "ny_navn": "udbetaling.ny_modtager.navn",
+    "ny_identifikation": "udbetaling.ny_modtager.identifikation",
+    "ny_adresse": "udbetaling.ny_modtager.adresse",
+}
+
+
+def fejl_svar(fejl: Valideringsfejl, stier: dict[str, str]) -> dict[str, Any]:
+    """The service's errors (``kontrol.Valideringsfejl``, the same as the screen shows) in
+    the API's error shape, each under the path of the input field it concerns."""
+    felter: dict[str, list[str]] = {}
+    for f in fejl.fejl:
+        sti = stier.get(f.felt or "", f.felt or "non_field_errors")
+        felter.setdefault(sti, []).append(f.besked)
+    return {"detail": fejl.message, "felter": felter}
+
+
 class OmposteringInd(serializers.Serializer):
     daekninger = serializers.ListField(
         child=serializers.IntegerField(min_value=1, max_value=ID_MAKS),
@@ -126,44 +166,17 @@ class OmposteringInd(serializers.Serializer):
             "til_borger_id": data["til_borger"],
             "fra_borger_id": data["borger"],
             "fordeling": [NyDaekning(d["fordring"], d["beloeb"]) for d in data["fordeling"]],
-            "udbetaling": None
-            if udbetaling is None
-            else UdbetalingValg(
-                beloeb=udbetaling["beloeb"],
-                kanal=udbetaling["kanal"],
-                overfoersel=udbetaling["overfoersel"],
-                fritaget_modregning=udbetaling["fritaget_modregning"],
-                modtager_borger_id=udbetaling["modtager_borger"],
-                ny_modtager=None
-                if udbetaling["ny_modtager"] is None
-                else NyModtager(**udbetaling["ny_modtager"]),
-            ),
+            "udbetaling": None if udbetaling is None else udbetaling_valg(udbetaling),
             "note": data["note"],
             "automatisk": data["automatisk"],
         }
 
     def fejl_svar(self, fejl: Valideringsfejl) -> dict[str, Any]:
-        """The service's errors (``kontrol.Valideringsfejl``, the same as the screen shows) in
-        the API's error shape, each under the path of the input field it concerns."""
         stier = {
             f"fordring_{d['fordring']}": f"fordeling.{nummer}.beloeb"
             for nummer, d in enumerate(self.validated_data["fordeling"])
-        } | {
-            "udbetaling": "udbetaling.beloeb",
-            "kanal": "udbetaling.kanal",
-            "overfoersel": "udbetaling.overfoersel",
-            "modtager": "udbetaling",
-            "modtager_cpr": "udbetaling.modtager_borger",
-            "ny_navn": "udbetaling.ny_modtager.navn",
-            "ny_identifikation": "udbetaling.ny_modtager.identifikation",
-            "ny_adresse": "udbetaling.ny_modtager.adresse",
-            "total": "non_field_errors",
-        }
-        felter: dict[str, list[str]] = {}
-        for f in fejl.fejl:
-            sti = stier.get(f.felt or "", f.felt or "non_field_errors")
-            felter.setdefault(sti, []).append(f.besked)
-        return {"detail": fejl.message, "felter": felter}
+        } | UDBETALING_STIER
+        return fejl_svar(fejl, stier | {"total": "non_field_errors"})
 
 
 class OmposteringUd(serializers.ModelSerializer[Ompostering]):
@@ -199,6 +212,7 @@ class UdbetalingUd(serializers.ModelSerializer[Udbetaling]):
         fields = [
             "id",
             "ompostering",
+            "sagsbehandlerfordeling",
             "borger",
             "modtager_borger",
             "modtager_alternativ",
@@ -459,6 +473,19 @@ class AdresserInd(serializers.Serializer):
     begrundelse = serializers.CharField(max_length=255, allow_blank=True, required=False)
 
 
+class UdbetalInd(serializers.Serializer):
+    udbetaling = UdbetalingInd(help_text="Beløb (højst postens), modtager og udbetalingsform.")
+    behandling = serializers.CharField(
+        max_length=255, help_text="Hvad der er gjort med beløbet; vises som årsag."
+    )
+
+
+class TilbagebetalInd(serializers.Serializer):
+    begrundelse = serializers.CharField(
+        max_length=BEGRUNDELSE_MAKS, help_text="Hvorfor beløbet betales tilbage."
+    )
+
+
 class SagsbehandlerfordelingListe(EgenKommune, generics.ListAPIView[Sagsbehandlerfordeling]):
     model = Sagsbehandlerfordeling
     serializer_class = SagsbehandlerfordelingUd
@@ -519,6 +546,67 @@ class SagsbehandlerfordelingTilKunden(APIView):
                 user=person(request), post_id=pk, behandling=ind.validated_data["behandling"]
             )
             return Response(KundekreditUd(kredit).data, status=status.HTTP_201_CREATED)
+
+        generics.get_object_or_404(Sagsbehandlerfordeling.objects.for_user(request.user), pk=pk)
+        return idempotent(request, udfoer)
+
+
+class SagsbehandlerfordelingUdbetal(APIView):
+    @extend_schema(
+        tags=TAG,
+        summary="Udbetal en post",
+        description="Som en udbetaling fra en ompostering (seed 004 trin 7): en udbetalingsform "
+        "(NemKonto kræver et gyldigt CPR- eller CVR-nummer, check en fuld adresse) eller en "
+        "overførsel, til borgeren eller en alternativ modtager. Posten forlader listen, og "
+        "udbetalingen venter på en bogholders godkendelse; et resterende beløb bliver en ny "
+        "post, og afvises udbetalingen, kommer beløbet tilbage på listen. Fejl giver 400 med "
+        "alle fejl, hver under sit felt, og intet ændres.",
+        request=UdbetalInd,
+        responses={201: UdbetalingUd},
+        parameters=[IDEMPOTENS_PARAMETER],
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        def udfoer() -> Response:
+            ind = UdbetalInd(data=request.data)
+            ind.is_valid(raise_exception=True)
+            try:
+                udbetaling = sagsbehandlerfordeling_udbetal(
+                    user=person(request),
+                    post_id=pk,
+                    udbetaling=udbetaling_valg(ind.validated_data["udbetaling"]),
+                    behandling=ind.validated_data["behandling"],
+                )
+            except Valideringsfejl as fejl:
+                return Response(
+                    fejl_svar(fejl, UDBETALING_STIER), status=status.HTTP_400_BAD_REQUEST
+                )
+            return Response(UdbetalingUd(udbetaling).data, status=status.HTTP_201_CREATED)
+
+        generics.get_object_or_404(Sagsbehandlerfordeling.objects.for_user(request.user), pk=pk)
+        return idempotent(request, udfoer)
+
+
+class SagsbehandlerfordelingTilbagebetal(APIView):
+    @extend_schema(
+        tags=TAG,
+        summary="Tilbagebetal en post til indbetaler",
+        description="Hele beløbet udbetales til den, der indbetalte det, til NemKonto; "
+        "udbetalingen venter på en bogholders godkendelse, og afvises den, kommer beløbet "
+        "tilbage på listen.",
+        request=TilbagebetalInd,
+        responses={201: UdbetalingUd},
+        parameters=[IDEMPOTENS_PARAMETER],
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        def udfoer() -> Response:
+            ind = TilbagebetalInd(data=request.data)
+            ind.is_valid(raise_exception=True)
+            udbetaling = sagsbehandlerfordeling_tilbagebetal(
+                user=person(request),
+                post_id=pk,
+                begrundelse=ind.validated_data["begrundelse"],
+            )
+            return Response(UdbetalingUd(udbetaling).data, status=status.HTTP_201_CREATED)
 
         generics.get_object_or_404(Sagsbehandlerfordeling.objects.for_user(request.user), pk=pk)
         return idempotent(request, udfoer)

@@ -266,7 +266,8 @@ def udbetalinger_til_godkendelse(*, user: Bruger | AnonymousUser) -> QuerySet[Ud
             "modtager_borger",
             "modtager_alternativ",
             "oprettet_af",
-            "ompostering__aarsag",
+            "ompostering",
+            "sagsbehandlerfordeling",
         )
         .order_by("oprettet", "id")
     )

@@ -219,13 +219,7 @@ def _rest_placer(
     """Step 4: the payout awaits approval; the rest waits for a person. The ompostering's
     totals then add up: ``beloeb = fordelt + udbetalt + venter``."""
     if plan.udbetaling is not None:
-        udbetaling_opret(
-            ompostering=ompostering,
-            udbetaling=plan.udbetaling,
-            user=user,
-            aarsag=plan.aarsag,
-            note=plan.note,
-        )
+        udbetaling_opret(ompostering=ompostering, udbetaling=plan.udbetaling, user=user)
         pulje.tag(plan.udbetalt)
     venter = plan.total - fordelt - plan.udbetalt
     if venter > 0:

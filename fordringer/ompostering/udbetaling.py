@@ -1,12 +1,13 @@
 """Udbetalinger til godkendelse and the sagsbehandlerfordeling list (seed 004).
 
 An ompostering may turn part of its amount into a payout (``udbetaling_opret``, inside
-``ompostering_opret``'s transaction), with a letter to an alternative recipient. The payout
-waits for a Bogholder other than the person who created it (four-eyes): the persons behind the
-two requests are compared (``api_noegler.samme_person``), so one person's screen and API keys
-are one person. Approved, it goes to the outbox for its channel; rejected, its amount goes to
-the sagsbehandlerfordeling list, so no money is ever lost: for every ompostering
-``beloeb = fordelt + udbetalt + venter`` still holds.
+``ompostering_opret``'s transaction), with a letter to an alternative recipient; so may an
+item on the sagsbehandlerfordeling list (``listeudbetaling``), with the same choice and the
+same checks. The payout waits for a Bogholder other than the person who created it
+(four-eyes): the persons behind the two requests are compared (``api_noegler.samme_person``),
+so one person's screen and API keys are one person. Approved, it goes to the outbox for its
+channel; rejected, its amount goes to the sagsbehandlerfordeling list, so no money is ever
+lost: for every ompostering ``beloeb = fordelt + udbetalt + venter`` still holds.
 """
 
 from __future__ import annotations
@@ -30,7 +31,6 @@ from fordringer.models import (
     Debitorkonto,
     Fordring,
     Ompostering,
-    OmposteringAarsag,
     Sagsbehandlerfordeling,
     Udbetaling,
 )
@@ -198,19 +198,26 @@ def meddelelse_tekst(
 
 def udbetaling_opret(
     *,
-    ompostering: Ompostering,
     udbetaling: UdbetalingValg,
     user: Bruger,
-    aarsag: OmposteringAarsag,
-    note: str,
+    ompostering: Ompostering | None = None,
+    post: Sagsbehandlerfordeling | None = None,
 ) -> Udbetaling:
-    """The payout of an ompostering, awaiting approval. Runs inside ``ompostering_opret``,
-    which then orders the letters (``fordringer.dokumenter``): with a note, one goes to the
-    alternative recipient as well (seed 004 trin 8)."""
+    """A payout awaiting approval, from an ompostering (inside ``ompostering_opret``, which
+    then orders the letters, ``fordringer.dokumenter``: with a note, one goes to the
+    alternative recipient as well, seed 004 trin 8) or from an item on the
+    sagsbehandlerfordeling list (``listeudbetaling``). Exactly one of the two is given; the
+    caller has checked the choice with ``udbetaling_fejl``."""
+    if ompostering is not None and post is None:
+        kommune_id, borger_id = ompostering.kommune_id, ompostering.til_borger_id
+    elif post is not None and ompostering is None:
+        kommune_id, borger_id = post.kommune_id, post.borger_id
+    else:
+        raise ValueError("Angiv enten en ompostering eller en post på sagsbehandlerfordeling.")
     ny = None
     if udbetaling.ny_modtager is not None:
         ny = AlternativModtager.objects.create(
-            kommune_id=ompostering.kommune_id,
+            kommune_id=kommune_id,
             navn=udbetaling.ny_modtager.navn.strip(),
             identifikation=identifikation_normaliser(udbetaling.ny_modtager.identifikation)
             if udbetaling.ny_modtager.identifikation.strip()
@@ -218,10 +225,11 @@ def udbetaling_opret(
             adresse=udbetaling.ny_modtager.adresse.strip(),
             oprettet_af=user,
         )
-    raekke = Udbetaling.objects.create(
-        kommune_id=ompostering.kommune_id,
+    return Udbetaling.objects.create(
+        kommune_id=kommune_id,
         ompostering=ompostering,
-        borger=ompostering.til_borger,
+        sagsbehandlerfordeling=post,
+        borger_id=borger_id,
         modtager_borger_id=udbetaling.modtager_borger_id,
         modtager_alternativ=ny,
         beloeb=udbetaling.beloeb,
@@ -230,7 +238,6 @@ def udbetaling_opret(
         fritaget_modregning=udbetaling.fritaget_modregning,
         oprettet_af=user,
     )
-    return raekke
 
 
 def _udbetaling_laas(*, user: Bruger, udbetaling_id: int) -> Udbetaling:
@@ -240,7 +247,13 @@ def _udbetaling_laas(*, user: Bruger, udbetaling_id: int) -> Udbetaling:
         Udbetaling.objects.for_user(user)
         .select_for_update(of=("self",))
         .filter(pk=udbetaling_id)
-        .select_related("borger", "modtager_borger", "modtager_alternativ", "oprettet_af")
+        .select_related(
+            "borger",
+            "modtager_borger",
+            "modtager_alternativ",
+            "oprettet_af",
+            "sagsbehandlerfordeling",
+        )
         .first()
     )
     if udbetaling is None:
@@ -274,7 +287,10 @@ def _behandlet(udbetaling: Udbetaling, *, user: Bruger, status: str, begrundelse
             f"{udbetaling.modtager_navn} {udbetaling.get_status_display().lower()}."
         ),
         begrundelse=begrundelse,
-        data={"ompostering_id": udbetaling.ompostering_id},
+        data={
+            "ompostering_id": udbetaling.ompostering_id,
+            "sagsbehandlerfordeling_id": udbetaling.sagsbehandlerfordeling_id,
+        },
     )
 
 
@@ -311,21 +327,31 @@ def udbetaling_godkend(*, user: Bruger, udbetaling_id: int, begrundelse: str = "
 
 @transaction.atomic
 def udbetaling_afvis(*, user: Bruger, udbetaling_id: int, begrundelse: str) -> Udbetaling:
-    """Reject a payout; its amount waits on the sagsbehandlerfordeling list instead."""
+    """Reject a payout; its amount waits on the sagsbehandlerfordeling list instead. A payout
+    from an item on the list returns as a new open item with the item's payment and original
+    payment date; the ompostering the money came from (the payout's own or the item's) counts
+    it as waiting again."""
     if not begrundelse.strip():
         raise ApplicationError("Angiv en begrundelse for afvisningen.", felt="begrundelse")
     udbetaling = _udbetaling_laas(user=user, udbetaling_id=udbetaling_id)
     _behandlet(udbetaling, user=user, status=UdbetalingStatus.AFVIST, begrundelse=begrundelse)
-    ompostering = Ompostering.objects.select_for_update().get(pk=udbetaling.ompostering_id)
-    ompostering.udbetalt -= udbetaling.beloeb
-    ompostering.venter += udbetaling.beloeb
-    ompostering.save(update_fields=["udbetalt", "venter"])
+    post = udbetaling.sagsbehandlerfordeling
+    ompostering_id = udbetaling.ompostering_id or (post.ompostering_id if post else None)
+    ompostering = None
+    if ompostering_id is not None:
+        ompostering = Ompostering.objects.select_for_update().get(pk=ompostering_id)
+        ompostering.udbetalt -= udbetaling.beloeb
+        ompostering.venter += udbetaling.beloeb
+        ompostering.save(update_fields=["udbetalt", "venter"])
     til_sagsbehandlerfordeling(
         ompostering=ompostering,
         borger_id=udbetaling.borger_id,
-        indbetaling=None,
+        indbetaling=post.indbetaling if post is not None else None,
         beloeb=udbetaling.beloeb,
         tekst=f"Afvist udbetaling: {begrundelse.strip()}",
+        kommune_id=udbetaling.kommune_id,
+        valoerdato=post.valoerdato if post is not None else None,
+        fra=post,
     )
     return udbetaling
 

@@ -17,6 +17,11 @@ from fordringer.ompostering.forms import (
     FordelingForm,
 )
 from fordringer.ompostering.kredit import sagsbehandlerfordeling_til_kunden
+from fordringer.ompostering.listeudbetaling import (
+    indbetaler,
+    sagsbehandlerfordeling_tilbagebetal,
+    sagsbehandlerfordeling_udbetal,
+)
 from fordringer.ompostering.udbetaling import (
     sagsbehandlerfordeling_behandl,
     udbetaling_afvis,
@@ -30,6 +35,7 @@ from fordringer.ompostering.views.faelles import (
 from ky_debitor.adgang import person
 from ky_debitor.errors import ApplicationError
 from ky_debitor.koe import afsendelser
+from ky_debitor.money import format_beloeb
 
 
 @require_http_methods(["GET"])
@@ -99,7 +105,7 @@ def sagsbehandlerfordeling(request: HttpRequest) -> HttpResponse:
 def sagsbehandlerfordeling_post(request: HttpRequest, pk: int) -> HttpResponse:
     post = (
         Sagsbehandlerfordeling.objects.for_user(request.user)
-        .select_related("borger")
+        .select_related("borger", "indbetaling__borger", "ompostering__fra_borger")
         .filter(pk=pk, behandlet__isnull=True)
         .first()
     )
@@ -108,40 +114,23 @@ def sagsbehandlerfordeling_post(request: HttpRequest, pk: int) -> HttpResponse:
     udaekkede = selectors_ompostering.udaekkede_fordringer(user=request.user, borger=post.borger)
     fordringer = [f for f, _r in udaekkede]
     data = request.POST if request.method == "POST" else None
-    form = FordelingForm(data, user=request.user, fordringer=fordringer)
+    form = FordelingForm(
+        data,
+        user=request.user,
+        fordringer=fordringer,
+        initial={"udbetaling": format_beloeb(post.beloeb)},
+    )
     behandling = BehandlingForm(data)
-    # Only the amounts matter here; reason and payout belong to the ompostering.
+    # Only the amounts and the payout choice matter here; the reason is what was done.
     form.fields["aarsag"].required = False
-    if request.method == "POST" and request.POST.get("handling") == "til_kunden":
-        # Seed 004 afklaring b: no claim now; the settlement run covers the next one.
-        if behandling.is_valid():
-            try:
-                sagsbehandlerfordeling_til_kunden(
-                    user=person(request),
-                    post_id=post.pk,
-                    behandling=behandling.cleaned_data["behandling"],
-                )
-            except ApplicationError as fejl:
-                fejl_til_form(form, fejl)
-            else:
-                messages.success(
-                    request,
-                    "Beløbet er placeret på kunden og udlignes i den næste udligningskørsel.",
-                )
-                return redirect("sagsbehandlerfordeling")
-    elif request.method == "POST" and form.is_valid() and behandling.is_valid():
-        bruger = person(request)
-        try:
-            sagsbehandlerfordeling_behandl(
-                user=bruger,
-                post_id=post.pk,
-                fordeling=form.fordeling(),
-                behandling=behandling.cleaned_data["behandling"],
-            )
-        except ApplicationError as fejl:
-            fejl_til_form(form, fejl)
-        else:
-            messages.success(request, "Beløbet er fordelt, og posten er behandlet.")
+    # Without a button's value (a form sent by Enter) the item is allocated, as before.
+    handling = (request.POST.get("handling") or "fordel") if request.method == "POST" else None
+    if handling not in (None, "til_kunden", "tilbagebetal"):
+        form.is_valid()  # its errors are shown together with the note's
+    if handling is not None and behandling.is_valid():
+        besked = _post_behandl(request, post, handling, form, behandling.cleaned_data["behandling"])
+        if besked:
+            messages.success(request, besked)
             return redirect("sagsbehandlerfordeling")
     return render(
         request,
@@ -152,6 +141,7 @@ def sagsbehandlerfordeling_post(request: HttpRequest, pk: int) -> HttpResponse:
             "behandling": behandling,
             "raekker": raekker(form, udaekkede),
             "adressater": adressater(post.kommune_id),
+            "indbetaler": indbetaler(post),
         },
     )
 
@@ -172,3 +162,49 @@ def sagsbehandlerfordeling_adresser_view(request: HttpRequest, pk: int) -> HttpR
         return redirect("sagsbehandlerfordeling_post", pk)
     messages.success(request, f"Posten står nu på listen for {post.adressat_navn}.")
     return redirect("sagsbehandlerfordeling")
+
+
+def _post_behandl(
+    request: HttpRequest,
+    post: Sagsbehandlerfordeling,
+    handling: str,
+    form: FordelingForm,
+    tekst: str,
+) -> str:
+    """One way out for the item, chosen by the button pressed; the message to show when it
+    is done, or "" with the errors on the form."""
+    bruger = person(request)
+    try:
+        if handling == "til_kunden":
+            # Seed 004 afklaring b: no claim now; the settlement run covers the next one.
+            sagsbehandlerfordeling_til_kunden(user=bruger, post_id=post.pk, behandling=tekst)
+            return "Beløbet er placeret på kunden og udlignes i den næste udligningskørsel."
+        if handling == "tilbagebetal":
+            udbetaling = sagsbehandlerfordeling_tilbagebetal(
+                user=bruger, post_id=post.pk, begrundelse=tekst
+            )
+            return (
+                f"Tilbagebetalingen til {udbetaling.modtager_navn} afventer godkendelse "
+                "af en bogholder."
+            )
+        if not form.is_valid():
+            return ""
+        if handling == "udbetal":
+            valg = form.udbetaling_valg()
+            if valg is None:
+                form.add_error("udbetaling", "Angiv beløbet, der skal udbetales.")
+                return ""
+            udbetaling = sagsbehandlerfordeling_udbetal(
+                user=bruger, post_id=post.pk, udbetaling=valg, behandling=tekst
+            )
+            return (
+                f"Udbetalingen af {format_beloeb(udbetaling.beloeb)} kr. afventer godkendelse "
+                "af en bogholder."
+            )
+        sagsbehandlerfordeling_behandl(
+            user=bruger, post_id=post.pk, fordeling=form.fordeling(), behandling=tekst
+        )
+        return "Beløbet er fordelt, og posten er behandlet."
+    except ApplicationError as fejl:
+        fejl_til_form(form, fejl)
+        return ""

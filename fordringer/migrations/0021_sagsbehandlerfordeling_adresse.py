@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("fordringer", "0019_kundekredit"),
+        ("fordringer", "0020_udbetaling_fra_sagsbehandlerfordeling"),
         ("ky_debitor", "0010_enhed"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
