@@ -13,7 +13,7 @@ import time_machine
 from django.test import Client
 from django.urls import reverse
 
-from fordringer.models import Sagsbehandlerfordeling
+from fordringer.models import Fordring, Sagsbehandlerfordeling
 from fordringer.ompostering.adressering import sagsbehandlerfordeling_adresser
 from fordringer.ompostering.fordeling import NyDaekning
 from fordringer.ompostering.services import ompostering_opret
@@ -27,13 +27,16 @@ from tests.screens.html import side, tabel
 D = Decimal
 
 
-def paa_listen(bent, *, enhed: Enhed | None = None) -> Sagsbehandlerfordeling:
+def paa_listen(bent) -> Sagsbehandlerfordeling:
     """Bent rolls Anna's 500,00 back and allocates nothing: it all waits on the list."""
     sag = opret(bent)
     ompostering_opret(user=bent, daekning_ids=[sag.daekning.pk], aarsag_id=sag.aarsag.pk, idag=IDAG)
-    post = Sagsbehandlerfordeling.objects.get()
-    post.sag = sag  # type: ignore[attr-defined]
-    return post
+    return Sagsbehandlerfordeling.objects.get()
+
+
+def annas_fordring(post: Sagsbehandlerfordeling) -> int:
+    """FA, the claim Anna's payment covered before it was rolled back."""
+    return Fordring.objects.get(konto__borger_id=post.borger_id, fordringsid="FA").pk
 
 
 @pytest.fixture
@@ -72,7 +75,7 @@ def test_the_rest_of_an_item_handled_in_part_keeps_its_address(bent, birgit, opk
     sagsbehandlerfordeling_behandl(
         user=birgit,
         post_id=post.pk,
-        fordeling=[NyDaekning(post.sag.fa.pk, D("200.00"))],
+        fordeling=[NyDaekning(annas_fordring(post), D("200.00"))],
         behandling="Delvis",
         idag=IDAG,
     )
@@ -177,7 +180,7 @@ def test_odense_cannot_send_koebenhavns_item_on_and_a_handled_item_stays(bent, b
     sagsbehandlerfordeling_behandl(
         user=birgit,
         post_id=post.pk,
-        fordeling=[NyDaekning(post.sag.fa.pk, D("500.00"))],
+        fordeling=[NyDaekning(annas_fordring(post), D("500.00"))],
         behandling="Fordelt",
         idag=IDAG,
     )
