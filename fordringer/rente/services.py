@@ -91,9 +91,11 @@ def rente_aendring(
     ekstra: Sequence[Bevaegelse] = (),
     undtag: Iterable[int] = (),
     posteringer: Sequence[Postering] | None = None,
+    satser: Sequence[Sats] | None = None,
 ) -> Renteaendring:
     """The interest change on ``fordring`` if ``ekstra`` were booked and the entries with
-    ids in ``undtag`` reversed (read only; ``renter_afstem`` books it)."""
+    ids in ``undtag`` reversed (read only; ``renter_afstem`` books it). A caller going over
+    many claims passes their entries and the regime's rates, read once."""
     undtag = set(undtag)
     if posteringer is None:
         posteringer = list(fordring.posteringer.all())
@@ -112,7 +114,7 @@ def rente_aendring(
         renteregime=fordring.renteregime,
         forfaldsdato=fordring.forfaldsdato,
         bevaegelser=flyt,
-        satser=rentesatser(fordring.renteregime),
+        satser=rentesatser(fordring.renteregime) if satser is None else satser,
         til_dato=til_dato,
     )
     # Keep every booked entry that the computation also wants; reverse the rest.
