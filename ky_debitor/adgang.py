@@ -134,6 +134,9 @@ ADGANG: dict[str, frozenset[Rolle]] = {
     "admin:sagstilknytning_sagstilknytningskoersel_annuller": frozenset({DR}),
     "admin:sagstilknytning_sagstilknytningskoersel_genoptag": frozenset({DR}),
     "admin:sagstilknytning_sagstilknytningskoersel_fremdrift": KOERSEL_LAESERE,
+    # Admin: interest runs are started and resumed by Drift, as the linking runs are
+    "admin:fordringer_rentekoersel_start": frozenset({DR}),
+    "admin:fordringer_rentekoersel_add": INGEN,
     # Granting: an API key is made only by the TILDELING roles, with a role its maker holds.
     "admin:ky_debitor_apinoegle_add": TILDELING,
     # A run is started through "_start" (the service), never added as a bare row.
