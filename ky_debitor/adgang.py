@@ -188,6 +188,8 @@ ADGANG: dict[str, frozenset[Rolle]] = {
     "api:opgave_afslut": ARBEJDSRUM,
     # The burn-down: the project lead's; "Mine opgaver" shows it to whoever this row lets in.
     "api:burndown": frozenset({PL}),
+    # API: interest runs (started by Drift, as in the admin)
+    "api:rentekoersel_start": frozenset({DR}),
     # API: sagstilknytning
     "api:koersel_liste": KOERSEL_LAESERE,
     "api:koersel": KOERSEL_LAESERE,

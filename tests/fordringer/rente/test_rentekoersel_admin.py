@@ -12,6 +12,7 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 from django.urls import reverse
+from rest_framework.test import APIClient
 
 from fordringer.choices import PosteringArt, Renteregime
 from fordringer.models import Postering, Rentekoersel, RentekoerselStatus
@@ -113,3 +114,38 @@ def test_another_kommunes_drift_neither_sees_nor_resumes_the_run(claim):
     koersel.refresh_from_db()
     assert koersel.status == RentekoerselStatus.FAILED
     assert _renter(claim) == D("0")
+
+
+API_START = reverse("api:rentekoersel_start")
+
+
+def test_drift_starts_a_run_through_the_api_once_per_key(claim, django_capture_on_commit_callbacks):
+    klient = APIClient()
+    klient.force_login(personas.dina())
+    with django_capture_on_commit_callbacks(execute=True):
+        svar = klient.post(
+            API_START, {"til_dato": "2025-04-20"}, format="json", HTTP_IDEMPOTENCY_KEY="r-1"
+        )
+    assert svar.status_code == 201
+    assert svar.json()["til_dato"] == "2025-04-20"
+    igen = klient.post(
+        API_START, {"til_dato": "2025-04-20"}, format="json", HTTP_IDEMPOTENCY_KEY="r-1"
+    )
+    assert igen.status_code == 201
+    assert Rentekoersel.objects.get().status == RentekoerselStatus.DONE
+    assert _renter(claim) == D("40.00")
+
+
+def test_the_api_refuses_a_future_date_in_danish_and_others_than_drift(claim):
+    drift = APIClient()
+    drift.force_login(personas.dina())
+    svar = drift.post(
+        API_START, {"til_dato": "2999-01-01"}, format="json", HTTP_IDEMPOTENCY_KEY="r-2"
+    )
+    assert svar.status_code == 400
+    assert "datoen er ikke kommet endnu" in str(svar.json())
+    bogholder = APIClient()
+    bogholder.force_login(personas.bent())
+    afvist = bogholder.post(API_START, {}, format="json", HTTP_IDEMPOTENCY_KEY="r-3")
+    assert afvist.status_code == 403
+    assert not Rentekoersel.objects.exists()
