@@ -12,6 +12,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from fordringer.choices import PosteringArt, Renteregime
 from fordringer.konto.selectors import restance_fra_ledger
@@ -22,6 +23,7 @@ from fordringer.rente.koersel import (
     rentekoersel_koer,
     rentekoersel_opret,
 )
+from fordringer.tasks import renter_koer_alle
 from ky_debitor.errors import ApplicationError
 from tests.factories import BorgerFactory, DebitorkontoFactory, FordringFactory, kommune
 
@@ -232,3 +234,45 @@ def test_claims_without_interest_paid_or_not_yet_due_are_left_alone():
     koersel = koer()
     assert (koersel.antal_behandlet, koersel.antal_aendret) == (0, 0)
     assert renter(ingen) == renter(senere) == renter(betalt) == []
+
+
+@pytest.mark.django_db
+def test_the_monthly_task_runs_each_kommune_with_interest_bearing_claims_to_today(
+    django_capture_on_commit_callbacks,
+):
+    """One run per kommune, up to today; the second month's task starts new runs that book
+    only what has come due since (here: nothing, the same day)."""
+    egen = fordring("1000.00", dt.date(2025, 1, 10), Renteregime.GEBYRLOVEN_3, kode=101)
+    anden = fordring("1000.00", dt.date(2025, 1, 10), Renteregime.GEBYRLOVEN_3, kode=461)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert renter_koer_alle() == 2
+    koersler = Rentekoersel.objects.order_by("kommune__kode")
+    assert [(k.kommune.kode, k.status, k.til_dato) for k in koersler] == [
+        (101, RentekoerselStatus.DONE, timezone.localdate()),
+        (461, RentekoerselStatus.DONE, timezone.localdate()),
+    ]
+    for f in (egen, anden):
+        f.refresh_from_db()
+        assert f.restance > D("1000.00")
+        assert f.restance == restance_fra_ledger(f)
+    with django_capture_on_commit_callbacks(execute=True):
+        renter_koer_alle()
+    assert Rentekoersel.objects.filter(beloeb_bogfoert=0, antal_aendret=0).count() == 2
+
+
+@pytest.mark.django_db
+def test_a_fee_bears_no_interest_and_a_payment_covers_it_before_the_principal():
+    """Gebyrloven, 1.000,00 due 10-01-2025; a fee of 100,00 on 15-01; 110,00 paid 10-02.
+    10-01: 1 % of 1.000,00 = 10,00. 10-02: the payment covers the 10,00 of interest and the
+    100,00 fee, so the principal stays 1.000,00: 10,00; 10-03: 10,00; 10-04: 10,00.
+    Interest 40,00; restance 1.000,00 + 100,00 - 110,00 + 40,00 = 1.030,00."""
+    f = fordring("1000.00", dt.date(2025, 1, 10), Renteregime.GEBYRLOVEN_3)
+    for art, beloeb, dag in (
+        (PosteringArt.GEBYR, "100.00", dt.date(2025, 1, 15)),
+        (PosteringArt.DAEKNING, "110.00", dt.date(2025, 2, 10)),
+    ):
+        postering_bogfoer(fordring=f, art=art, beloeb=D(beloeb), valoerdato=dag, user=None)
+    assert koer().beloeb_bogfoert == D("40.00")
+    assert [b for _, b in renter(f)] == [D("10.00")] * 4
+    f.refresh_from_db()
+    assert f.restance == D("1030.00") == restance_fra_ledger(f)
