@@ -5,8 +5,9 @@ goes over every claim of one kommune that has a regime other than INGEN, an open
 a due date on or before ``til_dato``, in pk order, ``CHUNK_STOERRELSE`` at a time. Each chunk
 is one transaction: lock the chunk's konti and claims (the ledger's lock order), read their
 entries in one query, recompute each claim's interest (``rente_aendring``, the same function
-``renter_afstem`` uses) and book only the claims whose interest changed (``renter_bogfoer``;
-an overpaid claim goes through ``renter_afstem``, which places the excess on the customer).
+``renter_afstem`` uses) and book only the claims whose interest changed, all of the chunk's in
+one write per table (``renter_bogfoer_mange``); an overpaid claim goes through
+``renter_afstem``, which places the excess on the customer.
 The same transaction moves the run's checkpoint (``Rentekoersel.sidste_pk``) and its figures,
 so a run killed half-way loses its current chunk only and resumes after the last one that
 committed. A re-run with nothing new books nothing: every claim's interest already holds.
@@ -28,7 +29,12 @@ from django.utils import timezone
 from fordringer.choices import Renteregime
 from fordringer.models import Debitorkonto, Fordring, Postering, Rentekoersel, RentekoerselStatus
 from fordringer.rente.beregning import Sats
-from fordringer.rente.services import rente_aendring, renter_afstem, renter_bogfoer, rentesatser
+from fordringer.rente.services import (
+    rente_aendring,
+    renter_afstem,
+    renter_bogfoer_mange,
+    rentesatser,
+)
 from ky_debitor.audit import audit_log
 from ky_debitor.errors import ApplicationError, ConflictError
 from ky_debitor.koe import efter_commit
@@ -256,6 +262,7 @@ def _chunk_bogfoer(koersel: Rentekoersel, ider: list[int]) -> _Udfald:
     satser: dict[str, list[Sats]] = {}
     begrundelse = f"Rentekørsel {koersel.pk} til {koersel.til_dato:%d-%m-%Y}"
     aendret, netto = 0, NUL
+    aendringer = []
     for fordring in fordringer:
         if fordring.renteregime not in satser:
             satser[fordring.renteregime] = rentesatser(fordring.renteregime)
@@ -270,9 +277,10 @@ def _chunk_bogfoer(koersel: Rentekoersel, ider: list[int]) -> _Udfald:
         if aendring.restance_efter < 0:
             netto += _overbetalt_afstem(fordring, koersel.til_dato, begrundelse)
         else:
-            renter_bogfoer(aendring=aendring, user=None, begrundelse=begrundelse, system=SYSTEM)
+            aendringer.append(aendring)
             netto += aendring.netto
         aendret += 1
+    renter_bogfoer_mange(aendringer=aendringer, begrundelse=begrundelse, system=SYSTEM)
     return _Udfald(aendret, netto)
 
 
