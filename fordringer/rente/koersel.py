@@ -23,7 +23,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, OuterRef, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from fordringer.choices import Renteregime
@@ -48,9 +48,10 @@ logger = logging.getLogger(__name__)
 
 CHUNK_STOERRELSE = 2000
 AKTIVE = (RentekoerselStatus.PENDING, RentekoerselStatus.RUNNING)
-# A run killed without a trace stays RUNNING; resuming it is harmless (each chunk takes the
-# run's row lock and reads the checkpoint under it), so it can be resumed like a failed one.
-GENOPTAGELIGE = (RentekoerselStatus.FAILED, RentekoerselStatus.RUNNING)
+# A run killed without a trace stays RUNNING, one the queue never got stays PENDING; resuming
+# either is harmless (each chunk takes the run's row lock and reads the checkpoint under it),
+# so both can be resumed like a failed one.
+GENOPTAGELIGE = (RentekoerselStatus.FAILED, RentekoerselStatus.RUNNING, RentekoerselStatus.PENDING)
 SYSTEM = "rentekoersel"
 
 
@@ -80,9 +81,10 @@ def _til_dato_kontroller(*, kommune: Kommune, til_dato: dt.date, idag: dt.date) 
         raise ApplicationError(
             f"Renter kan ikke beregnes til {til_dato:%d-%m-%Y}: datoen er ikke kommet endnu."
         )
+    # A run that stopped half-way booked some claims up to its date too.
     seneste = (
         Rentekoersel.objects.for_kommune(kommune.pk)
-        .filter(status=RentekoerselStatus.DONE)
+        .filter(Q(status=RentekoerselStatus.DONE) | Q(dele_faerdige__gt=0))
         .order_by("-til_dato")
         .values_list("til_dato", flat=True)
         .first()
@@ -151,7 +153,7 @@ def rentekoersel_genoptag(*, koersel: Rentekoersel, user: Bruger | None) -> Rent
 
     koersel = Rentekoersel.objects.select_for_update().get(pk=koersel.pk)
     if koersel.status not in GENOPTAGELIGE:
-        raise ApplicationError("Kun en fejlet eller standset rentekørsel kan genoptages.")
+        raise ApplicationError("Rentekørslen er færdig og kan ikke genoptages; start en ny.")
     if koersel.status == RentekoerselStatus.FAILED:
         if Rentekoersel.objects.for_kommune(koersel.kommune_id).filter(status__in=AKTIVE).exists():
             raise ConflictError(_allerede_aktiv(koersel.kommune))

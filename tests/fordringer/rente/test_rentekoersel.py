@@ -207,6 +207,17 @@ def test_a_run_back_to_a_date_before_the_last_finished_run_is_refused():
 
 
 @pytest.mark.django_db
+def test_a_run_that_failed_after_booking_a_chunk_also_sets_the_earliest_date():
+    fordring("1000.00", dt.date(2025, 1, 10), Renteregime.GEBYRLOVEN_3)
+    koersel = rentekoersel_opret(kommune=kommune(101), til_dato=TIL, user=None)
+    Rentekoersel.objects.filter(pk=koersel.pk).update(status=RentekoerselStatus.RUNNING)
+    rentekoersel_del_koer(koersel_id=koersel.pk)
+    Rentekoersel.objects.filter(pk=koersel.pk).update(status=RentekoerselStatus.FAILED)
+    with pytest.raises(ApplicationError, match="allerede kørt til 20-04-2025"):
+        rentekoersel_opret(kommune=kommune(101), til_dato=dt.date(2025, 3, 1), user=None)
+
+
+@pytest.mark.django_db
 def test_a_run_touches_only_its_own_kommunes_claims():
     """Both claims would get 40,00; the run for København books only København's."""
     egen = fordring("1000.00", dt.date(2025, 1, 10), Renteregime.GEBYRLOVEN_3, kode=101)
