@@ -259,7 +259,12 @@ def _chunk_bogfoer(koersel: Rentekoersel, ider: list[int]) -> _Udfald:
         .order_by("pk")
     )
     posteringer: dict[int, list[Postering]] = defaultdict(list)
-    for p in Postering.objects.filter(kommune_id=kommune_id, fordring_id__in=ider).order_by("pk"):
+    # Only what the interest computation reads: a re-run reads every entry of every claim.
+    for p in (
+        Postering.objects.filter(kommune_id=kommune_id, fordring_id__in=ider)
+        .only("fordring_id", "art", "beloeb", "valoerdato", "tilbagefoerer_id")
+        .order_by("pk")
+    ):
         posteringer[p.fordring_id].append(p)
     satser: dict[str, list[Sats]] = {}
     begrundelse = f"Rentekørsel {koersel.pk} til {koersel.til_dato:%d-%m-%Y}"
