@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
@@ -178,8 +178,8 @@ def rentekoersel_genoptag(*, koersel: Rentekoersel, user: Bruger | None) -> Rent
 
 def rentekoersel_koer(*, koersel_id: int, chunk_stoerrelse: int = CHUNK_STOERRELSE) -> Rentekoersel:
     """Run (or resume) a run in this process, chunk after chunk, then mark it done. A chunk
-    that fails leaves the run FAILED, resumable from its last committed chunk, and the error
-    is raised on."""
+    that fails leaves the run FAILED (RUNNING if the database went away), resumable from its
+    last committed chunk, and the error is raised on."""
     with transaction.atomic():
         koersel = Rentekoersel.objects.select_for_update().get(pk=koersel_id)
         if koersel.status not in AKTIVE:
@@ -190,6 +190,10 @@ def rentekoersel_koer(*, koersel_id: int, chunk_stoerrelse: int = CHUNK_STOERREL
     try:
         while rentekoersel_del_koer(koersel_id=koersel_id, chunk_stoerrelse=chunk_stoerrelse):
             pass
+    except OperationalError:
+        # The database went away: the run stays RUNNING at its last committed chunk, so the
+        # task's retry (or Drift, or next month's task) carries on from there.
+        raise
     except Exception as exc:
         Rentekoersel.objects.filter(pk=koersel_id, status__in=AKTIVE).update(
             status=RentekoerselStatus.FAILED,

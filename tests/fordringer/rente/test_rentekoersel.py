@@ -12,14 +12,17 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import OperationalError
 from django.utils import timezone
 
 from fordringer.choices import PosteringArt, Renteregime
 from fordringer.konto.selectors import restance_fra_ledger
 from fordringer.ledger.services import postering_bogfoer
 from fordringer.models import Postering, Rentekoersel, RentekoerselStatus, Rentesats
+from fordringer.rente import koersel as koersel_modul
 from fordringer.rente.koersel import (
     rentekoersel_del_koer,
+    rentekoersel_genoptag,
     rentekoersel_koer,
     rentekoersel_opret,
 )
@@ -287,3 +290,44 @@ def test_a_fee_bears_no_interest_and_a_payment_covers_it_before_the_principal():
     assert [b for _, b in renter(f)] == [D("10.00")] * 4
     f.refresh_from_db()
     assert f.restance == D("1030.00") == restance_fra_ledger(f)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("fejl", "status"),
+    [
+        (RuntimeError("disken er fuld"), RentekoerselStatus.FAILED),
+        (OperationalError("forbindelsen røg"), RentekoerselStatus.RUNNING),
+    ],
+)
+def test_a_run_that_breaks_in_its_second_chunk_keeps_the_first_and_resumes_after_it(
+    monkeypatch, django_capture_on_commit_callbacks, fejl, status
+):
+    """Three gebyrlov claims (40,00 each to 20-04-2025), chunks of one. The second chunk
+    breaks: the first claim's interest stays booked, the run is FAILED (RUNNING when the
+    database went away, for the task's retry); resumed, it books the other two, 120,00 in all."""
+    fs = [fordring("1000.00", dt.date(2025, 1, 10), Renteregime.GEBYRLOVEN_3) for _ in range(3)]
+    rigtig = koersel_modul._chunk_bogfoer
+    kald = []
+
+    def bryder_anden_gang(koersel, ider):
+        kald.append(ider)
+        if len(kald) == 2:
+            raise fejl
+        return rigtig(koersel, ider)
+
+    monkeypatch.setattr(koersel_modul, "_chunk_bogfoer", bryder_anden_gang)
+    koersel = rentekoersel_opret(kommune=kommune(101), til_dato=TIL, user=None)
+    with pytest.raises(type(fejl)):
+        rentekoersel_koer(koersel_id=koersel.pk, chunk_stoerrelse=1)
+    koersel.refresh_from_db()
+    assert (koersel.status, koersel.dele_faerdige) == (status, 1)
+    assert [len(renter(f)) for f in fs] == [4, 0, 0]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        rentekoersel_genoptag(koersel=koersel, user=None)
+    koersel.refresh_from_db()
+    # The resumed task takes chunks of the default size: the two claims left are one chunk.
+    assert (koersel.status, koersel.dele_faerdige) == (RentekoerselStatus.DONE, 2)
+    assert koersel.beloeb_bogfoert == D("120.00")
+    assert [len(renter(f)) for f in fs] == [4, 4, 4]
