@@ -40,6 +40,7 @@ from ky_debitor.errors import ApplicationError, ConflictError
 from ky_debitor.koe import efter_commit
 from ky_debitor.models import Kommune
 from ky_debitor.money import NUL, format_beloeb
+from ky_debitor.visning import tal
 
 if TYPE_CHECKING:
     from ky_debitor.models import Bruger
@@ -168,7 +169,7 @@ def rentekoersel_genoptag(*, koersel: Rentekoersel, user: Bruger | None) -> Rent
         objekt=koersel,
         beskrivelse=(
             f"Rentekørsel {koersel.pk} genoptaget efter {koersel.dele_faerdige} færdige dele "
-            f"({koersel.antal_behandlet} fordringer)."
+            f"({tal(koersel.antal_behandlet)} fordringer)."
         ),
         system=SYSTEM,
     )
@@ -317,7 +318,7 @@ def rentekoersel_beskriv(koersel: Rentekoersel) -> str:
     """What a run booked, in Danish (the management command and the admin's messages)."""
     return (
         f"{koersel.kommune.navn}: renter til {koersel.til_dato:%d-%m-%Y}; "
-        f"{koersel.antal_behandlet} fordringer gennemgået, {koersel.antal_aendret} med ny "
-        f"rente, netto {format_beloeb(koersel.beloeb_bogfoert)} kr. bogført "
+        f"{tal(koersel.antal_behandlet)} fordringer gennemgået, {tal(koersel.antal_aendret)} "
+        f"med ny rente, netto {format_beloeb(koersel.beloeb_bogfoert)} kr. bogført "
         f"({koersel.get_status_display().lower()})."
     )

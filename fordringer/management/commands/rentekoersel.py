@@ -21,6 +21,7 @@ from fordringer.rente.koersel import (
 )
 from ky_debitor.errors import ApplicationError
 from ky_debitor.models import Kommune
+from ky_debitor.visning import tal
 
 
 def _dato(tekst: str) -> dt.date:
@@ -57,7 +58,7 @@ class Command(BaseCommand):
             if koersel is not None:
                 self.stdout.write(
                     f"{kommune.navn}: genoptager rentekørsel {koersel.pk} efter "
-                    f"{koersel.antal_behandlet} fordringer."
+                    f"{tal(koersel.antal_behandlet)} fordringer."
                 )
             else:
                 try:
