@@ -49,10 +49,14 @@ from fordringer.models import (
     Ydelseskode,
     Ydelsestype,
 )
+from fordringer.rente.admin import RentekoerselAdmin
 from ky_debitor.admin_base import KOMMUNE_FILTER, KommuneAdmin, SkrivebeskyttetAdmin, kr_kolonne
 from ky_debitor.audit import opslag_log
 from ky_debitor.errors import ApplicationError
 from ky_debitor.money import format_beloeb
+
+# The interest runs' admin lives with the run (``rente/admin.py``); importing it registers it.
+__all__ = ["RentekoerselAdmin"]
 
 # --- National reference tables: the same for every kommune, added to, never edited ----------
 

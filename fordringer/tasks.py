@@ -11,6 +11,7 @@ from fordringer.choices import BeskedStatus
 from fordringer.dokumenter import services as dokumenter
 from fordringer.indberetning import forsendelse
 from fordringer.ompostering import kredit
+from fordringer.rente import koersel as rentekoersel
 from fordringer.udbakke import services as udgaaende
 from ky_debitor import koe
 
@@ -81,3 +82,43 @@ def dokumenter_send_ventende() -> int:
     for dokument_id in ider:
         koe.send(dokument_dan, dokument_id)
     return len(ider)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, **RETRY)
+def rentekoersel_koer_opgave(koersel_id: int) -> str:
+    """Run (or resume) one interest run. Acked late: a worker killed mid-run has the task
+    redelivered, and the run goes on from its last committed chunk."""
+    if rentekoersel_koer_opgave.app.conf.task_always_eager:
+        # Embedded mode: the run happens inside the request that started it. A failure leaves
+        # the run FAILED and resumable; the page that started it still answers.
+        try:
+            return rentekoersel.rentekoersel_beskriv(
+                rentekoersel.rentekoersel_koer(koersel_id=koersel_id)
+            )
+        except Exception:
+            logger.exception("Rentekørsel %s fejlede", koersel_id)
+            return "fejlet"
+    return rentekoersel.rentekoersel_beskriv(rentekoersel.rentekoersel_koer(koersel_id=koersel_id))
+
+
+@shared_task(**RETRY)
+def renter_koer_alle() -> int:
+    """Monthly: an interest run up to today for every kommune with open interest-bearing
+    claims; a kommune whose previous run is still active has that run resumed instead.
+    Returns how many runs were sent."""
+    from fordringer.models import Rentekoersel
+    from ky_debitor.models import Kommune
+
+    sendt = 0
+    for kommune_id in rentekoersel.kommuner_med_rentebaerende_fordringer():
+        aktiv = (
+            Rentekoersel.objects.for_kommune(kommune_id).filter(status__in=rentekoersel.AKTIVE)
+        ).first()
+        if aktiv is not None:
+            koe.send(rentekoersel_koer_opgave, aktiv.pk)
+        else:
+            rentekoersel.rentekoersel_start(
+                kommune=Kommune.objects.get(pk=kommune_id), til_dato=None, user=None
+            )
+        sendt += 1
+    return sendt

@@ -135,6 +135,9 @@ ADGANG: dict[str, frozenset[Rolle]] = {
     "admin:sagstilknytning_sagstilknytningskoersel_annuller": frozenset({DR}),
     "admin:sagstilknytning_sagstilknytningskoersel_genoptag": frozenset({DR}),
     "admin:sagstilknytning_sagstilknytningskoersel_fremdrift": KOERSEL_LAESERE,
+    # Admin: interest runs are started and resumed by Drift, as the linking runs are
+    "admin:fordringer_rentekoersel_start": frozenset({DR}),
+    "admin:fordringer_rentekoersel_add": INGEN,
     # Granting: an API key is made only by the TILDELING roles, with a role its maker holds.
     "admin:ky_debitor_apinoegle_add": TILDELING,
     # A run is started through "_start" (the service), never added as a bare row.
@@ -189,6 +192,8 @@ ADGANG: dict[str, frozenset[Rolle]] = {
     "api:opgave_afslut": ARBEJDSRUM,
     # The burn-down: the project lead's; "Mine opgaver" shows it to whoever this row lets in.
     "api:burndown": frozenset({PL}),
+    # API: interest runs (started by Drift, as in the admin)
+    "api:rentekoersel_start": frozenset({DR}),
     # API: sagstilknytning
     "api:koersel_liste": KOERSEL_LAESERE,
     "api:koersel": KOERSEL_LAESERE,

@@ -12,6 +12,7 @@ from fordringer.eindkomst.api import efterregulering as eindkomst_efterregulerin
 from fordringer.indberetning import api as eindkomst_forsendelse
 from fordringer.konto import api as fordringer
 from fordringer.ompostering import api as ompostering
+from fordringer.rente import api as rente
 from fordringer.samling import api as samling
 from opgavepakker import api as opgavepakker
 from rapporter import api as rapporter
@@ -130,6 +131,7 @@ urlpatterns = [
     path("opgaver/<id:pk>/", opgavepakker.OpgaveDetalje.as_view(), name="opgave"),
     path("opgaver/<id:pk>/tag/", opgavepakker.OpgaveTag.as_view(), name="opgave_tag"),
     path("opgaver/<id:pk>/afslut/", opgavepakker.OpgaveAfslut.as_view(), name="opgave_afslut"),
+    path("rentekoersler/start/", rente.RentekoerselStart.as_view(), name="rentekoersel_start"),
     path("koersler/", sagstilknytning.KoerselListe.as_view(), name="koersel_liste"),
     path("koersler/start/", sagstilknytning.KoerselStart.as_view(), name="koersel_start"),
     path("koersler/<id:pk>/", sagstilknytning.KoerselDetalje.as_view(), name="koersel"),

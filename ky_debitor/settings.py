@@ -204,6 +204,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "fordringer.tasks.kreditter_udlign",
         "schedule": crontab(hour=1, minute=45),
     },
+    # Interest on every open interest-bearing claim (fordringer.rente.koersel), one run per
+    # kommune, early on the 1st: gebyrloven's monthly days and opkrævningsloven's month-end
+    # bookings of the month before are then all due.
+    "rentekoersel": {
+        "task": "fordringer.tasks.renter_koer_alle",
+        "schedule": crontab(day_of_month=1, hour=1, minute=15),
+    },
     # The overview figures are sums of rows the writes add (ky_debitor.taellinger); folded into
     # one row per figure so reading them stays one small query.
     "taellinger-komprimer": {

@@ -33,7 +33,7 @@ from .ompostering import (
     Sagsbehandlerfordeling,
     Udbetaling,
 )
-from .rente import Renteregimeregel, Rentesats
+from .rente import Rentekoersel, RentekoerselStatus, Renteregimeregel, Rentesats
 from .samling import MaanedligSamling, SamletFordring, Samlingsbeslutning
 from .udbakke import UdgaaendeBesked
 
@@ -64,6 +64,8 @@ __all__ = [
     "Postering",
     "PosteringManager",
     "PosteringQuerySet",
+    "Rentekoersel",
+    "RentekoerselStatus",
     "Renteregimeregel",
     "Rentesats",
     "Sag",

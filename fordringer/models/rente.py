@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
 from fordringer.choices import Renteregime
 from ky_debitor.append_only import AppendOnlyModel, AppendOnlyQuerySet
+from ky_debitor.money import MoneyField
+from ky_debitor.tenancy import TenantModel
 
 
 class Rentesats(AppendOnlyModel):
@@ -84,3 +87,52 @@ class Renteregimeregel(AppendOnlyModel):
         return (
             f"{self.ydelsestype}: {self.get_renteregime_display()} fra {self.gyldig_fra:%d-%m-%Y}"
         )
+
+
+class RentekoerselStatus(models.TextChoices):
+    PENDING = "PENDING", "Venter"
+    RUNNING = "RUNNING", "Kører"
+    DONE = "DONE", "Færdig"
+    FAILED = "FAILED", "Fejlet"
+
+
+class Rentekoersel(TenantModel):
+    """One interest run over a kommune's interest-bearing claims up to ``til_dato``.
+
+    The claims are taken in pk order, a chunk at a time, each chunk in its own transaction
+    that also moves ``sidste_pk`` on: the checkpoint a stopped run resumes from
+    (``fordringer/rente/koersel.py``). The figures are sums of what the chunks booked; the
+    entries themselves are on the ledger."""
+
+    startet_af = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    til_dato = models.DateField("renter til")
+    status = models.CharField(
+        max_length=10, choices=RentekoerselStatus.choices, default=RentekoerselStatus.PENDING
+    )
+    oprettet = models.DateTimeField(auto_now_add=True)
+    startet = models.DateTimeField(null=True, blank=True)
+    afsluttet = models.DateTimeField(null=True, blank=True)
+    dele_faerdige = models.PositiveIntegerField("dele færdige", default=0)
+    antal_behandlet = models.PositiveIntegerField("fordringer gennemgået", default=0)
+    antal_aendret = models.PositiveIntegerField("fordringer med ny rente", default=0)
+    beloeb_bogfoert = MoneyField("bogført netto", default=0)
+    sidste_pk = models.BigIntegerField("sidste fordring (id)", default=0)
+    fejl = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-oprettet", "-id"]
+        verbose_name = "rentekørsel"
+        verbose_name_plural = "rentekørsler"
+        constraints = [
+            # Two runs for the same kommune at once: the second is refused by the database too.
+            models.UniqueConstraint(
+                fields=["kommune"],
+                condition=Q(status__in=["PENDING", "RUNNING"]),
+                name="rentekoersel_en_aktiv_pr_kommune",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Rentekørsel {self.pk} til {self.til_dato:%d-%m-%Y} ({self.get_status_display()})"

@@ -36,7 +36,7 @@ from fordringer.models import (
     Sagsbehandlerfordeling,
 )
 from fordringer.rente.beregning import Bevaegelse, Rentebogning, Sats, rente_beregn
-from ky_debitor.audit import audit_log
+from ky_debitor.audit import audit_log, audit_rows_create
 from ky_debitor.enheder import adressat
 from ky_debitor.errors import ApplicationError, ConflictError
 from ky_debitor.money import NUL, format_beloeb
@@ -92,9 +92,11 @@ def rente_aendring(
     ekstra: Sequence[Bevaegelse] = (),
     undtag: Iterable[int] = (),
     posteringer: Sequence[Postering] | None = None,
+    satser: Sequence[Sats] | None = None,
 ) -> Renteaendring:
     """The interest change on ``fordring`` if ``ekstra`` were booked and the entries with
-    ids in ``undtag`` reversed (read only; ``renter_afstem`` books it)."""
+    ids in ``undtag`` reversed (read only; ``renter_afstem`` books it). A caller going over
+    many claims passes their entries and the regime's rates, read once."""
     undtag = set(undtag)
     if posteringer is None:
         posteringer = list(fordring.posteringer.all())
@@ -113,7 +115,7 @@ def rente_aendring(
         renteregime=fordring.renteregime,
         forfaldsdato=fordring.forfaldsdato,
         bevaegelser=flyt,
-        satser=rentesatser(fordring.renteregime),
+        satser=rentesatser(fordring.renteregime) if satser is None else satser,
         til_dato=til_dato,
     )
     # Keep every booked entry that the computation also wants; reverse the rest.
@@ -143,15 +145,76 @@ def renter_bogfoer(
         return []
     Debitorkonto.objects.select_for_update().get(pk=aendring.fordring.konto_id)
     fordring = Fordring.objects.select_for_update().get(pk=aendring.fordring.pk)
-    if Postering.objects.filter(tilbagefoerer__in=aendring.tilbagefoer).exists():
+    aendring.fordring.restance = fordring.restance
+    return _renter_skriv([aendring], user=user, begrundelse=begrundelse, system=system)
+
+
+@transaction.atomic
+def renter_bogfoer_mange(
+    *, aendringer: Sequence[Renteaendring], begrundelse: str, system: str
+) -> list[Postering]:
+    """``renter_bogfoer`` for many claims at once, one write per table, for a caller that
+    already holds the locks (their konti, then the claims, read under the lock) and computed
+    the changes from the entries it read under them: the interest run's chunk."""
+    return _renter_skriv(
+        [a for a in aendringer if a.bogfoer or a.tilbagefoer],
+        user=None,
+        begrundelse=begrundelse,
+        system=system,
+    )
+
+
+def _renter_skriv(
+    aendringer: Sequence[Renteaendring], *, user: Bruger | None, begrundelse: str, system: str
+) -> list[Postering]:
+    """Write the changes of locked claims whose ``restance`` was read under the lock."""
+    if not aendringer:
+        return []
+    tilbage = [p for a in aendringer for p in a.tilbagefoer]
+    if tilbage and Postering.objects.filter(tilbagefoerer__in=tilbage).exists():
         raise ConflictError("En renteberegning er allerede tilbageført af en anden.")
-    ny_restance = fordring.restance + aendring.netto
-    if ny_restance < 0:
-        raise ApplicationError(
-            f"Renteændringen ville gøre restancen på fordring {fordring.fordringsid} negativ."
-        )
+    for a in aendringer:
+        if a.fordring.restance + a.netto < 0:
+            raise ApplicationError(
+                f"Renteændringen ville gøre restancen på fordring {a.fordring.fordringsid} negativ."
+            )
     aktoer = aktoer_navn(user, system)
-    nye = [
+    pr_fordring = [(a, _renteposteringer(a, aktoer)) for a in aendringer]
+    nye = [p for _, poster in pr_fordring for p in poster]
+    Postering.objects.bulk_create(nye, batch_size=5000)
+    for a in aendringer:
+        a.fordring.restance += a.netto
+    if len(aendringer) == 1:
+        aendringer[0].fordring.save(update_fields=["restance"])
+    else:
+        Fordring.objects.bulk_update([a.fordring for a in aendringer], ["restance"])
+    audit_rows_create(
+        [
+            {
+                "user": user,
+                "kommune_id": a.fordring.kommune_id,
+                "handling": "postering.rente",
+                "objekt_type": Fordring._meta.label_lower,
+                "objekt_id": str(a.fordring.pk),
+                "beskrivelse": (
+                    f"Renter genberegnet på fordring {a.fordring.fordringsid}: "
+                    f"{len(a.bogfoer)} renteposteringer bogført, {len(a.tilbagefoer)} "
+                    f"tilbageført, netto {format_beloeb(a.netto)} kr.; restance nu "
+                    f"{format_beloeb(a.fordring.restance)} kr."
+                ),
+                "begrundelse": begrundelse,
+                "data": {"posteringer": [p.pk for p in poster], "netto": str(a.netto)},
+                "system": system,
+            }
+            for a, poster in pr_fordring
+        ]
+    )
+    return nye
+
+
+def _renteposteringer(aendring: Renteaendring, aktoer: str) -> list[Postering]:
+    fordring = aendring.fordring
+    return [
         Postering(
             kommune_id=fordring.kommune_id,
             fordring=fordring,
@@ -175,25 +238,6 @@ def renter_bogfoer(
         )
         for p in aendring.tilbagefoer
     ]
-    Postering.objects.bulk_create(nye)
-    fordring.restance = ny_restance
-    fordring.save(update_fields=["restance"])
-    aendring.fordring.restance = ny_restance
-    audit_log(
-        user=user,
-        kommune_id=fordring.kommune_id,
-        handling="postering.rente",
-        objekt=fordring,
-        beskrivelse=(
-            f"Renter genberegnet på fordring {fordring.fordringsid}: {len(aendring.bogfoer)} "
-            f"renteposteringer bogført, {len(aendring.tilbagefoer)} tilbageført, netto "
-            f"{format_beloeb(aendring.netto)} kr.; restance nu {format_beloeb(ny_restance)} kr."
-        ),
-        begrundelse=begrundelse,
-        data={"posteringer": [p.pk for p in nye], "netto": str(aendring.netto)},
-        system=system,
-    )
-    return nye
 
 
 # Credits that can cover more than a claim turns out to owe; only a dækning is money.

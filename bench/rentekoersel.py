@@ -1,0 +1,162 @@
+"""Benchmark: the interest run of a kommune, first run and re-run.
+
+Run by hand, never by the tests:
+
+    .venv/bin/python bench/rentekoersel.py [--fordringer 20000] [--til-dato 30-11-2026]
+
+Creates a fresh PostgreSQL database (``ky_bench_rente``), migrates it, and writes with
+``INSERT … SELECT generate_series`` one kommune (København) with ``--fordringer`` borgere, each
+with one KY konto and one claim of 1.000,00 due 10-01-2025 with its HOVEDSTOL entry, half under
+gebyrloven § 3 and half under opkrævningsloven § 7; every third claim has a dækning of 100,00
+dated 10-03-2025. Then, each in its own process (so each has its own peak RSS):
+
+* ``foerste``: the first run up to ``--til-dato`` — every claim gets all its interest;
+* ``igen``: the same run again — nothing is new, nothing is booked.
+
+Reports wall time, claims/s, the entries booked and the peak RSS of each.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+
+import psycopg
+
+
+def _admin(server: str, sql: str) -> None:
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
+        conn.execute(sql)
+
+
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def opsaet(fordringer: int) -> float:
+    """Migrate and fill the database; returns the seconds the rows took."""
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection, transaction
+
+    from ky_debitor.models import Kommune
+
+    call_command("migrate", verbosity=0)
+    kommune = Kommune.objects.get(kode=101).pk
+    start = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as c:
+        c.execute(
+            "INSERT INTO fordringer_borger (cpr, navn, kommune_id) "
+            "SELECT lpad(g::text, 10, '0'), 'Borger ' || g, %s FROM generate_series(1, %s) g",
+            [kommune, fordringer],
+        )
+        c.execute(
+            "INSERT INTO fordringer_debitorkonto (kontonummer, kilde, status, frigivelsestype, "
+            "tilknytning, borger_id, kommune_id) SELECT 'K' || b.id, 'KY', 'AKTIV', "
+            "'IKKE_FRIGIVET', 'INGEN', b.id, b.kommune_id FROM fordringer_borger b"
+        )
+        c.execute(
+            "INSERT INTO fordringer_fordring (fordringsid, kilde, kmd_aktiv_reference, "
+            "reference_kilde, ydelseskode, tekst, forfaldsdato, hovedstol, restance, "
+            "opkraevningstilstand, rykkerniveau, inddrivelse, renteregime, kommune_id, konto_id) "
+            "SELECT 'F' || k.id, 'KY', '', 'INGEN', 'KTH', '', '2025-01-10', 1000.00, "
+            "CASE WHEN k.id % 3 = 0 THEN 900.00 ELSE 1000.00 END, 'OPKRAEV', 0, false, "
+            "CASE WHEN k.id % 2 = 0 THEN 'GEBYRLOVEN_3' ELSE 'OPKRAEVNINGSLOVEN_7' END, "
+            "k.kommune_id, k.id FROM fordringer_debitorkonto k"
+        )
+        c.execute(
+            "INSERT INTO fordringer_postering (art, beloeb, valoerdato, bogfoert, ekstern_id, "
+            "tekst, aktoer, fordring_id, kommune_id) SELECT 'HOVEDSTOL', 1000.00, '2025-01-10', "
+            "now(), '', '', 'bench', f.id, f.kommune_id FROM fordringer_fordring f"
+        )
+        c.execute(
+            "INSERT INTO fordringer_postering (art, beloeb, valoerdato, bogfoert, ekstern_id, "
+            "tekst, aktoer, fordring_id, kommune_id) SELECT 'DAEKNING', -100.00, '2025-03-10', "
+            "now(), '', '', 'bench', f.id, f.kommune_id FROM fordringer_fordring f "
+            "WHERE f.restance = 900.00"
+        )
+    with connection.cursor() as c:
+        c.execute("ANALYZE")
+    return time.perf_counter() - start
+
+
+def maal(til_dato: dt.date) -> dict[str, object]:
+    """One run in this process: time, peak RSS and the run's figures."""
+    import django
+
+    django.setup()
+    from fordringer.models import Postering
+    from fordringer.rente.koersel import rentekoersel_koer, rentekoersel_opret
+    from ky_debitor.models import Kommune
+
+    kommune = Kommune.objects.get(kode=101)
+    foer_rss, foer_poster = _rss_mb(), Postering.objects.count()
+    start = time.perf_counter()
+    koersel = rentekoersel_opret(kommune=kommune, til_dato=til_dato, user=None)
+    koersel = rentekoersel_koer(koersel_id=koersel.pk)
+    return {
+        "sekunder": round(time.perf_counter() - start, 2),
+        "behandlet": koersel.antal_behandlet,
+        "aendret": koersel.antal_aendret,
+        "dele": koersel.dele_faerdige,
+        "bogfoert": str(koersel.beloeb_bogfoert),
+        "posteringer": Postering.objects.count() - foer_poster,
+        "rss_foer_mb": round(foer_rss, 1),
+        "rss_top_mb": round(_rss_mb(), 1),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument("--fordringer", type=int, default=20_000)
+    parser.add_argument("--til-dato", default="30-11-2026", help="dd-mm-åååå")
+    parser.add_argument("--server", default="postgresql://postgres@127.0.0.1:5432")
+    parser.add_argument("--db", default="ky_bench_rente")
+    parser.add_argument("--maal", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--opsaet", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    os.environ["DATABASE_URL"] = f"{args.server}/{args.db}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ky_debitor.settings")
+    til_dato = dt.datetime.strptime(args.til_dato, "%d-%m-%Y").date()  # noqa: DTZ007
+
+    if args.maal:
+        print(json.dumps(maal(til_dato)))
+        return
+    if args.opsaet:
+        print(json.dumps({"sekunder": round(opsaet(args.fordringer), 1)}))
+        return
+
+    _admin(args.server, f"DROP DATABASE IF EXISTS {args.db}")
+    _admin(args.server, f"CREATE DATABASE {args.db}")
+    selv = [sys.executable, __file__, "--server", args.server, "--db", args.db]
+
+    def koer(*ekstra: str) -> dict[str, object]:
+        ud = subprocess.run([*selv, *ekstra], check=True, capture_output=True, text=True)
+        return json.loads(ud.stdout.strip().splitlines()[-1])
+
+    data = koer("--opsaet", "--fordringer", str(args.fordringer))
+    print(f"{args.fordringer:,} claims written in {data['sekunder']} s")
+    for navn in ("first run", "re-run"):
+        r = koer("--maal", "--til-dato", args.til_dato)
+        per_s = int(r["behandlet"]) / float(r["sekunder"])  # type: ignore[call-overload,arg-type]
+        print(
+            f"{navn} to {args.til_dato}: {r['sekunder']} s ({per_s:,.0f} claims/s), "
+            f"{r['behandlet']:,} claims in {r['dele']} chunks, {r['aendret']:,} changed, "
+            f"{r['posteringer']:,} entries, net {r['bogfoert']} kr.; peak RSS "
+            f"{r['rss_top_mb']} MB (after start-up {r['rss_foer_mb']} MB); "
+            f"load {os.getloadavg()[0]:.1f}"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,151 @@
+"""Admin for interest runs: the list with each run's progress, "Start rentekørsel" (a form for
+the kommune and the date) and the action that resumes stopped runs.
+
+Runs are created and resumed by the services in ``rente/koersel.py`` only, which audit who
+did it; the list itself is read-only and scoped to the person's kommune. Only Drift (and
+platform operators) start and resume runs, the same people who run the linking.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, cast
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
+
+from fordringer.models import Rentekoersel
+from fordringer.rente.koersel import rentekoersel_genoptag, rentekoersel_start
+from ky_debitor.adgang import adgang_tilladt
+from ky_debitor.admin_base import INGENTING, KOMMUNE_FILTER, RolleAdgangAdmin, kommune_afgraens
+from ky_debitor.errors import ApplicationError
+from ky_debitor.koe import afsendelser
+from ky_debitor.models import Bruger, Kommune
+from ky_debitor.money import format_beloeb
+from ky_debitor.visning import tal, tidspunkt
+
+START = "admin:fordringer_rentekoersel_start"
+
+
+def kan_styre(user: Any) -> bool:
+    """Only Drift (and platform operators) start and resume interest runs (``adgang``)."""
+    return adgang_tilladt(user, START)
+
+
+class StartForm(forms.Form):
+    kommune = forms.ModelChoiceField(queryset=Kommune.objects.none(), label="Kommune")
+    til_dato = forms.DateField(
+        label="Renter til og med",
+        required=False,
+        input_formats=["%d-%m-%Y"],
+        help_text="dd-mm-åååå; tom: i dag.",
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        felt = cast("forms.ModelChoiceField[Kommune]", self.fields["kommune"])
+        felt.queryset = kommune_afgraens(Kommune.objects.order_by("navn"), user)
+        if not getattr(user, "is_superuser", False):
+            felt.empty_label = None  # a person starts runs for their own kommune only
+
+
+@admin.register(Rentekoersel)
+class RentekoerselAdmin(RolleAdgangAdmin):
+    list_display = [
+        "id",
+        "kommune",
+        "til_dato",
+        "status",
+        "fremdrift",
+        "aendret",
+        "bogfoert",
+        "startet_kort",
+        "afsluttet_kort",
+        "startet_af",
+    ]
+    list_filter = ["status", KOMMUNE_FILTER]
+    list_select_related = ["kommune", "startet_af"]
+    actions = ["genoptag"]
+    change_list_template = "admin/fordringer/rentekoersel/change_list.html"
+
+    def get_urls(self) -> list[URLPattern]:
+        # Ours first: the admin's own "<path:object_id>/" would swallow "start/".
+        start = self.admin_site.admin_view(self.start_view)
+        return [path("start/", start, name="fordringer_rentekoersel_start"), *super().get_urls()]
+
+    def has_styre_permission(self, request: HttpRequest) -> bool:
+        return kan_styre(request.user)
+
+    @admin.display(description="fremdrift", ordering="antal_behandlet")
+    def fremdrift(self, koersel: Rentekoersel) -> str:
+        return f"{tal(koersel.antal_behandlet)} fordringer i {tal(koersel.dele_faerdige)} dele"
+
+    @admin.display(description="ny rente", ordering="antal_aendret")
+    def aendret(self, koersel: Rentekoersel) -> str:
+        return tal(koersel.antal_aendret)
+
+    @admin.display(description="bogført netto (kr.)", ordering="beloeb_bogfoert")
+    def bogfoert(self, koersel: Rentekoersel) -> str:
+        return format_beloeb(koersel.beloeb_bogfoert)
+
+    @admin.display(description="startet", ordering="startet")
+    def startet_kort(self, koersel: Rentekoersel) -> str:
+        return tidspunkt(koersel.startet) if koersel.startet else INGENTING
+
+    @admin.display(description="afsluttet", ordering="afsluttet")
+    def afsluttet_kort(self, koersel: Rentekoersel) -> str:
+        return tidspunkt(koersel.afsluttet) if koersel.afsluttet else INGENTING
+
+    @admin.action(description="Genoptag de markerede rentekørsler", permissions=["styre"])
+    def genoptag(self, request: HttpRequest, queryset: QuerySet[Rentekoersel]) -> None:
+        for koersel in queryset.order_by("pk"):
+            try:
+                rentekoersel_genoptag(koersel=koersel, user=cast(Bruger, request.user))
+            except ApplicationError as exc:
+                messages.error(request, f"Rentekørsel {koersel.pk}: {exc.message}")
+            else:
+                messages.success(request, f"Rentekørsel {koersel.pk} er genoptaget.")
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        extra_context = {**(extra_context or {}), "kan_starte": kan_styre(request.user)}
+        return super().changelist_view(request, extra_context)
+
+    def start_view(self, request: HttpRequest) -> HttpResponse:
+        if not isinstance(request.user, Bruger) or not kan_styre(request.user):
+            raise PermissionDenied("Kun Drift kan starte rentekørsler.")
+        form = StartForm(request.POST or None, user=request.user)
+        if request.method == "POST" and form.is_valid():
+            til_dato: dt.date | None = form.cleaned_data["til_dato"]
+            try:
+                with afsendelser() as afsendelse:
+                    koersel = rentekoersel_start(
+                        kommune=form.cleaned_data["kommune"], til_dato=til_dato, user=request.user
+                    )
+            except ApplicationError as exc:
+                form.add_error(None, exc.message)
+            else:
+                if afsendelse.udskudt:
+                    messages.warning(
+                        request,
+                        f"Rentekørslen for {koersel.kommune.navn} er oprettet; den starter, "
+                        "når køen er tilgængelig igen.",
+                    )
+                else:
+                    messages.success(
+                        request, f"Rentekørslen for {koersel.kommune.navn} er startet."
+                    )
+                return HttpResponseRedirect(reverse("admin:fordringer_rentekoersel_changelist"))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Start rentekørsel",
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/fordringer/rentekoersel/start.html", context)

@@ -1,0 +1,324 @@
+"""The interest run: a kommune's interest-bearing claims brought up to date, chunk by chunk.
+
+Interest is otherwise booked only where something touched a claim (an ompostering). The run
+goes over every claim of one kommune that has a regime other than INGEN, an open restance and
+a due date on or before ``til_dato``, in pk order, ``CHUNK_STOERRELSE`` at a time. Each chunk
+is one transaction: lock the chunk's konti and claims (the ledger's lock order), read their
+entries in one query, recompute each claim's interest (``rente_aendring``, the same function
+``renter_afstem`` uses) and book only the claims whose interest changed, all of the chunk's in
+one write per table (``renter_bogfoer_mange``); an overpaid claim goes through
+``renter_afstem``, which places the excess on the customer.
+The same transaction moves the run's checkpoint (``Rentekoersel.sidste_pk``) and its figures,
+so a run killed half-way loses its current chunk only and resumes after the last one that
+committed. A re-run with nothing new books nothing: every claim's interest already holds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from django.db import IntegrityError, OperationalError, transaction
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from fordringer.choices import Renteregime
+from fordringer.models import Debitorkonto, Fordring, Postering, Rentekoersel, RentekoerselStatus
+from fordringer.rente.beregning import Sats
+from fordringer.rente.services import (
+    rente_aendring,
+    renter_afstem,
+    renter_bogfoer_mange,
+    rentesatser,
+)
+from ky_debitor.audit import audit_log
+from ky_debitor.errors import ApplicationError, ConflictError
+from ky_debitor.koe import efter_commit
+from ky_debitor.models import Kommune
+from ky_debitor.money import NUL, format_beloeb
+from ky_debitor.visning import tal
+
+if TYPE_CHECKING:
+    from ky_debitor.models import Bruger
+
+logger = logging.getLogger(__name__)
+
+CHUNK_STOERRELSE = 2000
+AKTIVE = (RentekoerselStatus.PENDING, RentekoerselStatus.RUNNING)
+# A run killed without a trace stays RUNNING, one the queue never got stays PENDING; resuming
+# either is harmless (each chunk takes the run's row lock and reads the checkpoint under it),
+# so both can be resumed like a failed one.
+GENOPTAGELIGE = (RentekoerselStatus.FAILED, RentekoerselStatus.RUNNING, RentekoerselStatus.PENDING)
+SYSTEM = "rentekoersel"
+
+
+def rentebaerende_fordringer(*, kommune_id: int, til_dato: dt.date) -> QuerySet[Fordring]:
+    """The claims a run goes over: interest-bearing, open and due by ``til_dato``."""
+    return (
+        Fordring.objects.for_kommune(kommune_id)
+        .exclude(renteregime=Renteregime.INGEN)
+        .filter(restance__gt=0, forfaldsdato__lte=til_dato)
+    )
+
+
+def kommuner_med_rentebaerende_fordringer() -> list[int]:
+    """Ids of the kommuner with at least one open interest-bearing claim."""
+    fordringer = Fordring.objects.filter(kommune=OuterRef("pk"), restance__gt=0).exclude(
+        renteregime=Renteregime.INGEN
+    )
+    return list(
+        Kommune.objects.filter(Exists(fordringer)).order_by("pk").values_list("pk", flat=True)
+    )
+
+
+def _til_dato_kontroller(*, kommune: Kommune, til_dato: dt.date, idag: dt.date) -> None:
+    """Interest is booked up to a day that has come, never back from one already run to:
+    recomputing to an earlier day would reverse interest that is rightly booked."""
+    if til_dato > idag:
+        raise ApplicationError(
+            f"Renter kan ikke beregnes til {til_dato:%d-%m-%Y}: datoen er ikke kommet endnu."
+        )
+    # A run that stopped half-way booked some claims up to its date too.
+    seneste = (
+        Rentekoersel.objects.for_kommune(kommune.pk)
+        .filter(Q(status=RentekoerselStatus.DONE) | Q(dele_faerdige__gt=0))
+        .order_by("-til_dato")
+        .values_list("til_dato", flat=True)
+        .first()
+    )
+    if seneste is not None and til_dato < seneste:
+        raise ApplicationError(
+            f"Renterne for {kommune.navn} er allerede kørt til {seneste:%d-%m-%Y}; "
+            "vælg den dato eller en senere."
+        )
+
+
+def _allerede_aktiv(kommune: Kommune) -> str:
+    return (
+        f"Der kører allerede en rentekørsel for {kommune.navn}. Vent til den er færdig, "
+        "eller genoptag den."
+    )
+
+
+@transaction.atomic
+def rentekoersel_opret(
+    *, kommune: Kommune, til_dato: dt.date | None, user: Bruger | None
+) -> Rentekoersel:
+    """Create (not yet run) an interest run for ``kommune`` up to ``til_dato`` (default
+    today). Refused while another run for the kommune is active, or for a bad date."""
+    idag = timezone.localdate()
+    til_dato = til_dato or idag
+    _til_dato_kontroller(kommune=kommune, til_dato=til_dato, idag=idag)
+    if Rentekoersel.objects.for_kommune(kommune.pk).filter(status__in=AKTIVE).exists():
+        raise ConflictError(_allerede_aktiv(kommune))
+    try:
+        with transaction.atomic():
+            koersel = Rentekoersel.objects.create(
+                kommune=kommune,
+                til_dato=til_dato,
+                startet_af=user if getattr(user, "pk", None) else None,
+            )
+    except IntegrityError as exc:  # a run started by someone else in the same instant
+        raise ConflictError(_allerede_aktiv(kommune)) from exc
+    audit_log(
+        user=user,
+        kommune_id=kommune.pk,
+        handling="rentekoersel.start",
+        objekt=koersel,
+        beskrivelse=f"Rentekørsel startet for {kommune.navn} med renter til {til_dato:%d-%m-%Y}.",
+        system=SYSTEM,
+    )
+    return koersel
+
+
+def rentekoersel_start(
+    *, kommune: Kommune, til_dato: dt.date | None, user: Bruger | None
+) -> Rentekoersel:
+    """Create a run and hand it to the workers once the creation has committed."""
+    from fordringer.tasks import rentekoersel_koer_opgave
+
+    with transaction.atomic():
+        koersel = rentekoersel_opret(kommune=kommune, til_dato=til_dato, user=user)
+        efter_commit(rentekoersel_koer_opgave, koersel.pk)
+    return koersel
+
+
+@transaction.atomic
+def rentekoersel_genoptag(*, koersel: Rentekoersel, user: Bruger | None) -> Rentekoersel:
+    """Resume a failed or stopped run from its last committed chunk."""
+    from fordringer.tasks import rentekoersel_koer_opgave
+
+    koersel = Rentekoersel.objects.select_for_update().get(pk=koersel.pk)
+    if koersel.status not in GENOPTAGELIGE:
+        raise ApplicationError("Rentekørslen er færdig og kan ikke genoptages; start en ny.")
+    if koersel.status == RentekoerselStatus.FAILED:
+        if Rentekoersel.objects.for_kommune(koersel.kommune_id).filter(status__in=AKTIVE).exists():
+            raise ConflictError(_allerede_aktiv(koersel.kommune))
+        koersel.status = RentekoerselStatus.PENDING
+        koersel.fejl = ""
+        koersel.afsluttet = None
+        koersel.save(update_fields=["status", "fejl", "afsluttet"])
+    audit_log(
+        user=user,
+        kommune_id=koersel.kommune_id,
+        handling="rentekoersel.genoptag",
+        objekt=koersel,
+        beskrivelse=(
+            f"Rentekørsel {koersel.pk} genoptaget efter {koersel.dele_faerdige} færdige dele "
+            f"({tal(koersel.antal_behandlet)} fordringer)."
+        ),
+        system=SYSTEM,
+    )
+    efter_commit(rentekoersel_koer_opgave, koersel.pk)
+    return koersel
+
+
+def rentekoersel_koer(*, koersel_id: int, chunk_stoerrelse: int = CHUNK_STOERRELSE) -> Rentekoersel:
+    """Run (or resume) a run in this process, chunk after chunk, then mark it done. A chunk
+    that fails leaves the run FAILED (RUNNING if the database went away), resumable from its
+    last committed chunk, and the error is raised on."""
+    with transaction.atomic():
+        koersel = Rentekoersel.objects.select_for_update().get(pk=koersel_id)
+        if koersel.status not in AKTIVE:
+            return koersel
+        koersel.status = RentekoerselStatus.RUNNING
+        koersel.startet = koersel.startet or timezone.now()
+        koersel.save(update_fields=["status", "startet"])
+    try:
+        while rentekoersel_del_koer(koersel_id=koersel_id, chunk_stoerrelse=chunk_stoerrelse):
+            pass
+    except OperationalError:
+        # The database went away: the run stays RUNNING at its last committed chunk, so the
+        # task's retry (or Drift, or next month's task) carries on from there.
+        raise
+    except Exception as exc:
+        Rentekoersel.objects.filter(pk=koersel_id, status__in=AKTIVE).update(
+            status=RentekoerselStatus.FAILED,
+            fejl=f"{type(exc).__name__}: {exc}"[:2000],
+            afsluttet=timezone.now(),
+        )
+        raise
+    Rentekoersel.objects.filter(pk=koersel_id, status__in=AKTIVE).update(
+        status=RentekoerselStatus.DONE, afsluttet=timezone.now()
+    )
+    return Rentekoersel.objects.get(pk=koersel_id)
+
+
+@dataclass(frozen=True)
+class _Udfald:
+    aendret: int
+    netto: Decimal
+
+
+def rentekoersel_del_koer(*, koersel_id: int, chunk_stoerrelse: int = CHUNK_STOERRELSE) -> bool:
+    """Book the next chunk of the run in one transaction; False when no claim is left."""
+    with transaction.atomic():
+        # The run's row lock serialises two processes on one run: the second reads the
+        # checkpoint the first committed and takes the next chunk.
+        koersel = Rentekoersel.objects.select_for_update().get(pk=koersel_id)
+        if koersel.status not in AKTIVE:
+            return False
+        ider = list(
+            rentebaerende_fordringer(kommune_id=koersel.kommune_id, til_dato=koersel.til_dato)
+            .filter(pk__gt=koersel.sidste_pk)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:chunk_stoerrelse]
+        )
+        if not ider:
+            return False
+        udfald = _chunk_bogfoer(koersel, ider)
+        Rentekoersel.objects.filter(pk=koersel_id).update(
+            sidste_pk=ider[-1],
+            dele_faerdige=F("dele_faerdige") + 1,
+            antal_behandlet=F("antal_behandlet") + len(ider),
+            antal_aendret=F("antal_aendret") + udfald.aendret,
+            beloeb_bogfoert=F("beloeb_bogfoert") + udfald.netto,
+        )
+    return True
+
+
+def _chunk_bogfoer(koersel: Rentekoersel, ider: list[int]) -> _Udfald:
+    """Lock the chunk's konti and claims, recompute each claim from its entries and book the
+    claims whose interest no longer holds."""
+    kommune_id = koersel.kommune_id
+    konto_ider = set(
+        Fordring.objects.for_kommune(kommune_id)
+        .filter(pk__in=ider)
+        .values_list("konto_id", flat=True)
+    )
+    list(
+        Debitorkonto.objects.for_kommune(kommune_id)
+        .select_for_update()
+        .filter(pk__in=konto_ider)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    fordringer = list(
+        Fordring.objects.for_kommune(kommune_id)
+        .select_for_update()
+        .filter(pk__in=ider)
+        .order_by("pk")
+    )
+    posteringer: dict[int, list[Postering]] = defaultdict(list)
+    # Only what the interest computation reads: a re-run reads every entry of every claim.
+    for p in (
+        Postering.objects.filter(kommune_id=kommune_id, fordring_id__in=ider)
+        .only("fordring_id", "art", "beloeb", "valoerdato", "tilbagefoerer_id")
+        .order_by("pk")
+    ):
+        posteringer[p.fordring_id].append(p)
+    satser: dict[str, list[Sats]] = {}
+    begrundelse = f"Rentekørsel {koersel.pk} til {koersel.til_dato:%d-%m-%Y}"
+    aendret, netto = 0, NUL
+    aendringer = []
+    for fordring in fordringer:
+        if fordring.renteregime not in satser:
+            satser[fordring.renteregime] = rentesatser(fordring.renteregime)
+        aendring = rente_aendring(
+            fordring=fordring,
+            til_dato=koersel.til_dato,
+            posteringer=posteringer[fordring.pk],
+            satser=satser[fordring.renteregime],
+        )
+        if not aendring.bogfoer and not aendring.tilbagefoer:
+            continue
+        if aendring.restance_efter < 0:
+            netto += _overbetalt_afstem(fordring, koersel.til_dato, begrundelse)
+        else:
+            aendringer.append(aendring)
+            netto += aendring.netto
+        aendret += 1
+    renter_bogfoer_mange(aendringer=aendringer, begrundelse=begrundelse, system=SYSTEM)
+    return _Udfald(aendret, netto)
+
+
+def _overbetalt_afstem(fordring: Fordring, til_dato: dt.date, begrundelse: str) -> Decimal:
+    """An overpaid claim: ``renter_afstem`` places the excess on the customer first. A claim
+    that cannot be settled is logged and left as it is, so one claim never stops the run."""
+    try:
+        with transaction.atomic():
+            nye = renter_afstem(
+                fordring=fordring,
+                til_dato=til_dato,
+                user=None,
+                begrundelse=begrundelse,
+                system=SYSTEM,
+            )
+    except ApplicationError as exc:
+        logger.warning("Rentekørsel: fordring %s sprunget over: %s", fordring.pk, exc.message)
+        return NUL
+    return sum((p.beloeb for p in nye), NUL)
+
+
+def rentekoersel_beskriv(koersel: Rentekoersel) -> str:
+    """What a run booked, in Danish (the management command and the admin's messages)."""
+    return (
+        f"{koersel.kommune.navn}: renter til {koersel.til_dato:%d-%m-%Y}; "
+        f"{tal(koersel.antal_behandlet)} fordringer gennemgået, {tal(koersel.antal_aendret)} "
+        f"med ny rente, netto {format_beloeb(koersel.beloeb_bogfoert)} kr. bogført "
+        f"({koersel.get_status_display().lower()})."
+    )
