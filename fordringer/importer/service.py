@@ -14,6 +14,7 @@ from django.db import connection, transaction
 from django.db.backends.utils import CursorWrapper
 from django.utils import timezone
 
+from fordringer.kontostatus.services import kontostatus_opdater
 from fordringer.ydelser.selectors import ydelseskode_tabel
 from ky_debitor.audit import audit_log
 from ky_debitor.models import Kommune
@@ -86,6 +87,11 @@ def import_kmd_aktiv(mappe: Path, *, user: Bruger | None = None) -> ImportResult
         noegler = masseindlaesning.fjern(cursor) if masse else []
         skrivning.skriv(cursor, kontekst, resultat)
         ur.stop("skrivning")
+        # The statuses KY derives (seed 000) follow the facts just written; the file's status
+        # counts only as LUKKET (``skrivning._konti``).
+        for kommune_id in sorted({int(pk) for pk in felter.kommune.values()}):
+            kontostatus_opdater(kommune_id=kommune_id)
+        ur.stop("kontostatus")
         if masse:
             kommuner = [int(pk) for pk in felter.kommune.values()]
             masseindlaesning.genskab(cursor, noegler, kommuner)
