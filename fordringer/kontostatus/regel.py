@@ -13,9 +13,11 @@ The facts:
 * VENTER_PAA_DAEKNING (seed 000, "Håndtering af status 'Venter_på_Dækning'"): "KMD Aktiv
   debitorkonto har fordringer, der er under opkrævning. Det vil sige fordringer med restance,
   som står med opkrævningstilstand 'Opkræv', hvor KY ikke har registeret indbetalinger på
-  fordringerne." A payment KY has registered is a dækning in the ledger that is not reversed;
-  a parked one counts (it is registered, only not yet income: "KY vil alligevel ikke
-  indtægtsføre … dækninger"); an afskrivning is no payment.
+  fordringerne." A payment KY has registered is a dækning in the ledger that is neither
+  reversed nor parked: a dækning on a KMD Aktiv konto that is not yet linked waits in
+  "Dækninger og afskrivninger af KMD Aktiv fordringer" (DESIGN §5) and is registered on the
+  claim when the linking releases it, so the task package "Venter på dækning med dækninger"
+  holds konti in this status with parked dækninger. An afskrivning is no payment.
 * AFVENTER_FRIGIVELSE (seed 000, questions on "Vurder, saml og frigiv debitorkonto"): "Det er
   frigivelsestypen på debitorkontoen der afgør om fordringerne er blevet frigivet eller ej";
   the report Detaljer_Debitor's "Status" column says "Afventer frigivelse" for the claims that
@@ -47,7 +49,7 @@ from fordringer.models import Fordring, Postering
 class FordringFakta:
     restance: Decimal
     opkraevningstilstand: str
-    # KY has a dækning on the claim that is not reversed (parked or not).
+    # KY has a dækning on the claim that is neither reversed nor waiting in parking.
     ky_daekning: bool
 
 
@@ -97,7 +99,10 @@ def kontostatus_udtryk() -> Case:
     same order, each fact an ``EXISTS`` over the konto's claims and their ledger."""
     med_restance = Fordring.objects.filter(konto_id=OuterRef("pk"), restance__gt=0)
     ky_daekning = Postering.objects.filter(
-        fordring_id=OuterRef("pk"), art=PosteringArt.DAEKNING, tilbagefoert_af__isnull=True
+        Q(parkering__isnull=True) | Q(parkering__frigivet__isnull=False),
+        fordring_id=OuterRef("pk"),
+        art=PosteringArt.DAEKNING,
+        tilbagefoert_af__isnull=True,
     )
     venter = Exists(
         med_restance.filter(opkraevningstilstand=Opkraevningstilstand.OPKRAEV).filter(

@@ -12,6 +12,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
@@ -26,18 +27,21 @@ from fordringer.choices import (
 )
 from fordringer.kontostatus.regel import FordringFakta, KontoFakta, kontostatus
 from fordringer.kontostatus.services import kontostatus_opdater
-from fordringer.models import Debitorkonto, Fordring, Postering
+from fordringer.models import Debitorkonto, Fordring, Parkering, Postering
 from tests.factories import BorgerFactory, SagFactory
 
 pytestmark = pytest.mark.slow
 
 # A claim: its restance, its opkrævningstilstand, and its credits: for each, whether it is a
-# dækning (else an afskrivning) and whether it has been reversed.
+# dækning (else an afskrivning), whether it has been reversed, and whether it was parked
+# (None: never; False: still waiting; True: released by a link).
 fordring = st.tuples(
     st.sampled_from([Decimal("0.00"), Decimal("0.01"), Decimal("750.00")]),
     # 'Opkræv' is the state the rule asks about; it is drawn more often than the others.
     st.sampled_from([Opkraevningstilstand.OPKRAEV.value, *Opkraevningstilstand.values]),
-    st.lists(st.tuples(st.booleans(), st.booleans()), max_size=2),
+    st.lists(
+        st.tuples(st.booleans(), st.booleans(), st.sampled_from([None, False, True])), max_size=2
+    ),
 )
 konto = st.tuples(
     st.sampled_from(Kilde.values),
@@ -59,7 +63,10 @@ def _fakta(spec: tuple) -> KontoFakta:
             FordringFakta(
                 restance=restance,
                 opkraevningstilstand=tilstand,
-                ky_daekning=any(daekning and not tilbagefoert for daekning, tilbagefoert in kredit),
+                ky_daekning=any(
+                    daekning and not tilbagefoert and parkeret is not False
+                    for daekning, tilbagefoert, parkeret in kredit
+                ),
             )
             for restance, tilstand, kredit in fordringer
         ),
@@ -73,7 +80,8 @@ class RegelOgSqlStemmerOverens(TestCase):
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
     )
     @given(st.lists(konto, min_size=1, max_size=40))
-    # A konto whose only dækning was reversed still waits for one; an afskrivning is no payment.
+    # A konto whose only dækninger are reversed or parked still waits for one; an afskrivning
+    # is no payment.
     @example(
         [
             (
@@ -81,7 +89,13 @@ class RegelOgSqlStemmerOverens(TestCase):
                 KontoStatus.AKTIV,
                 Frigivelsestype.FRIGIVET,
                 Tilknytning.INGEN,
-                [(Decimal("750.00"), Opkraevningstilstand.OPKRAEV, [(True, True), (False, False)])],
+                [
+                    (
+                        Decimal("750.00"),
+                        Opkraevningstilstand.OPKRAEV,
+                        [(True, True, None), (True, False, False), (False, False, None)],
+                    )
+                ],
             ),
             (
                 Kilde.KMD_AKTIV,
@@ -89,7 +103,7 @@ class RegelOgSqlStemmerOverens(TestCase):
                 Frigivelsestype.IKKE_FRIGIVET,
                 Tilknytning.AUTOMATISK,
                 [
-                    (Decimal("750.00"), Opkraevningstilstand.OPKRAEV, [(True, False)]),
+                    (Decimal("750.00"), Opkraevningstilstand.OPKRAEV, [(True, False, True)]),
                     (Decimal("0.00"), Opkraevningstilstand.OPKRAEV, []),
                 ],
             ),
@@ -111,7 +125,7 @@ class RegelOgSqlStemmerOverens(TestCase):
             )
             for n, (kilde, status, frigivelsestype, tilknytning, _) in enumerate(specs)
         )
-        kredit: list[tuple[Fordring, bool, bool]] = []
+        kredit: list[tuple[Fordring, bool, bool, bool | None]] = []
         for konto_, spec in zip(konti, specs, strict=True):
             for n, (restance, tilstand, posteringer) in enumerate(spec[4]):
                 f = Fordring.objects.create(
@@ -123,8 +137,8 @@ class RegelOgSqlStemmerOverens(TestCase):
                     restance=restance,
                     opkraevningstilstand=tilstand,
                 )
-                kredit += [(f, daekning, tilbage) for daekning, tilbage in posteringer]
-        for f, daekning, tilbagefoert in kredit:
+                kredit += [(f, *postering) for postering in posteringer]
+        for f, daekning, tilbagefoert, parkeret in kredit:
             p = Postering.objects.create(
                 kommune_id=f.kommune_id,
                 fordring=f,
@@ -132,6 +146,14 @@ class RegelOgSqlStemmerOverens(TestCase):
                 beloeb=Decimal("-10.00"),
                 valoerdato=dt.date(2025, 1, 1),
             )
+            if parkeret is not None:
+                Parkering.objects.create(
+                    kommune_id=f.kommune_id,
+                    postering=p,
+                    konto_id=f.konto_id,
+                    beloeb=Decimal("10.00"),
+                    frigivet=timezone.now() if parkeret else None,
+                )
             if tilbagefoert:
                 Postering.objects.create(
                     kommune_id=f.kommune_id,
