@@ -24,8 +24,15 @@ from fordringer.debitorsystem.services import (
     debitorsystem_kontostatus_modtag,
 )
 from fordringer.importer import import_kmd_aktiv
-from fordringer.models import Debitorkonto, Fordring, OmposteringAarsag, Postering
+from fordringer.models import (
+    Debitorkonto,
+    Fordring,
+    OmposteringAarsag,
+    Postering,
+    Sagsbehandlerfordeling,
+)
 from fordringer.ompostering.fordeling import NyDaekning
+from fordringer.ompostering.kredit import kreditter_udlign, sagsbehandlerfordeling_til_kunden
 from fordringer.ompostering.services import ompostering_opret
 from fordringer.ompostering.tilbagefoersel import ompostering_tilbagefoer
 from fordringer.samling.services import samlingsbeslutning_opret
@@ -249,3 +256,27 @@ def test_merging_moves_the_wait_for_release_to_the_ky_konto(tmp_path, alice):
     assert status("K-BO") == KontoStatus.AKTIV
     assert status("K-BO-KY") == KontoStatus.AFVENTER_FRIGIVELSE
     assert Postering.objects.filter(fordring__konto=ky, art=PosteringArt.HOVEDSTOL).exists()
+
+
+def test_a_credit_on_the_customer_settled_on_his_claim_ends_the_wait_for_a_payment(tmp_path, bent):
+    """Seed 004 afklaring b: an amount placed on the customer "udlignes i den førstkommende
+    udligningskørsel"; covering Bo's claim is a payment KY has registered on it."""
+    importer(tmp_path)
+    sagstilknyt()
+    bo = Debitorkonto.objects.get(kontonummer="K-BO")
+    ompostering_opret(
+        user=bent,
+        daekning_ids=[Postering.objects.get(ekstern_id="D-ANNA").pk],
+        aarsag_id=OmposteringAarsag.objects.get(
+            tekst="Indbetalingen er placeret på en forkert borger"
+        ).pk,
+        til_borger_id=bo.borger_id,
+        idag=IDAG,
+    )
+    post = Sagsbehandlerfordeling.objects.get(borger_id=bo.borger_id)
+    sagsbehandlerfordeling_til_kunden(user=bent, post_id=post.pk, behandling="Placeret på kunden")
+    assert status("K-BO") == KontoStatus.VENTER_PAA_DAEKNING
+
+    kreditter_udlign(kommune_id=bo.kommune_id, idag=IDAG)
+
+    assert status("K-BO") == KontoStatus.AFVENTER_FRIGIVELSE
