@@ -186,7 +186,7 @@ def debitorsystem_daekning_modtag(
         )
         modtaget.postering = postering
         modtaget.konto_id = fordring.konto_id
-        # A dækning, parked or not, is a payment KY has registered (seed 000).
+        # A booked dækning is a payment KY has registered (seed 000); a parked one waits.
         kontostatus_opdater(kommune_id=fordring.kommune_id, konto_ids=[fordring.konto_id])
         if Parkering.objects.filter(postering=postering).exists():
             modtaget.resultat = IndgaaendeResultat.PARKERET

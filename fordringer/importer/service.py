@@ -38,9 +38,10 @@ def import_kmd_aktiv(mappe: Path, *, user: Bruger | None = None) -> ImportResult
     Every row of every file is checked before anything is stored; if one is bad, nothing is
     stored and ``ImportFejl`` lists every bad row as ``fil:række: årsag``. Otherwise borgere,
     sager, bevillinger, konti and fordringer are created or updated, the ledger is booked and
-    dækninger on unlinked KMD Aktiv konti are parked, all in one transaction with one audit
-    event. Importing the same files again changes nothing. On PostgreSQL an extract of
-    ``KY_IMPORT_MASSE_GRAENSE`` rows or more is written in bulk mode (``masseindlaesning``).
+    dækninger on unlinked KMD Aktiv konti are parked and the konti's status is derived
+    (``kontostatus``), all in one transaction with one audit event. Importing the same files
+    again changes nothing. On PostgreSQL an extract of ``KY_IMPORT_MASSE_GRAENSE`` rows or more
+    is written in bulk mode (``masseindlaesning``).
     """
     mappe = Path(mappe)
     if not mappe.is_dir():
