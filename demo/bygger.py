@@ -383,7 +383,9 @@ class Bygger:
 
         Without ``status`` the konto is AKTIV, now and then AFVENTER_FRIGIVELSE or LUKKET (a
         closed konto owes nothing). VENTER_PAA_DAEKNING konti have claims under collection and
-        no payments registered in KY (seed 000). Credits never exceed a claim's hovedstol.
+        no payments registered in KY (seed 000); no other KMD Aktiv konto has a claim under
+        collection, so KY derives the status written when the extract is imported. Credits
+        never exceed a claim's hovedstol.
         """
         rng = self.rng
         self._konto_n += 1
@@ -421,6 +423,12 @@ class Bygger:
                     tilstand, rykker, inddrivelse = "BERO", rng.choice((0, 1)), False
                 else:
                     tilstand, rykker, inddrivelse = "INDDRIVELSE", 3, True
+                if tilstand == "OPKRAEV" and kilde == KMD_AKTIV:
+                    # A claim under collection with no payment registered in KY makes a KMD
+                    # Aktiv konto VENTER_PAA_DAEKNING (seed 000), and the extract's dækninger
+                    # wait in parking until the konto is linked: a konto meant otherwise has
+                    # its open claims in bero.
+                    tilstand = "BERO"
             self.ud.skriv(
                 FORDRINGER,
                 (

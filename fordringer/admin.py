@@ -23,6 +23,7 @@ from fordringer.cpr import cpr_maskeret
 from fordringer.eindkomst.forms import ManuelForm
 from fordringer.eindkomst.manuel import eindkomst_manuel_opret
 from fordringer.eindkomst.services import eindkomst_afstem
+from fordringer.kontostatus.services import kontostatus_opdater
 from fordringer.models import (
     Bevilling,
     Borger,
@@ -188,8 +189,23 @@ class DebitorkontoAdmin(KommuneAdmin):
     search_fields = ["kontonummer", "borger__navn", "sag__sagsnummer"]
     raw_id_fields = ["borger"]
     # Linking goes through services.debitorkonto_tilknyt (releases parked dækninger, audits).
-    readonly_fields = ["bevilling", "sag", "tilknytning", "tilknyttet_af", "tilknyttet_tid"]
+    # The status is derived from the konto's facts (fordringer.kontostatus); LUKKET comes from
+    # the import or the debitorsystem.
+    readonly_fields = [
+        "status",
+        "bevilling",
+        "sag",
+        "tilknytning",
+        "tilknyttet_af",
+        "tilknyttet_tid",
+    ]
     laast_ved_rettelse = ("kommune", "borger", "kilde")
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            # A changed frigivelsestype is a fact of the status.
+            kontostatus_opdater(kommune_id=obj.kommune_id, konto_ids=[obj.pk])
 
 
 @admin.register(Fordring)
@@ -239,6 +255,9 @@ class FordringAdmin(KommuneAdmin):
             if change and {"periode_fra", "forfaldsdato"} & set(form.changed_data):
                 # The payout year decides correction or § 8 O: the lines follow the period.
                 eindkomst_afstem(fordring_ids=[obj.pk])
+            if change and "opkraevningstilstand" in form.changed_data:
+                # A claim under collection without payments makes its konto wait for one.
+                kontostatus_opdater(kommune_id=obj.kommune_id, konto_ids=[obj.konto_id])
 
 
 @admin.register(Indbetaling)

@@ -39,6 +39,7 @@ from fordringer.choices import (
     IndgaaendeType,
     KontoStatus,
 )
+from fordringer.kontostatus.services import kontostatus_opdater
 from fordringer.ledger.services import aktoer_navn, postering_bogfoer
 from fordringer.models import (
     Debitorkonto,
@@ -185,6 +186,8 @@ def debitorsystem_daekning_modtag(
         )
         modtaget.postering = postering
         modtaget.konto_id = fordring.konto_id
+        # A booked dækning is a payment KY has registered (seed 000); a parked one waits.
+        kontostatus_opdater(kommune_id=fordring.kommune_id, konto_ids=[fordring.konto_id])
         if Parkering.objects.filter(postering=postering).exists():
             modtaget.resultat = IndgaaendeResultat.PARKERET
             return
@@ -199,7 +202,9 @@ def debitorsystem_kontostatus_modtag(
     *, user: Bruger, besked: KontostatusBesked
 ) -> tuple[IndgaaendeBesked, bool]:
     """Record a debitorkonto's new status and/or frigivelsestype from the debitorsystem,
-    once, and audit the change (the debitorsystem owns these two fields, DESIGN §6)."""
+    once, and audit the change (the debitorsystem reports "debitorkonto statusskift", seed
+    003, 1e). A reported status is stored as reported; without one, the status follows from
+    the new frigivelsestype by the rule of ``kontostatus.regel``."""
 
     def behandl(modtaget: IndgaaendeBesked) -> None:
         if besked.status is None and besked.frigivelsestype is None:
@@ -234,6 +239,12 @@ def debitorsystem_kontostatus_modtag(
             return
         konto.status, konto.frigivelsestype = efter["status"], efter["frigivelsestype"]
         konto.save(update_fields=["status", "frigivelsestype"])
+        if besked.status is None:
+            # Only the frigivelsestype was reported: KY derives the status from it as from
+            # every other fact; a status the debitorsystem reports stands as reported.
+            kontostatus_opdater(kommune_id=konto.kommune_id, konto_ids=[konto.pk])
+            konto.refresh_from_db(fields=["status"])
+            efter["status"] = konto.status
         modtaget.resultat = IndgaaendeResultat.STATUS_AENDRET
         audit_log(
             user=user,

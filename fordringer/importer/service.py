@@ -14,6 +14,7 @@ from django.db import connection, transaction
 from django.db.backends.utils import CursorWrapper
 from django.utils import timezone
 
+from fordringer.kontostatus.services import kontostatus_opdater
 from fordringer.ydelser.selectors import ydelseskode_tabel
 from ky_debitor.audit import audit_log
 from ky_debitor.models import Kommune
@@ -37,9 +38,10 @@ def import_kmd_aktiv(mappe: Path, *, user: Bruger | None = None) -> ImportResult
     Every row of every file is checked before anything is stored; if one is bad, nothing is
     stored and ``ImportFejl`` lists every bad row as ``fil:række: årsag``. Otherwise borgere,
     sager, bevillinger, konti and fordringer are created or updated, the ledger is booked and
-    dækninger on unlinked KMD Aktiv konti are parked, all in one transaction with one audit
-    event. Importing the same files again changes nothing. On PostgreSQL an extract of
-    ``KY_IMPORT_MASSE_GRAENSE`` rows or more is written in bulk mode (``masseindlaesning``).
+    dækninger on unlinked KMD Aktiv konti are parked and the konti's status is derived
+    (``kontostatus``), all in one transaction with one audit event. Importing the same files
+    again changes nothing. On PostgreSQL an extract of ``KY_IMPORT_MASSE_GRAENSE`` rows or more
+    is written in bulk mode (``masseindlaesning``).
     """
     mappe = Path(mappe)
     if not mappe.is_dir():
@@ -86,6 +88,11 @@ def import_kmd_aktiv(mappe: Path, *, user: Bruger | None = None) -> ImportResult
         noegler = masseindlaesning.fjern(cursor) if masse else []
         skrivning.skriv(cursor, kontekst, resultat)
         ur.stop("skrivning")
+        # The statuses KY derives (seed 000) follow the facts just written; the file's status
+        # counts only as LUKKET (``skrivning._konti``).
+        for kommune_id in sorted({int(pk) for pk in felter.kommune.values()}):
+            kontostatus_opdater(kommune_id=kommune_id)
+        ur.stop("kontostatus")
         if masse:
             kommuner = [int(pk) for pk in felter.kommune.values()]
             masseindlaesning.genskab(cursor, noegler, kommuner)

@@ -25,6 +25,7 @@ from fordringer.choices import (
     IMPORT_KREDIT_ARTER,
     PARKERBARE_ARTER,
     Kilde,
+    KontoStatus,
     PosteringArt,
     Renteregime,
     Tilknytning,
@@ -240,14 +241,21 @@ def _bevillinger(cursor: CursorWrapper) -> tuple[int, int]:
 
 
 def _konti(cursor: CursorWrapper) -> tuple[int, int]:
+    """Konti: new ones as the file has them; stored ones get the file's frigivelsestype, and its
+    status only where the file closes an open konto or reopens a closed one. Every other status
+    is KY's to derive (``kontostatus``, after the writing), so a second run changes nothing."""
+    lukket = KontoStatus.LUKKET.value
     opdateret = _koer(
         cursor,
         f"""
-        UPDATE {KONTO} AS t SET status = s.status, frigivelsestype = s.frigivelsestype
+        UPDATE {KONTO} AS t SET
+            status = CASE WHEN (t.status = %s) = (s.status = %s) THEN t.status ELSE s.status END,
+            frigivelsestype = s.frigivelsestype
         FROM imp_debitorkonti s
         WHERE t.kommune_id = s.kommune_id AND t.kontonummer = s.kontonummer
-            AND (t.status <> s.status OR t.frigivelsestype <> s.frigivelsestype)
+            AND ((t.status = %s) <> (s.status = %s) OR t.frigivelsestype <> s.frigivelsestype)
         """,
+        (lukket, lukket, lukket, lukket),
     )
     oprettet = _koer(
         cursor,

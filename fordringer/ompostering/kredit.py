@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from fordringer.kontostatus.services import kontostatus_opdater
 from fordringer.models import Debitorkonto, Kundekredit, Ompostering, Sagsbehandlerfordeling
 from fordringer.ompostering.fordeling import (
     Kilde,
@@ -146,6 +147,9 @@ def _udlign_en(pk: int, *, idag: dt.date) -> Decimal:
         user=None,
         begrundelse=UDLIGNING,
         tekst="Dækning (kredit på kunden)",
+    )
+    kontostatus_opdater(
+        kommune_id=kredit.kommune_id, konto_ids={f.konto_id for f in fordringer.values()}
     )
     kredit.rest -= fordelt
     kredit.udlignet = timezone.now() if kredit.rest == 0 else None

@@ -37,6 +37,7 @@ from django.utils import timezone
 
 from fordringer.choices import BeskedType, OmposteringRolle, Opkraevningstilstand, PosteringArt
 from fordringer.dokumenter.services import ompostering_breve_bestil
+from fordringer.kontostatus.services import kontostatus_opdater
 from fordringer.ledger.services import postering_bogfoer
 from fordringer.models import Debitorkonto, Fordring, Ompostering
 from fordringer.ompostering.fordeling import (
@@ -98,6 +99,10 @@ def ompostering_opret(
     )
     _rest_placer(plan, ompostering=ompostering, pulje=pulje, fordelt=fordelt, user=user)
     beroerte = {**kilde_fordringer, **fordringer}
+    # A dækning taken away or booked is a payment KY has registered, or no longer has.
+    kontostatus_opdater(
+        kommune_id=ompostering.kommune_id, konto_ids={f.konto_id for f in beroerte.values()}
+    )
     _inddrivelse_opdater(ompostering=ompostering, fordringer=beroerte.values())
     _audit(plan, ompostering=ompostering, fordringer=beroerte.values(), user=user)
     ompostering_breve_bestil(ompostering=ompostering, user=user)

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from fordringer.choices import OmposteringRolle, PosteringArt, UdbetalingStatus
 from fordringer.dokumenter.services import tilbagefoersel_breve_bestil
+from fordringer.kontostatus.services import kontostatus_opdater
 from fordringer.ledger.services import postering_bogfoer
 from fordringer.models import Debitorkonto, Fordring, Ompostering, Postering, Sagsbehandlerfordeling
 from fordringer.ompostering.fordeling import SYSTEM, posteringer_link, renter_genberegn
@@ -57,6 +58,9 @@ def ompostering_tilbagefoer(
     oprindelige_links = plan.ompostering.posteringer.aggregate(m=Max("id"))["m"] or 0
     _posteringer_tilbagefoer(plan, user=user, begrundelse=begrundelse, idag=idag)
     _ompostering_luk(plan, user=user)
+    # The rolled-back dækninger stand again and the ompostering's are gone: the konti's
+    # payments changed.
+    kontostatus_opdater(kommune_id=plan.ompostering.kommune_id, konto_ids=plan.konti)
     _audit(plan, user=user, begrundelse=begrundelse)
     tilbagefoersel_breve_bestil(
         ompostering=plan.ompostering,

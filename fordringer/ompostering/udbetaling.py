@@ -25,6 +25,7 @@ from django.utils import timezone
 from fordringer.choices import BeskedType, Overfoersel, Udbetalingskanal, UdbetalingStatus
 from fordringer.cpr import identifikation_normaliser
 from fordringer.dokumenter.services import udbetaling_meddelelse_bestil
+from fordringer.kontostatus.services import kontostatus_opdater
 from fordringer.models import (
     AlternativModtager,
     Borger,
@@ -404,6 +405,7 @@ def sagsbehandlerfordeling_behandl(
         tekst="Dækning (sagsbehandlerfordeling)",
     )
     post_behandlet(post, user=user, behandling=behandling)
+    kontostatus_opdater(kommune_id=post.kommune_id, konto_ids=konti)
     rest = post.beloeb - fordelt
     if fordelt and ompostering is not None:
         ompostering.fordelt += fordelt

@@ -34,10 +34,10 @@ from fordringer.choices import (
     BeskedType,
     Frigivelsestype,
     Kilde,
-    KontoStatus,
     PosteringArt,
     SamlingBeslutningType,
 )
+from fordringer.kontostatus.services import kontostatus_opdater
 from fordringer.ledger.services import postering_bogfoer
 from fordringer.models import Debitorkonto, Fordring, SamletFordring, Samlingsbeslutning
 from fordringer.samling.selectors import (
@@ -165,10 +165,15 @@ def samlingsbeslutning_opret(
     ky = _ky_konto(konti, konto, ky_konto_id) if ky_konto_id else None
 
     if beslutning == SamlingBeslutningType.SAML:
-        return _saml(user=user, konto=konto, ky=ky, begrundelse=begrundelse, idag=idag)
-    if beslutning == SamlingBeslutningType.FRIGIV:
-        return _frigiv(user=user, konto=konto, ky=ky, begrundelse=begrundelse, idag=idag)
-    return _ingen_samling(user=user, konto=konto, ky=ky, begrundelse=begrundelse)
+        truffet = _saml(user=user, konto=konto, ky=ky, begrundelse=begrundelse, idag=idag)
+    elif beslutning == SamlingBeslutningType.FRIGIV:
+        truffet = _frigiv(user=user, konto=konto, ky=ky, begrundelse=begrundelse, idag=idag)
+    else:
+        truffet = _ingen_samling(user=user, konto=konto, ky=ky, begrundelse=begrundelse)
+    # Merging moves restance from one konto to the other and releasing changes the
+    # frigivelsestype: both are facts of the konti's status ("Afventer frigivelse").
+    kontostatus_opdater(kommune_id=kommune_id, konto_ids=konti.keys())
+    return truffet
 
 
 def _saml(
@@ -383,9 +388,7 @@ def _frigiv(
         bruger=user,
     )
     maal.frigivelsestype = Frigivelsestype.FRIGIVET
-    if maal.status == KontoStatus.AFVENTER_FRIGIVELSE:
-        maal.status = KontoStatus.AKTIV
-    maal.save(update_fields=["frigivelsestype", "status"])
+    maal.save(update_fields=["frigivelsestype"])
 
     fordringer = list(
         Fordring.objects.filter(konto=maal, restance__gt=0)

@@ -6,7 +6,8 @@ it changes and audits it; an ``ApplicationError`` leaves everything as it was.
 Linking is set-based (``debitorkonti_tilknyt``) so a linking run can link a thousand konti in a
 handful of statements; the caseworker's single link (``debitorkonto_tilknyt``) is the same code
 with one konto. It reads as its steps: lock and validate (``plan.plan_laas``), create the
-missing sager, link the konti, stamp their claims, release what was parked, audit.
+missing sager, link the konti, stamp their claims, release what was parked, derive the konti's
+status, audit.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from django.utils import timezone
 
 from fordringer.choices import SagStatus
 from fordringer.eindkomst.services import eindkomst_afstem
+from fordringer.kontostatus.services import kontostatus_opdater
 from fordringer.ledger.services import postering_bogfoer, postering_tilbagefoer
 from fordringer.models import (
     Bevilling,
@@ -153,6 +155,8 @@ def debitorkonti_tilknyt(
     )
     # Released dækninger become income, and a claim whose ydelsestype changed reports anew.
     eindkomst_afstem(konto_ids=plan.konto_ids)
+    # A linked konto's claims have a sag: it now waits for release unless it is released.
+    kontostatus_opdater(kommune_id=kommune_id, konto_ids=plan.konto_ids)
     _audit(plan, sag_for=sag_for, oprettede=oprettede, frigivet=frigivet, user=user, system=system)
     return [
         Tilknyttet(

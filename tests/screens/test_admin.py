@@ -183,3 +183,21 @@ def test_adding_a_bruger_is_audited_without_the_password(dorte_client, dorte):
     assert event.bruger == dorte
     assert "Meget-hemmeligt-42" not in str(event.data)
     assert event.data["felter"]["password1"] == {"fra": "(skjult)", "til": "(skjult)"}
+
+
+def test_the_konto_status_is_derived_not_edited_in_the_admin(dorte_client, karen):
+    """The status follows the konto's facts (seed 000): the admin shows it read-only, and a
+    release entered there ends "Afventer frigivelse" at once."""
+    konto = DebitorkontoFactory.create(
+        borger=karen, kilde="KY", status="AFVENTER_FRIGIVELSE", kontonummer="K-ADMIN"
+    )
+    FordringFactory.create(konto=konto)
+    url = reverse("admin:fordringer_debitorkonto_change", args=[konto.pk])
+    felter = dorte_client.get(url).context["adminform"].form.fields
+    assert "status" not in felter
+
+    data = {"kontonummer": "K-ADMIN", "frigivelsestype": "FRIGIVET", "status": "LUKKET"}
+    assert dorte_client.post(url, data).status_code == 302
+
+    konto.refresh_from_db()
+    assert (konto.frigivelsestype, konto.status) == ("FRIGIVET", "AKTIV")

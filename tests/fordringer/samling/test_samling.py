@@ -20,6 +20,7 @@ from fordringer.choices import (
     SamlingBeslutningType,
 )
 from fordringer.konto.selectors import kontoudtog, restance_fra_ledger
+from fordringer.ledger.services import postering_bogfoer
 from fordringer.models import (
     Fordring,
     Postering,
@@ -186,6 +187,15 @@ def test_frigiv_releases_the_konto_and_writes_b01(alice):
     på debitorkontoen der afgør om fordringerne er blevet frigivet … og dermed sendt til
     debitor"."""
     d = opret(status=KontoStatus.AFVENTER_FRIGIVELSE)
+    # Payments registered in KY, so the konto is not also waiting for one (seed 000).
+    for fordring in (d.f1, d.f2):
+        postering_bogfoer(
+            fordring=fordring,
+            art=PosteringArt.DAEKNING,
+            beloeb=Decimal("100.00"),
+            valoerdato=dt.date(2024, 5, 1),
+            user=alice,
+        )
     beslut(alice, d.kmd, FRIGIV, begrundelse="Sagen er stoppet; kravet opkræves i debitorsystemet")
     d.kmd.refresh_from_db()
     assert (d.kmd.frigivelsestype, d.kmd.status) == (Frigivelsestype.FRIGIVET, KontoStatus.AKTIV)
