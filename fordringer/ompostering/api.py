@@ -41,7 +41,7 @@ from fordringer.ompostering.udbetaling import (
     udbetaling_godkend,
 )
 from ky_debitor.adgang import person
-from ky_debitor.api import ID_MAKS, EgenKommune, beloeb_felt
+from ky_debitor.api import ID_MAKS, EgenKommune, IdFilter, beloeb_felt
 from ky_debitor.api_idempotens import IDEMPOTENS_PARAMETER, idempotent
 from ky_debitor.enheder import til_personen_q
 
@@ -412,7 +412,7 @@ class _KreditFilter(django_filters.FilterSet):
     """Seed 004 trin 1's criteria for money that stands on no claim: the borger, Periode (the
     original payment date) and Beløb (as a positive number)."""
 
-    borger = django_filters.NumberFilter(field_name="borger_id")
+    borger = IdFilter(field_name="borger_id")
     valoerdato_fra = django_filters.DateFilter(field_name="valoerdato", lookup_expr="gte")
     valoerdato_til = django_filters.DateFilter(field_name="valoerdato", lookup_expr="lte")
 

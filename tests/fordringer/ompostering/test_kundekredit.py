@@ -229,6 +229,9 @@ def test_the_api_places_an_item_and_lists_the_credit(til_carl, alice, olga):
         assert ingen["results"] == [], andet
     anna = c.get(reverse("api:kundekredit_liste"), {"borger": til_carl.anna.pk}).json()
     assert anna["results"] == []
+    # An id the database cannot hold is a clear 400, never a server error.
+    for liste in ("api:kundekredit_liste", "api:sagsbehandlerfordeling_liste"):
+        assert c.get(reverse(liste), {"borger": str(10**19)}).status_code == 400
 
 
 @pytest.mark.django_db
