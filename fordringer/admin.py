@@ -20,6 +20,7 @@ from django.template.response import TemplateResponse
 
 from fordringer.choices import ManuelKilde
 from fordringer.cpr import cpr_maskeret
+from fordringer.dokumenter.admin import DokumentAdmin
 from fordringer.eindkomst.forms import ManuelForm
 from fordringer.eindkomst.manuel import eindkomst_manuel_opret
 from fordringer.eindkomst.services import eindkomst_afstem
@@ -56,8 +57,8 @@ from ky_debitor.audit import opslag_log
 from ky_debitor.errors import ApplicationError
 from ky_debitor.money import format_beloeb
 
-# The interest runs' admin lives with the run (``rente/admin.py``); importing it registers it.
-__all__ = ["RentekoerselAdmin"]
+# The interest runs' and the documents' admins live with them; importing them registers them.
+__all__ = ["DokumentAdmin", "RentekoerselAdmin"]
 
 # --- National reference tables: the same for every kommune, added to, never edited ----------
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from fordringer.models import Borger, Postering
+from fordringer.choices import DokumentStatus, DokumentType
+from fordringer.models import Borger, Dokument, Postering
 from ky_debitor.models import AuditEvent, Opslag
 
 from ..factories import BorgerFactory, DebitorkontoFactory, FordringFactory, kommune
@@ -201,3 +202,37 @@ def test_the_konto_status_is_derived_not_edited_in_the_admin(dorte_client, karen
 
     konto.refresh_from_db()
     assert (konto.frigivelsestype, konto.status) == ("FRIGIVET", "AKTIV")
+
+
+def test_documents_are_listed_read_only_without_their_pdf(dorte_client, karen, odense_borger):
+    """Drift sees the kommune's letters and statements with size and status; the PDF opens on
+    the document's page (its downloads are audited there), never in the admin."""
+
+    def dokument(borger: Borger, titel: str) -> Dokument:
+        return Dokument.objects.create(
+            kommune_id=borger.kommune_id,
+            type=DokumentType.KONTOOVERSIGT,
+            titel=titel,
+            borger=borger,
+            modtager_navn=borger.navn,
+            status=DokumentStatus.FAERDIG,
+            pdf=b"%PDF-1.7 hemmeligt-indhold",
+            sha256="a" * 64,
+            stoerrelse=26,
+        )
+
+    egen = dokument(karen, "Kontooversigt for Karen")
+    dokument(odense_borger, "Kontooversigt i Odense")
+    liste = dorte_client.get(reverse("admin:fordringer_dokument_changelist")).content.decode()
+    assert "Kontooversigt for Karen" in liste
+    assert "Kontooversigt i Odense" not in liste
+
+    side = dorte_client.get(reverse("admin:fordringer_dokument_change", args=[egen.pk]))
+    html = side.content.decode()
+    assert side.status_code == 200
+    assert "hemmeligt-indhold" not in html and 'name="_save"' not in html
+    assert reverse("dokument", args=[egen.pk]) in html
+    assert dorte_client.get(reverse("admin:fordringer_dokument_add")).status_code == 403
+    slet = reverse("admin:fordringer_dokument_delete", args=[egen.pk])
+    assert dorte_client.post(slet, {"post": "yes"}).status_code == 403
+    assert Dokument.objects.filter(pk=egen.pk).exists()
