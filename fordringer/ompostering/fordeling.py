@@ -285,6 +285,24 @@ def til_sagsbehandlerfordeling(
     )
 
 
+def rest_tilbage(
+    post: Sagsbehandlerfordeling, *, rest: Decimal, ompostering: Ompostering | None
+) -> None:
+    """What is left of an item handled in part waits on the list as a new item like it: the
+    same payment, date, text and address."""
+    if rest > 0:
+        til_sagsbehandlerfordeling(
+            ompostering=ompostering,
+            borger_id=post.borger_id,
+            indbetaling=post.indbetaling,
+            beloeb=rest,
+            tekst=post.tekst,
+            kommune_id=post.kommune_id,
+            valoerdato=post.valoerdato,
+            fra=post,
+        )
+
+
 def post_laas(post: Sagsbehandlerfordeling) -> Sagsbehandlerfordeling:
     """Lock a sagsbehandlerfordeling item (after the konti it touches: the ledger's lock
     order) and refuse it if someone handled it meanwhile."""

@@ -24,7 +24,7 @@ from django.db import transaction
 
 from fordringer.choices import Udbetalingskanal
 from fordringer.models import Borger, Ompostering, Sagsbehandlerfordeling, Udbetaling
-from fordringer.ompostering.fordeling import post_behandlet, post_laas, til_sagsbehandlerfordeling
+from fordringer.ompostering.fordeling import post_behandlet, post_laas, rest_tilbage
 from fordringer.ompostering.kontrol import Fejl, fejl_rejs
 from fordringer.ompostering.udbetaling import UdbetalingValg, udbetaling_fejl, udbetaling_opret
 from ky_debitor.audit import audit_log
@@ -80,18 +80,7 @@ def sagsbehandlerfordeling_udbetal(
         ompostering.venter -= udbetaling.beloeb
         ompostering.udbetalt += udbetaling.beloeb
         ompostering.save(update_fields=["venter", "udbetalt"])
-    rest = post.beloeb - udbetaling.beloeb
-    if rest > 0:
-        til_sagsbehandlerfordeling(
-            ompostering=ompostering,
-            borger_id=post.borger_id,
-            indbetaling=post.indbetaling,
-            beloeb=rest,
-            tekst=post.tekst,
-            kommune_id=post.kommune_id,
-            valoerdato=post.valoerdato,
-            fra=post,
-        )
+    rest_tilbage(post, rest=post.beloeb - udbetaling.beloeb, ompostering=ompostering)
     audit_log(
         user=user,
         kommune_id=post.kommune_id,

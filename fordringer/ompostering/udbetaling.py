@@ -42,6 +42,7 @@ from fordringer.ompostering.fordeling import (
     fordeling_bogfoer,
     post_behandlet,
     post_laas,
+    rest_tilbage,
     til_sagsbehandlerfordeling,
 )
 from fordringer.ompostering.kontrol import Fejl, fordeling_valider
@@ -411,17 +412,7 @@ def sagsbehandlerfordeling_behandl(
         ompostering.fordelt += fordelt
         ompostering.venter -= fordelt
         ompostering.save(update_fields=["fordelt", "venter"])
-    if rest > 0:
-        til_sagsbehandlerfordeling(
-            ompostering=ompostering,
-            borger_id=post.borger_id,
-            indbetaling=post.indbetaling,
-            beloeb=rest,
-            tekst=post.tekst,
-            kommune_id=post.kommune_id,
-            valoerdato=post.valoerdato,
-            fra=post,
-        )
+    rest_tilbage(post, rest=rest, ompostering=ompostering)
     audit_log(
         user=user,
         kommune_id=post.kommune_id,

@@ -4,11 +4,8 @@ was stopped half-way has that run resumed from its last finished chunk."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
-from django import forms
-from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from fordringer.models import Rentekoersel
@@ -20,16 +17,9 @@ from fordringer.rente.koersel import (
     rentekoersel_opret,
 )
 from ky_debitor.errors import ApplicationError
+from ky_debitor.kommandolinje import dato_argument
 from ky_debitor.models import Kommune
 from ky_debitor.visning import tal
-
-
-def _dato(tekst: str) -> dt.date:
-    try:
-        dato: dt.date = forms.DateField(input_formats=["%d-%m-%Y"]).clean(tekst)
-        return dato
-    except ValidationError as exc:
-        raise CommandError(f"Skriv datoen som dd-mm-åååå, ikke {tekst!r}.") from exc
 
 
 class Command(BaseCommand):
@@ -38,7 +28,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--kommune", type=int, help="Kommunekode; uden: alle kommuner.")
         parser.add_argument(
-            "--til-dato", type=_dato, help="Renter til og med denne dato (dd-mm-åååå); uden: i dag."
+            "--til-dato",
+            type=dato_argument,
+            help="Renter til og med denne dato (dd-mm-åååå); uden: i dag.",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:

@@ -3,24 +3,14 @@ on customers (seed 004 afklaring b), as the nightly task runs it; prints what it
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
-from django import forms
-from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from fordringer.ompostering.kredit import kommuner_med_kredit, kreditter_udlign
+from ky_debitor.kommandolinje import dato_argument
 from ky_debitor.models import Kommune
 from ky_debitor.money import format_beloeb
-
-
-def _dato(tekst: str) -> dt.date:
-    try:
-        dato: dt.date = forms.DateField(input_formats=["%d-%m-%Y"]).clean(tekst)
-        return dato
-    except ValidationError as exc:
-        raise CommandError(f"Skriv datoen som dd-mm-åååå, ikke {tekst!r}.") from exc
 
 
 class Command(BaseCommand):
@@ -28,7 +18,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--kommune", type=int, help="Kommunekode; uden: alle kommuner.")
-        parser.add_argument("--dato", type=_dato, help="Renter til denne dato (dd-mm-åååå).")
+        parser.add_argument(
+            "--dato", type=dato_argument, help="Renter til denne dato (dd-mm-åååå)."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["kommune"] is not None:
