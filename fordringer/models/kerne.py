@@ -317,6 +317,13 @@ class Fordring(TenantModel):
     renteregime = models.CharField(
         max_length=20, choices=Renteregime.choices, default=Renteregime.INGEN
     )
+    # What the interest run last brought the interest up to (``fordringer/rente/koersel.py``):
+    # the day, the claim's newest ledger entry after it, and the rate table's version (its
+    # highest row id; rates are append-only). A run to the same day passes the claim over while
+    # all three still hold: nothing it could compute would differ.
+    rente_afstemt_til = models.DateField(null=True, blank=True, editable=False)
+    rente_afstemt_postering = models.BigIntegerField(null=True, blank=True, editable=False)
+    rente_afstemt_satser = models.BigIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["forfaldsdato", "fordringsid"]

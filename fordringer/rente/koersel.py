@@ -11,6 +11,12 @@ one write per table (``renter_bogfoer_mange``); an overpaid claim goes through
 The same transaction moves the run's checkpoint (``Rentekoersel.sidste_pk``) and its figures,
 so a run killed half-way loses its current chunk only and resumes after the last one that
 committed. A re-run with nothing new books nothing: every claim's interest already holds.
+
+Each chunk also marks its claims with what their interest now stands on (``Fordring``'s
+``rente_afstemt_*``: the day, the claim's newest entry, the rate table's version), so a run to
+the same day reads only the claims where one of them changed - a new entry (a payment, an
+ompostering, a reversal), a new rate, a new regime - and passes the rest over without reading
+their ledger.
 """
 
 from __future__ import annotations
@@ -23,11 +29,19 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, OperationalError, transaction
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from fordringer.choices import Renteregime
-from fordringer.models import Debitorkonto, Fordring, Postering, Rentekoersel, RentekoerselStatus
+from fordringer.models import (
+    Debitorkonto,
+    Fordring,
+    Postering,
+    Rentekoersel,
+    RentekoerselStatus,
+    Rentesats,
+)
 from fordringer.rente.beregning import Sats
 from fordringer.rente.services import (
     rente_aendring,
@@ -63,6 +77,20 @@ def rentebaerende_fordringer(*, kommune_id: int, til_dato: dt.date) -> QuerySet[
         .exclude(renteregime=Renteregime.INGEN)
         .filter(restance__gt=0, forfaldsdato__lte=til_dato)
     )
+
+
+def satser_version() -> int:
+    """The rate table's version: its highest row id (rates are only ever added)."""
+    return Rentesats.objects.aggregate(version=Max("pk"))["version"] or 0
+
+
+def afstemt(*, til_dato: dt.date, satser: int) -> Q:
+    """Claims whose interest a run already brought to ``til_dato`` under rate table version
+    ``satser``, with no ledger entry since: a run to that day has nothing to do for them."""
+    nyere = Postering.objects.filter(
+        fordring_id=OuterRef("pk"), pk__gt=OuterRef("rente_afstemt_postering")
+    )
+    return Q(~Exists(nyere), rente_afstemt_til=til_dato, rente_afstemt_satser=satser)
 
 
 def kommuner_med_rentebaerende_fordringer() -> list[int]:
@@ -222,15 +250,18 @@ def rentekoersel_del_koer(*, koersel_id: int, chunk_stoerrelse: int = CHUNK_STOE
         koersel = Rentekoersel.objects.select_for_update().get(pk=koersel_id)
         if koersel.status not in AKTIVE:
             return False
+        satser = satser_version()
         ider = list(
             rentebaerende_fordringer(kommune_id=koersel.kommune_id, til_dato=koersel.til_dato)
             .filter(pk__gt=koersel.sidste_pk)
+            .exclude(afstemt(til_dato=koersel.til_dato, satser=satser))
             .order_by("pk")
             .values_list("pk", flat=True)[:chunk_stoerrelse]
         )
         if not ider:
             return False
         udfald = _chunk_bogfoer(koersel, ider)
+        _marker(ider, til_dato=koersel.til_dato, satser=satser)
         Rentekoersel.objects.filter(pk=koersel_id).update(
             sidste_pk=ider[-1],
             dele_faerdige=F("dele_faerdige") + 1,
@@ -294,6 +325,16 @@ def _chunk_bogfoer(koersel: Rentekoersel, ider: list[int]) -> _Udfald:
         aendret += 1
     renter_bogfoer_mange(aendringer=aendringer, begrundelse=begrundelse, system=SYSTEM)
     return _Udfald(aendret, netto)
+
+
+def _marker(ider: list[int], *, til_dato: dt.date, satser: int) -> None:
+    """Note on the chunk's claims (still locked) what their interest now stands on."""
+    nyeste = Postering.objects.filter(fordring_id=OuterRef("pk")).order_by("-pk").values("pk")[:1]
+    Fordring.objects.filter(pk__in=ider).update(
+        rente_afstemt_til=til_dato,
+        rente_afstemt_postering=Coalesce(Subquery(nyeste), Value(0)),
+        rente_afstemt_satser=satser,
+    )
 
 
 def _overbetalt_afstem(fordring: Fordring, til_dato: dt.date, begrundelse: str) -> Decimal:

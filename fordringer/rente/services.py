@@ -397,5 +397,5 @@ def renteregime_stempl(fordringer: QuerySet[Fordring], *, idag: dt.date) -> int:
         .annotate(nyt=Subquery(regel))
         .filter(~Exists(har_rente), nyt__isnull=False)
         .exclude(renteregime=F("nyt"))
-        .update(renteregime=Subquery(regel))
+        .update(renteregime=Subquery(regel), rente_afstemt_til=None)
     )

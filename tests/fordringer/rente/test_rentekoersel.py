@@ -134,12 +134,58 @@ def test_a_re_run_with_nothing_new_books_nothing_and_a_later_one_books_only_the_
     assert koer().beloeb_bogfoert == D("40.00")
     foer = Postering.objects.count()
     igen = koer()
-    assert (igen.antal_behandlet, igen.antal_aendret, igen.beloeb_bogfoert) == (1, 0, D("0.00"))
+    # Nothing changed since the first run: the re-run does not even read the claim's ledger.
+    assert (igen.antal_behandlet, igen.antal_aendret, igen.beloeb_bogfoert) == (0, 0, D("0.00"))
     assert Postering.objects.count() == foer
     senere = koer(dt.date(2025, 5, 10))
     assert (senere.antal_aendret, senere.beloeb_bogfoert) == (1, D("10.00"))
     f.refresh_from_db()
     assert f.restance == D("1050.00") == restance_fra_ledger(f)
+
+
+@pytest.mark.django_db
+def test_a_re_run_to_the_same_day_recomputes_the_claim_that_got_a_payment_since():
+    """Two gebyrlov claims of 1.000,00 due 10-01-2025, run to 20-04-2025: 40,00 each.
+    Then 500,00 is paid on the first with valør 15-02-2025. Again to 20-04-2025:
+    10-01 and 10-02: 10,00 each; 15-02 the payment covers those 20,00 and 480,00 of principal,
+    leaving 520,00; 10-03 and 10-04: 5,20 each. Interest 30,40, so 9,60 is taken back;
+    restance 1.000,00 - 500,00 + 30,40 = 530,40. The other claim is passed over."""
+    betalt = fordring("1000.00", dt.date(2025, 1, 10), Renteregime.GEBYRLOVEN_3)
+    andet = fordring("1000.00", dt.date(2025, 1, 10), Renteregime.GEBYRLOVEN_3)
+    assert koer().beloeb_bogfoert == D("80.00")
+    postering_bogfoer(
+        fordring=betalt,
+        art=PosteringArt.DAEKNING,
+        beloeb=D("500.00"),
+        valoerdato=dt.date(2025, 2, 15),
+        user=None,
+    )
+    igen = koer()
+    assert (igen.antal_behandlet, igen.antal_aendret, igen.beloeb_bogfoert) == (1, 1, D("-9.60"))
+    betalt.refresh_from_db()
+    andet.refresh_from_db()
+    assert betalt.restance == D("530.40") == restance_fra_ledger(betalt)
+    assert andet.restance == D("1040.00") == restance_fra_ledger(andet)
+
+
+@pytest.mark.django_db
+def test_a_re_run_to_the_same_day_after_a_new_rate_recomputes_every_claim():
+    """Gebyrlov 1.000,00 due 10-01-2025, run to 20-04-2025: 40,00. A rate of 2 % from
+    01-03-2025 is added afterwards; again to 20-04-2025: 10-03 and 10-04 are now 20,00 each,
+    so 20,00 more; restance 1.060,00."""
+    f = fordring("1000.00", dt.date(2025, 1, 10), Renteregime.GEBYRLOVEN_3)
+    assert koer().beloeb_bogfoert == D("40.00")
+    Rentesats.objects.create(
+        renteregime=Renteregime.GEBYRLOVEN_3,
+        gyldig_fra=dt.date(2025, 3, 1),
+        basisrente=D("0.000"),
+        tillaeg=D("2.000"),
+        kilde="Test: sats tilføjet efter kørslen",
+    )
+    igen = koer()
+    assert (igen.antal_behandlet, igen.beloeb_bogfoert) == (1, D("20.00"))
+    f.refresh_from_db()
+    assert f.restance == D("1060.00") == restance_fra_ledger(f)
 
 
 @pytest.mark.django_db
