@@ -234,6 +234,28 @@ def _json(value: Any) -> bytes:
     return orjson.dumps(value, default=_json_default, option=orjson.OPT_NON_STR_KEYS)
 
 
+def ider_tag(model: type[models.Model], antal: int) -> list[int]:
+    """``antal`` new primary keys for ``model``, taken before its rows are written, so a
+    ``rows_copy`` can write them and the caller can name the rows at once: PostgreSQL's
+    sequence in one query; elsewhere (SQLite, whose writers take turns) the next after the
+    highest."""
+    if antal <= 0:
+        return []
+    pk = model._meta.pk
+    assert pk is not None
+    tabel = model._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [tabel, pk.column, antal],
+            )
+            return [r[0] for r in cursor.fetchall()]
+        cursor.execute(f'SELECT COALESCE(MAX("{pk.column}"), 0) FROM "{tabel}"')
+        start = int(cursor.fetchone()[0]) + 1
+    return list(range(start, start + antal))
+
+
 def rows_insert(objs: Sequence[models.Model]) -> int:
     """Insert new model instances of one model; their primary keys are not set afterwards."""
     if not objs:

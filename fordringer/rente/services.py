@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, QuerySet, Subquery, Value
@@ -37,6 +37,7 @@ from fordringer.models import (
 )
 from fordringer.rente.beregning import Bevaegelse, Rentebogning, Sats, rente_beregn
 from ky_debitor.audit import audit_log, audit_rows_create
+from ky_debitor.bulk import ider_tag, rows_copy, rows_update
 from ky_debitor.enheder import adressat
 from ky_debitor.errors import ApplicationError, ConflictError
 from ky_debitor.money import NUL, format_beloeb
@@ -136,9 +137,9 @@ def rente_aendring(
 def renter_bogfoer(
     *, aendring: Renteaendring, user: Bruger | None, begrundelse: str, system: str = "rente"
 ) -> list[Postering]:
-    """Book a computed interest change on one claim in one go: lock the konto and the claim
-    (the ledger's lock order), refuse a second reversal or a negative restance, write the
-    RENTE entries and the reversals of those that no longer hold, move the running total
+    """Book one claim's interest change as computed by ``rente_aendring``: lock its konto and
+    the claim (the ledger's lock order), refuse a second reversal or a negative restance, write
+    the RENTE entries and the reversals of those that no longer hold, move the running total
     once and audit the change. Interest entries touch no payment and are never parked, so
     this is ``postering_bogfoer`` for many interest lines at once."""
     if not aendring.bogfoer and not aendring.tilbagefoer:
@@ -146,28 +147,49 @@ def renter_bogfoer(
     Debitorkonto.objects.select_for_update().get(pk=aendring.fordring.konto_id)
     fordring = Fordring.objects.select_for_update().get(pk=aendring.fordring.pk)
     aendring.fordring.restance = fordring.restance
-    return _renter_skriv([aendring], user=user, begrundelse=begrundelse, system=system)
+    ider = _renter_skriv([aendring], user=user, begrundelse=begrundelse, system=system)
+    return list(Postering.objects.filter(pk__in=ider).order_by("pk"))
 
 
 @transaction.atomic
 def renter_bogfoer_mange(
     *, aendringer: Sequence[Renteaendring], begrundelse: str, system: str
-) -> list[Postering]:
+) -> int:
     """``renter_bogfoer`` for many claims at once, one write per table, for a caller that
     already holds the locks (their konti, then the claims, read under the lock) and computed
-    the changes from the entries it read under them: the interest run's chunk."""
-    return _renter_skriv(
-        [a for a in aendringer if a.bogfoer or a.tilbagefoer],
-        user=None,
-        begrundelse=begrundelse,
-        system=system,
+    the changes from the entries it read under them: the interest run's chunk. Returns how
+    many entries it wrote."""
+    return len(
+        _renter_skriv(
+            [a for a in aendringer if a.bogfoer or a.tilbagefoer],
+            user=None,
+            begrundelse=begrundelse,
+            system=system,
+        )
     )
+
+
+# The interest entries' columns as ``_renteraekker`` fills them; the others take their defaults
+# (``bogfoert`` the time of writing, no payment, no external id).
+_KOLONNER = (
+    "id",
+    "kommune_id",
+    "fordring_id",
+    "art",
+    "beloeb",
+    "valoerdato",
+    "tilbagefoerer_id",
+    "tekst",
+    "aktoer",
+)
 
 
 def _renter_skriv(
     aendringer: Sequence[Renteaendring], *, user: Bruger | None, begrundelse: str, system: str
-) -> list[Postering]:
-    """Write the changes of locked claims whose ``restance`` was read under the lock."""
+) -> list[int]:
+    """Write the changes of locked claims whose ``restance`` was read under the lock, in one
+    ``COPY`` of plain rows (a chunk of the interest run writes tens of thousands of lines);
+    returns the new entries' ids."""
     if not aendringer:
         return []
     tilbage = [p for a in aendringer for p in a.tilbagefoer]
@@ -179,15 +201,16 @@ def _renter_skriv(
                 f"Renteændringen ville gøre restancen på fordring {a.fordring.fordringsid} negativ."
             )
     aktoer = aktoer_navn(user, system)
-    pr_fordring = [(a, _renteposteringer(a, aktoer)) for a in aendringer]
-    nye = [p for _, poster in pr_fordring for p in poster]
-    Postering.objects.bulk_create(nye, batch_size=5000)
+    ider = iter(ider_tag(Postering, sum(len(a.bogfoer) + len(a.tilbagefoer) for a in aendringer)))
+    pr_fordring = [(a, _renteraekker(a, aktoer, ider)) for a in aendringer]
+    rows_copy(Postering, columns=_KOLONNER, rows=[r for _, raekker in pr_fordring for r in raekker])
     for a in aendringer:
         a.fordring.restance += a.netto
-    if len(aendringer) == 1:
-        aendringer[0].fordring.save(update_fields=["restance"])
-    else:
-        Fordring.objects.bulk_update([a.fordring for a in aendringer], ["restance"])
+    rows_update(
+        Fordring,
+        columns=["restance"],
+        rows=[(a.fordring.pk, a.fordring.restance) for a in aendringer],
+    )
     audit_rows_create(
         [
             {
@@ -203,38 +226,36 @@ def _renter_skriv(
                     f"{format_beloeb(a.fordring.restance)} kr."
                 ),
                 "begrundelse": begrundelse,
-                "data": {"posteringer": [p.pk for p in poster], "netto": str(a.netto)},
+                "data": {"posteringer": [r[0] for r in raekker], "netto": str(a.netto)},
                 "system": system,
             }
-            for a, poster in pr_fordring
+            for a, raekker in pr_fordring
         ]
     )
-    return nye
+    return [r[0] for _, raekker in pr_fordring for r in raekker]
 
 
-def _renteposteringer(aendring: Renteaendring, aktoer: str) -> list[Postering]:
+def _renteraekker(
+    aendring: Renteaendring, aktoer: str, ider: Iterator[int]
+) -> list[tuple[Any, ...]]:
+    """The claim's new RENTE lines and the reversals of the ones that no longer hold, as
+    ``_KOLONNER`` rows."""
     fordring = aendring.fordring
+    tekst = f"Rente ({fordring.get_renteregime_display()})"
+    rod = (fordring.kommune_id, fordring.pk)
     return [
-        Postering(
-            kommune_id=fordring.kommune_id,
-            fordring=fordring,
-            art=PosteringArt.RENTE,
-            beloeb=r.beloeb,
-            valoerdato=r.dato,
-            tekst=f"Rente ({fordring.get_renteregime_display()})",
-            aktoer=aktoer,
-        )
+        (next(ider), *rod, PosteringArt.RENTE.value, r.beloeb, r.dato, None, tekst, aktoer)
         for r in aendring.bogfoer
     ] + [
-        Postering(
-            kommune_id=fordring.kommune_id,
-            fordring=fordring,
-            art=PosteringArt.TILBAGEFOERSEL,
-            beloeb=-p.beloeb,
-            valoerdato=p.valoerdato,
-            tilbagefoerer=p,
-            tekst="Tilbageførsel af rente (genberegnet)",
-            aktoer=aktoer,
+        (
+            next(ider),
+            *rod,
+            PosteringArt.TILBAGEFOERSEL.value,
+            -p.beloeb,
+            p.valoerdato,
+            p.pk,
+            "Tilbageførsel af rente (genberegnet)",
+            aktoer,
         )
         for p in aendring.tilbagefoer
     ]

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from fordringer.models import Debitorkonto, Fordring
 from ky_debitor.audit import audit_rows_create
-from ky_debitor.bulk import blandt, rows_update
+from ky_debitor.bulk import blandt, ider_tag, rows_copy, rows_update
 from ky_debitor.models import AuditEvent
 from tests.factories import DebitorkontoFactory, FordringFactory
 
@@ -115,3 +115,24 @@ def test_json_written_by_copy_reads_back_as_the_standard_library_writes_it() -> 
     )
     gemt = AuditEvent.objects.get(handling="test.json").data
     assert gemt == json.loads(json.dumps(data))
+
+
+def test_ids_taken_ahead_name_the_copied_rows_and_a_later_insert_never_reuses_them() -> None:
+    """The interest run names its entries before it writes them (the audit row lists them)."""
+    konto = DebitorkontoFactory.create()
+    ider = ider_tag(Fordring, 3)
+    assert len(set(ider)) == 3
+    rows_copy(
+        Fordring,
+        columns=["id", "kommune_id", "konto_id", "fordringsid", "kilde", "hovedstol", "restance"],
+        rows=[
+            (pk, konto.kommune_id, konto.pk, f"F-{pk}", "KY", Decimal("10.00"), Decimal("10.00"))
+            for pk in ider
+        ],
+    )
+    assert sorted(Fordring.objects.filter(konto=konto).values_list("pk", "fordringsid")) == sorted(
+        (pk, f"F-{pk}") for pk in ider
+    )
+    senere = FordringFactory.create(konto=konto)
+    assert senere.pk not in ider
+    assert ider_tag(Fordring, 0) == []
