@@ -137,6 +137,9 @@ ADGANG: dict[str, frozenset[Rolle]] = {
     "admin:sagstilknytning_sagstilknytningskoersel_fremdrift": KOERSEL_LAESERE,
     # Admin: interest runs are started and resumed by Drift, as the linking runs are
     "admin:fordringer_rentekoersel_start": frozenset({DR}),
+    "admin:fordringer_rentekoersel_annuller": frozenset({DR}),
+    "admin:fordringer_rentekoersel_genoptag": frozenset({DR}),
+    "admin:fordringer_rentekoersel_fremdrift": KOERSEL_LAESERE,
     "admin:fordringer_rentekoersel_add": INGEN,
     # Granting: an API key is made only by the TILDELING roles, with a role its maker holds.
     "admin:ky_debitor_apinoegle_add": TILDELING,
@@ -194,6 +197,9 @@ ADGANG: dict[str, frozenset[Rolle]] = {
     "api:burndown": frozenset({PL}),
     # API: interest runs (started by Drift, as in the admin)
     "api:rentekoersel_start": frozenset({DR}),
+    "api:rentekoersel": KOERSEL_LAESERE,
+    "api:rentekoersel_annuller": frozenset({DR}),
+    "api:rentekoersel_genoptag": frozenset({DR}),
     # API: sagstilknytning
     "api:koersel_liste": KOERSEL_LAESERE,
     "api:koersel": KOERSEL_LAESERE,

@@ -24,9 +24,10 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.db import models, transaction
 from django.forms import BaseForm
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
@@ -219,6 +220,40 @@ class RolleAdgangAdmin(SkrivebeskyttetAdmin):
         if getattr(request.user, "is_superuser", False):
             return kolonner
         return [k for k in kolonner if k != "kommune"]
+
+
+class KoerselAdmin(RolleAdgangAdmin):
+    """A long run's page (linking, interest): the admin's read-only fields with a live progress
+    panel above them, polled by htmx while the run is active. A subclass names the panel's
+    template and gives its context and the run's name (without its status, which the panel
+    keeps up to date)."""
+
+    change_form_template = "admin/koersel_change_form.html"
+    panel_skabelon = ""
+
+    def panel_context(self, request: HttpRequest, koersel: Any) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def koersel_titel(self, koersel: Any) -> str:
+        raise NotImplementedError
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        koersel = self.get_object(request, unquote(object_id))
+        if koersel is not None and self.has_view_permission(request, koersel):
+            extra_context = {
+                **(extra_context or {}),
+                **self.panel_context(request, koersel),
+                "panel_skabelon": self.panel_skabelon,
+                "title": self.koersel_titel(koersel),
+                "subtitle": None,
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
 
 
 def admin_link(obj: models.Model, tekst: object) -> SafeString:

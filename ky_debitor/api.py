@@ -15,6 +15,7 @@ they call the same selectors and services as the screens. What is here applies t
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -28,6 +29,8 @@ from rest_framework import exceptions, generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler, set_rollback
 
+from .adgang import person
+from .api_idempotens import idempotent
 from .errors import ApplicationError
 
 
@@ -173,3 +176,23 @@ def beloeb_felt(hjaelp: str = "Beløb i kroner, fx 200.00.") -> serializers.Deci
     return serializers.DecimalField(
         max_digits=14, decimal_places=2, min_value=Decimal("0.01"), help_text=hjaelp
     )
+
+
+def koersel_styr(
+    request: Any,
+    *,
+    koersler: QuerySet[Any],
+    pk: int,
+    service: Callable[..., Any],
+    ud: type[serializers.Serializer],
+) -> Response:
+    """Cancel or resume the run ``pk`` of the person's own kommune (``koersler``, scoped to the
+    person; 404 for any other) through the admin's own service, once per
+    ``Idempotency-Key``; answers with the run as it stands afterwards."""
+    def udfoer() -> Response:
+        koersel = generics.get_object_or_404(koersler, pk=pk)
+        service(koersel=koersel, user=person(request))
+        koersel.refresh_from_db()
+        return Response(ud(koersel).data)
+
+    return idempotent(request, udfoer)

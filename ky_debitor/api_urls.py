@@ -132,6 +132,17 @@ urlpatterns = [
     path("opgaver/<id:pk>/tag/", opgavepakker.OpgaveTag.as_view(), name="opgave_tag"),
     path("opgaver/<id:pk>/afslut/", opgavepakker.OpgaveAfslut.as_view(), name="opgave_afslut"),
     path("rentekoersler/start/", rente.RentekoerselStart.as_view(), name="rentekoersel_start"),
+    path("rentekoersler/<id:pk>/", rente.RentekoerselDetalje.as_view(), name="rentekoersel"),
+    path(
+        "rentekoersler/<id:pk>/annuller/",
+        rente.RentekoerselAnnuller.as_view(),
+        name="rentekoersel_annuller",
+    ),
+    path(
+        "rentekoersler/<id:pk>/genoptag/",
+        rente.RentekoerselGenoptag.as_view(),
+        name="rentekoersel_genoptag",
+    ),
     path("koersler/", sagstilknytning.KoerselListe.as_view(), name="koersel_liste"),
     path("koersler/start/", sagstilknytning.KoerselStart.as_view(), name="koersel_start"),
     path("koersler/<id:pk>/", sagstilknytning.KoerselDetalje.as_view(), name="koersel"),

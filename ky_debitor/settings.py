@@ -422,6 +422,7 @@ SPECTACULAR_SETTINGS = {
         "ManuelKildeEnum": "fordringer.choices.ManuelKilde",
         "KildeEnum": "fordringer.choices.Kilde",
         "EIndkomstArtEnum": "fordringer.choices.EIndkomstArt",
+        "RentekoerselStatusEnum": "fordringer.models.rente.RentekoerselStatus",
     },
 }
 

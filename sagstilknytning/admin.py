@@ -14,13 +14,18 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.contrib import admin
-from django.contrib.admin.utils import unquote
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import URLPattern
 from django.utils.safestring import SafeString
 
-from ky_debitor.admin_base import INGENTING, KOMMUNE_FILTER, RolleAdgangAdmin, admin_link
+from ky_debitor.admin_base import (
+    INGENTING,
+    KOMMUNE_FILTER,
+    KoerselAdmin,
+    RolleAdgangAdmin,
+    admin_link,
+)
 from ky_debitor.etiketter import etiket
 from ky_debitor.visning import dato, tal, tidspunkt
 from opgavepakker.evidens import AarsagFilter, aarsag_tekst, evidens_html
@@ -36,7 +41,8 @@ def _kort_tid(tid: dt.datetime | None) -> str:
 
 
 @admin.register(Sagstilknytningskoersel)
-class SagstilknytningskoerselAdmin(RolleAdgangAdmin):
+class SagstilknytningskoerselAdmin(KoerselAdmin):
+    panel_skabelon = "admin/sagstilknytning/_fremdrift.html"
     list_display = [
         "id",
         "kommune",
@@ -100,23 +106,13 @@ class SagstilknytningskoerselAdmin(RolleAdgangAdmin):
         extra_context = {**(extra_context or {}), "kan_starte": views.kan_styre(request.user)}
         return super().changelist_view(request, extra_context)
 
-    def change_view(
-        self,
-        request: HttpRequest,
-        object_id: str,
-        form_url: str = "",
-        extra_context: dict[str, Any] | None = None,
-    ) -> HttpResponse:
-        koersel = self.get_object(request, unquote(object_id))
-        if koersel is not None and self.has_view_permission(request, koersel):
-            extra_context = {
-                **(extra_context or {}),
-                **views.fremdrift_context(request, koersel),
-                # Not str(koersel): it names the status, which the panel keeps up to date.
-                "title": views.koersel_navn(koersel),
-                "subtitle": None,
-            }
-        return super().change_view(request, object_id, form_url, extra_context)
+    def panel_context(
+        self, request: HttpRequest, koersel: Sagstilknytningskoersel
+    ) -> dict[str, Any]:
+        return views.fremdrift_context(request, koersel)
+
+    def koersel_titel(self, koersel: Sagstilknytningskoersel) -> str:
+        return views.koersel_navn(koersel)
 
 
 class KoerselFilter(admin.SimpleListFilter):

@@ -21,7 +21,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ky_debitor.adgang import person
-from ky_debitor.api import EgenKommune, IdFilter
+from ky_debitor.api import EgenKommune, IdFilter, koersel_styr
 from ky_debitor.api_idempotens import IDEMPOTENS_PARAMETER, idempotent
 from ky_debitor.errors import ApplicationError
 from opgavepakker.selectors import evidens_fordringer
@@ -162,16 +162,8 @@ def _styr(
     pk: int,
     service: Callable[..., Sagstilknytningskoersel],
 ) -> Response:
-    """Cancel or resume the run ``pk`` of the person's own kommune (404 for any other) through
-    the admin's own service, once per ``Idempotency-Key``."""
-
-    def udfoer() -> Response:
-        koersel = generics.get_object_or_404(
-            Sagstilknytningskoersel.objects.for_user(request.user), pk=pk
-        )
-        return Response(KoerselUd(service(koersel=koersel, user=person(request))).data)
-
-    return idempotent(request, udfoer)
+    koersler = Sagstilknytningskoersel.objects.for_user(request.user)
+    return koersel_styr(request, koersler=koersler, pk=pk, service=service, ud=KoerselUd)
 
 
 class KoerselAnnuller(APIView):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from collections.abc import Set as AbstractSet
@@ -18,6 +17,7 @@ from fordringer.tilknytning.regler import navn
 from fordringer.tilknytning.selectors import bevilling_ejere
 from fordringer.ydelser.selectors import ydelseskode_tabel
 from ky_debitor.bulk import blandt
+from ky_debitor.fremdrift import Tempo, tempo, varighed_tekst
 from ky_debitor.models import Kommune
 
 from .models import AKTIVE, GENOPTAGELIGE, Sagstilknytningskoersel
@@ -286,26 +286,20 @@ class Fremdrift:
         return varighed_tekst(self.varighed_sekunder)
 
 
-def varighed_tekst(sekunder: int | None) -> str:
-    """A duration in Danish, to the second: ``1 t 2 min 5 s``; empty when unknown."""
-    if sekunder is None:
-        return ""
-    if sekunder < 1:
-        return "under 1 s"
-    timer, rest = divmod(sekunder, 3600)
-    minutter, sek = divmod(rest, 60)
-    dele = [f"{timer} t"] if timer else []
-    if timer or minutter:
-        dele.append(f"{minutter} min")
-    dele.append(f"{sek} s")
-    return " ".join(dele)
+def _tempo(koersel: Sagstilknytningskoersel, nu: dt.datetime) -> Tempo:
+    return tempo(
+        behandlet=koersel.behandlet,
+        total=koersel.total,
+        aktiv=koersel.status in AKTIVE,
+        startet=koersel.startet,
+        afsluttet=koersel.afsluttet,
+        nu=nu,
+    )
 
 
 def koersel_procent(koersel: Sagstilknytningskoersel) -> int:
     """How far a run has come, in whole per cent (rounded down: 100 only when all is done)."""
-    if koersel.total:
-        return koersel.behandlet * 100 // koersel.total
-    return 0 if koersel.status in AKTIVE else 100  # no konti: complete once it has ended
+    return _tempo(koersel, timezone.now()).procent
 
 
 def koersel_fremdrift(
@@ -322,11 +316,7 @@ def koersel_fremdrift(
     dele = koersel.chunks.aggregate(
         i_alt=Count("pk"), faerdige=Count("pk", filter=Q(faerdig__isnull=False))
     )
-
-    slut = nu if aktiv else (koersel.afsluttet or nu)
-    varighed = (slut - koersel.startet).total_seconds() if koersel.startet else None
-    rate = koersel.behandlet / varighed if varighed and varighed > 0 and koersel.behandlet else None
-    resterende = math.ceil((koersel.total - koersel.behandlet) / rate) if aktiv and rate else None
+    maalt = _tempo(koersel, nu)
     return Fremdrift(
         koersel_id=koersel.pk,
         status=koersel.status,
@@ -335,10 +325,10 @@ def koersel_fremdrift(
         proeve=koersel.proeve,
         behandlet=koersel.behandlet,
         total=koersel.total,
-        procent=koersel_procent(koersel),
-        konti_pr_sekund=rate,
-        resterende_sekunder=resterende,
-        varighed_sekunder=round(varighed) if varighed is not None else None,
+        procent=maalt.procent,
+        konti_pr_sekund=maalt.pr_sekund,
+        resterende_sekunder=maalt.resterende_sekunder,
+        varighed_sekunder=maalt.varighed_sekunder,
         dele_faerdige=dele["faerdige"],
         dele_i_alt=dele["i_alt"],
         udfald=tuple(

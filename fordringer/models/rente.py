@@ -94,6 +94,7 @@ class RentekoerselStatus(models.TextChoices):
     RUNNING = "RUNNING", "Kører"
     DONE = "DONE", "Færdig"
     FAILED = "FAILED", "Fejlet"
+    CANCELLED = "CANCELLED", "Annulleret"
 
 
 class Rentekoersel(TenantModel):
@@ -115,6 +116,8 @@ class Rentekoersel(TenantModel):
     startet = models.DateTimeField(null=True, blank=True)
     afsluttet = models.DateTimeField(null=True, blank=True)
     dele_faerdige = models.PositiveIntegerField("dele færdige", default=0)
+    # The claims the run has to go over, counted when it first starts (the progress bar's 100 %).
+    antal_i_alt = models.PositiveIntegerField("fordringer at gennemgå", default=0)
     antal_behandlet = models.PositiveIntegerField("fordringer gennemgået", default=0)
     antal_aendret = models.PositiveIntegerField("fordringer med ny rente", default=0)
     beloeb_bogfoert = MoneyField("bogført netto", default=0)

@@ -1,5 +1,6 @@
 """Admin for interest runs: the list with each run's progress, "Start rentekørsel" (a form for
-the kommune and the date) and the action that resumes stopped runs.
+the kommune and the date), the action that resumes stopped runs, and on a run's page a live
+progress panel polled by htmx, with cancel and resume, as for the linking runs.
 
 Runs are created and resumed by the services in ``rente/koersel.py`` only, which audit who
 did it; the list itself is read-only and scoped to the person's kommune. Only Drift (and
@@ -13,16 +14,22 @@ from typing import Any, cast
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 
 from fordringer.models import Rentekoersel
-from fordringer.rente.koersel import rentekoersel_genoptag, rentekoersel_start
+from fordringer.rente.koersel import (
+    rentekoersel_annuller,
+    rentekoersel_genoptag,
+    rentekoersel_start,
+)
+from fordringer.rente.selectors import rentekoersel_fremdrift
 from ky_debitor.adgang import adgang_tilladt
-from ky_debitor.admin_base import INGENTING, KOMMUNE_FILTER, RolleAdgangAdmin, kommune_afgraens
+from ky_debitor.admin_base import INGENTING, KOMMUNE_FILTER, KoerselAdmin, kommune_afgraens
 from ky_debitor.errors import ApplicationError
 from ky_debitor.koe import afsendelser
 from ky_debitor.models import Bruger, Kommune
@@ -55,7 +62,7 @@ class StartForm(forms.Form):
 
 
 @admin.register(Rentekoersel)
-class RentekoerselAdmin(RolleAdgangAdmin):
+class RentekoerselAdmin(KoerselAdmin):
     list_display = [
         "id",
         "kommune",
@@ -72,11 +79,34 @@ class RentekoerselAdmin(RolleAdgangAdmin):
     list_select_related = ["kommune", "startet_af"]
     actions = ["genoptag"]
     change_list_template = "admin/fordringer/rentekoersel/change_list.html"
+    panel_skabelon = "admin/fordringer/rentekoersel/_fremdrift.html"
+    # Status, figures and times change while the page is open: the live panel shows them.
+    fields = ["kommune", "til_dato", "startet_af", "oprettet"]
 
     def get_urls(self) -> list[URLPattern]:
         # Ours first: the admin's own "<path:object_id>/" would swallow "start/".
-        start = self.admin_site.admin_view(self.start_view)
-        return [path("start/", start, name="fordringer_rentekoersel_start"), *super().get_urls()]
+        def vis(view: Any) -> Any:
+            return self.admin_site.admin_view(view)
+
+        return [
+            path("start/", vis(self.start_view), name="fordringer_rentekoersel_start"),
+            path(
+                "<path:object_id>/fremdrift/",
+                vis(self.fremdrift_view),
+                name="fordringer_rentekoersel_fremdrift",
+            ),
+            path(
+                "<path:object_id>/annuller/",
+                vis(self.annuller_view),
+                name="fordringer_rentekoersel_annuller",
+            ),
+            path(
+                "<path:object_id>/genoptag/",
+                vis(self.genoptag_view),
+                name="fordringer_rentekoersel_genoptag",
+            ),
+            *super().get_urls(),
+        ]
 
     def has_styre_permission(self, request: HttpRequest) -> bool:
         return kan_styre(request.user)
@@ -117,6 +147,71 @@ class RentekoerselAdmin(RolleAdgangAdmin):
         extra_context = {**(extra_context or {}), "kan_starte": kan_styre(request.user)}
         return super().changelist_view(request, extra_context)
 
+    # --- A run's page: the live panel, cancel and resume ------------------------------------
+
+    def _koersel(self, request: HttpRequest, object_id: str) -> Rentekoersel:
+        """The run, looked up within the person's kommune: another kommune's is not found."""
+        koersel = self.get_object(request, unquote(object_id))
+        if koersel is None or not self.has_view_permission(request, koersel):
+            raise Http404("Rentekørslen findes ikke.")
+        return koersel
+
+    def _panel(self, request: HttpRequest, koersel: Rentekoersel) -> dict[str, Any]:
+        def url(handling: str) -> str:
+            return reverse(f"admin:fordringer_rentekoersel_{handling}", args=[koersel.pk])
+
+        return {
+            "koersel": koersel,
+            "fremdrift": rentekoersel_fremdrift(koersel),
+            "kan_styre": kan_styre(request.user),
+            "fremdrift_url": url("fremdrift"),
+            "annuller_url": url("annuller"),
+            "genoptag_url": url("genoptag"),
+        }
+
+    def panel_context(self, request: HttpRequest, koersel: Rentekoersel) -> dict[str, Any]:
+        return self._panel(request, koersel)
+
+    def koersel_titel(self, koersel: Rentekoersel) -> str:
+        return f"Rentekørsel {koersel.pk} til {koersel.til_dato:%d-%m-%Y}"
+
+    def fremdrift_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """The panel alone: polled by htmx every second while the run is active."""
+        koersel = self._koersel(request, object_id)
+        return TemplateResponse(
+            request, "admin/fordringer/rentekoersel/_fremdrift.html", self._panel(request, koersel)
+        )
+
+    def _styr(
+        self, request: HttpRequest, object_id: str, handling: Any, udfoert: str
+    ) -> HttpResponse:
+        if request.method != "POST":
+            return HttpResponse(status=405, headers={"Allow": "POST"})
+        if not isinstance(request.user, Bruger) or not kan_styre(request.user):
+            raise PermissionDenied("Kun Drift kan annullere og genoptage rentekørsler.")
+        koersel = self._koersel(request, object_id)
+        try:
+            with afsendelser():
+                handling(koersel=koersel, user=request.user)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, udfoert)
+        return HttpResponseRedirect(
+            reverse("admin:fordringer_rentekoersel_change", args=[koersel.pk])
+        )
+
+    def annuller_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        return self._styr(
+            request,
+            object_id,
+            rentekoersel_annuller,
+            "Rentekørslen er annulleret; det bogførte står, og den kan genoptages.",
+        )
+
+    def genoptag_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        return self._styr(request, object_id, rentekoersel_genoptag, "Rentekørslen er genoptaget.")
+
     def start_view(self, request: HttpRequest) -> HttpResponse:
         if not isinstance(request.user, Bruger) or not kan_styre(request.user):
             raise PermissionDenied("Kun Drift kan starte rentekørsler.")
@@ -141,7 +236,9 @@ class RentekoerselAdmin(RolleAdgangAdmin):
                     messages.success(
                         request, f"Rentekørslen for {koersel.kommune.navn} er startet."
                     )
-                return HttpResponseRedirect(reverse("admin:fordringer_rentekoersel_changelist"))
+                return HttpResponseRedirect(
+                    reverse("admin:fordringer_rentekoersel_change", args=[koersel.pk])
+                )
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,

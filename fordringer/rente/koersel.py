@@ -66,7 +66,14 @@ AKTIVE = (RentekoerselStatus.PENDING, RentekoerselStatus.RUNNING)
 # A run killed without a trace stays RUNNING, one the queue never got stays PENDING; resuming
 # either is harmless (each chunk takes the run's row lock and reads the checkpoint under it),
 # so both can be resumed like a failed one.
-GENOPTAGELIGE = (RentekoerselStatus.FAILED, RentekoerselStatus.RUNNING, RentekoerselStatus.PENDING)
+GENOPTAGELIGE = (
+    RentekoerselStatus.FAILED,
+    RentekoerselStatus.CANCELLED,
+    RentekoerselStatus.RUNNING,
+    RentekoerselStatus.PENDING,
+)
+# Stopped on purpose or by an error: resumed only when no other run of the kommune is active.
+STANDSEDE = (RentekoerselStatus.FAILED, RentekoerselStatus.CANCELLED)
 SYSTEM = "rentekoersel"
 
 
@@ -177,13 +184,13 @@ def rentekoersel_start(
 
 @transaction.atomic
 def rentekoersel_genoptag(*, koersel: Rentekoersel, user: Bruger | None) -> Rentekoersel:
-    """Resume a failed or stopped run from its last committed chunk."""
+    """Resume a failed, cancelled or stopped run from its last committed chunk."""
     from fordringer.tasks import rentekoersel_koer_opgave
 
     koersel = Rentekoersel.objects.select_for_update().get(pk=koersel.pk)
     if koersel.status not in GENOPTAGELIGE:
         raise ApplicationError("Rentekørslen er færdig og kan ikke genoptages; start en ny.")
-    if koersel.status == RentekoerselStatus.FAILED:
+    if koersel.status in STANDSEDE:
         if Rentekoersel.objects.for_kommune(koersel.kommune_id).filter(status__in=AKTIVE).exists():
             raise ConflictError(_allerede_aktiv(koersel.kommune))
         koersel.status = RentekoerselStatus.PENDING
@@ -205,17 +212,62 @@ def rentekoersel_genoptag(*, koersel: Rentekoersel, user: Bruger | None) -> Rent
     return koersel
 
 
+@transaction.atomic
+def rentekoersel_annuller(*, koersel: Rentekoersel, user: Bruger | None) -> Rentekoersel:
+    """Stop a run after the chunk it is in: what it booked stays booked (each chunk is whole),
+    and it can be resumed from there."""
+    koersel = Rentekoersel.objects.select_for_update().get(pk=koersel.pk)
+    if koersel.status not in AKTIVE:
+        raise ApplicationError("Rentekørslen er ikke i gang og kan ikke annulleres.")
+    koersel.status = RentekoerselStatus.CANCELLED
+    koersel.afsluttet = timezone.now()
+    koersel.save(update_fields=["status", "afsluttet"])
+    audit_log(
+        user=user,
+        kommune_id=koersel.kommune_id,
+        handling="rentekoersel.annuller",
+        objekt=koersel,
+        beskrivelse=(
+            f"Rentekørsel {koersel.pk} annulleret efter {tal(koersel.antal_behandlet)} af "
+            f"{tal(koersel.antal_i_alt)} fordringer; det bogførte står."
+        ),
+        system=SYSTEM,
+    )
+    return koersel
+
+
+def _i_alt(koersel: Rentekoersel) -> int:
+    """The claims the run goes over in all: those it went over, and those after its checkpoint
+    that its marks do not pass over (counted at each start, so a resumed run's bar is right)."""
+    tilbage = (
+        rentebaerende_fordringer(kommune_id=koersel.kommune_id, til_dato=koersel.til_dato)
+        .filter(pk__gt=koersel.sidste_pk)
+        .exclude(afstemt(til_dato=koersel.til_dato, satser=satser_version()))
+        .count()
+    )
+    return koersel.antal_behandlet + tilbage
+
+
+def rentekoersel_markeer_koerer(*, koersel_id: int) -> bool:
+    """A worker takes the run: RUNNING, its start time (the first time) and the number of
+    claims it goes over. False when the run is no longer active (done, failed, cancelled)."""
+    with transaction.atomic():
+        koersel = Rentekoersel.objects.select_for_update().get(pk=koersel_id)
+        if koersel.status not in AKTIVE:
+            return False
+        koersel.startet = koersel.startet or timezone.now()
+        koersel.antal_i_alt = _i_alt(koersel)
+        koersel.status = RentekoerselStatus.RUNNING
+        koersel.save(update_fields=["status", "startet", "antal_i_alt"])
+    return True
+
+
 def rentekoersel_koer(*, koersel_id: int, chunk_stoerrelse: int = CHUNK_STOERRELSE) -> Rentekoersel:
     """Run (or resume) a run in this process, chunk after chunk, then mark it done. A chunk
     that fails leaves the run FAILED (RUNNING if the database went away), resumable from its
     last committed chunk, and the error is raised on."""
-    with transaction.atomic():
-        koersel = Rentekoersel.objects.select_for_update().get(pk=koersel_id)
-        if koersel.status not in AKTIVE:
-            return koersel
-        koersel.status = RentekoerselStatus.RUNNING
-        koersel.startet = koersel.startet or timezone.now()
-        koersel.save(update_fields=["status", "startet"])
+    if not rentekoersel_markeer_koerer(koersel_id=koersel_id):
+        return Rentekoersel.objects.get(pk=koersel_id)
     try:
         while rentekoersel_del_koer(koersel_id=koersel_id, chunk_stoerrelse=chunk_stoerrelse):
             pass
