@@ -189,6 +189,7 @@ def koersel_styr(
     """Cancel or resume the run ``pk`` of the person's own kommune (``koersler``, scoped to the
     person; 404 for any other) through the admin's own service, once per
     ``Idempotency-Key``; answers with the run as it stands afterwards."""
+
     def udfoer() -> Response:
         koersel = generics.get_object_or_404(koersler, pk=pk)
         service(koersel=koersel, user=person(request))
