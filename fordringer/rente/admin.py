@@ -20,6 +20,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
+from django.views.decorators.http import require_POST
 
 from fordringer.models import Rentekoersel
 from fordringer.rente.koersel import (
@@ -97,12 +98,12 @@ class RentekoerselAdmin(KoerselAdmin):
             ),
             path(
                 "<path:object_id>/annuller/",
-                vis(self.annuller_view),
+                vis(require_POST(self.annuller_view)),
                 name="fordringer_rentekoersel_annuller",
             ),
             path(
                 "<path:object_id>/genoptag/",
-                vis(self.genoptag_view),
+                vis(require_POST(self.genoptag_view)),
                 name="fordringer_rentekoersel_genoptag",
             ),
             *super().get_urls(),
@@ -156,7 +157,7 @@ class RentekoerselAdmin(KoerselAdmin):
             raise Http404("Rentekørslen findes ikke.")
         return koersel
 
-    def _panel(self, request: HttpRequest, koersel: Rentekoersel) -> dict[str, Any]:
+    def panel_context(self, request: HttpRequest, koersel: Rentekoersel) -> dict[str, Any]:
         def url(handling: str) -> str:
             return reverse(f"admin:fordringer_rentekoersel_{handling}", args=[koersel.pk])
 
@@ -169,9 +170,6 @@ class RentekoerselAdmin(KoerselAdmin):
             "genoptag_url": url("genoptag"),
         }
 
-    def panel_context(self, request: HttpRequest, koersel: Rentekoersel) -> dict[str, Any]:
-        return self._panel(request, koersel)
-
     def koersel_titel(self, koersel: Rentekoersel) -> str:
         return f"Rentekørsel {koersel.pk} til {koersel.til_dato:%d-%m-%Y}"
 
@@ -179,14 +177,14 @@ class RentekoerselAdmin(KoerselAdmin):
         """The panel alone: polled by htmx every second while the run is active."""
         koersel = self._koersel(request, object_id)
         return TemplateResponse(
-            request, "admin/fordringer/rentekoersel/_fremdrift.html", self._panel(request, koersel)
+            request,
+            "admin/fordringer/rentekoersel/_fremdrift.html",
+            self.panel_context(request, koersel),
         )
 
     def _styr(
         self, request: HttpRequest, object_id: str, handling: Any, udfoert: str
     ) -> HttpResponse:
-        if request.method != "POST":
-            return HttpResponse(status=405, headers={"Allow": "POST"})
         if not isinstance(request.user, Bruger) or not kan_styre(request.user):
             raise PermissionDenied("Kun Drift kan annullere og genoptage rentekørsler.")
         koersel = self._koersel(request, object_id)

@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from fordringer.models import Rentekoersel
-from fordringer.rente.koersel import AKTIVE, GENOPTAGELIGE
+from fordringer.rente.koersel import AKTIVE, STANDSEDE
 from ky_debitor.fremdrift import Tempo, tempo
 
 
@@ -41,7 +41,7 @@ def rentekoersel_fremdrift(
         status=koersel.status,
         status_tekst=koersel.get_status_display(),
         aktiv=aktiv,
-        kan_genoptages=not aktiv and koersel.status in GENOPTAGELIGE,
+        kan_genoptages=koersel.status in STANDSEDE,
         behandlet=koersel.antal_behandlet,
         i_alt=i_alt,
         aendret=koersel.antal_aendret,
