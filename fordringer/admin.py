@@ -33,6 +33,7 @@ from fordringer.models import (
     EIndkomstLinje,
     EIndkomstManuel,
     Fordring,
+    Gebyrsats,
     Indbetaling,
     IndgaaendeBesked,
     LL8ODaekning,
@@ -355,6 +356,20 @@ class OmposteringAarsagAdmin(KommuneAdmin):
 class RentesatsAdmin(NationalTabelAdmin):
     list_display = ["renteregime", "gyldig_fra", "basisrente", "tillaeg", "kilde"]
     list_filter = ["renteregime"]
+
+
+@admin.register(Gebyrsats)
+class GebyrsatsAdmin(NationalTabelAdmin):
+    list_display = [
+        "renteregime",
+        "art",
+        "gyldig_fra",
+        "beloeb",
+        "hoejst_pr_fordring",
+        "mindste_interval_dage",
+        "kilde",
+    ]
+    list_filter = ["renteregime", "art"]
 
 
 @admin.register(Renteregimeregel)

@@ -86,6 +86,12 @@ class Renteregime(models.TextChoices):
     OPKRAEVNINGSLOVEN_7 = "OPKRAEVNINGSLOVEN_7", "Opkrævningsloven § 7"
 
 
+class GebyrArt(models.TextChoices):
+    """The fees a regime's law lets the kommune charge (``Gebyrsats``)."""
+
+    RYKKER = "RYKKER", "Rykkergebyr"
+
+
 class Udbetalingskanal(models.TextChoices):
     """Seed 004 trin 7: no cash; SAP can turn a transfer into cash where absolutely needed."""
 
@@ -183,6 +189,7 @@ class DokumentType(models.TextChoices):
     OMPOSTERING = "OMPOSTERING", "Brev om ompostering"
     SAMLING = "SAMLING", "Brev om samling og frigivelse"
     UDBETALING = "UDBETALING", "Meddelelse om udbetaling"
+    RYKKER = "RYKKER", "Rykker"
 
 
 class DokumentStatus(models.TextChoices):

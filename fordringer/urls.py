@@ -9,6 +9,7 @@ from fordringer.importer import views as views_importer
 from fordringer.indberetning import views as views_forsendelse
 from fordringer.konto import views
 from fordringer.ompostering import views as views_ompostering
+from fordringer.rykker import views as views_rykker
 from fordringer.samling import views as views_samling
 from fordringer.udbakke import views as views_drift
 
@@ -18,6 +19,7 @@ urlpatterns = [
     path("borgere/<int:pk>/", views.borger_detalje, name="borger"),
     path("konti/<int:pk>/", views.debitorkonto_detalje, name="debitorkonto"),
     path("fordringer/<int:pk>/", views.fordring_detalje, name="fordring"),
+    path("fordringer/<int:pk>/rykker/", views_rykker.rykker_send, name="fordring_rykker"),
     path("indbetalinger/<int:pk>/", views.indbetaling_detalje, name="indbetaling"),
     # Documents: kontoudtog, kontooversigt and letters (issue #20)
     path("konti/<int:pk>/dokumenter/", views_dokumenter.dokumenter_konto, name="dokumenter_konto"),

@@ -76,6 +76,8 @@ FORSENDELSE_LAESERE = frozenset({BH, PL})
 # citizen; only the bookkeeper sends a letter again.
 DOKUMENTER = frozenset({SB, BH})
 DOKUMENT_GENSEND = frozenset({BH})
+# A reminder and its fee (issue #19): the caseworker and the bookkeeper, who answer the citizen.
+RYKKER = frozenset({SB, BH})
 
 ADGANG: dict[str, frozenset[Rolle]] = {
     # Screens: fordringer
@@ -84,6 +86,7 @@ ADGANG: dict[str, frozenset[Rolle]] = {
     "borger": ALLE,
     "debitorkonto": ALLE,
     "fordring": ALLE,
+    "fordring_rykker": RYKKER,
     "indbetaling": ALLE,
     # Screens: documents (issue #20)
     "dokumenter_konto": DOKUMENTER,
@@ -168,6 +171,7 @@ ADGANG: dict[str, frozenset[Rolle]] = {
     "api:dokument": DOKUMENTER,
     "api:dokument_pdf": DOKUMENTER,
     "api:dokument_gensend": DOKUMENT_GENSEND,
+    "api:fordring_rykker": RYKKER,
     "api:kontoudtog_bestil": DOKUMENTER,
     "api:kontooversigt_bestil": DOKUMENTER,
     "api:samling_brev_bestil": DOKUMENTER,

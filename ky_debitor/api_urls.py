@@ -13,6 +13,7 @@ from fordringer.indberetning import api as eindkomst_forsendelse
 from fordringer.konto import api as fordringer
 from fordringer.ompostering import api as ompostering
 from fordringer.rente import api as rente
+from fordringer.rykker import api as rykker
 from fordringer.samling import api as samling
 from opgavepakker import api as opgavepakker
 from rapporter import api as rapporter
@@ -31,6 +32,7 @@ urlpatterns = [
     path("debitorkonti/<id:pk>/", fordringer.DebitorkontoDetalje.as_view(), name="debitorkonto"),
     path("fordringer/", fordringer.FordringListe.as_view(), name="fordring_liste"),
     path("fordringer/<id:pk>/", fordringer.FordringDetalje.as_view(), name="fordring"),
+    path("fordringer/<id:pk>/rykker/", rykker.Rykker.as_view(), name="fordring_rykker"),
     path("posteringer/", fordringer.PosteringListe.as_view(), name="postering_liste"),
     path("indbetalinger/", fordringer.IndbetalingListe.as_view(), name="indbetaling_liste"),
     path("indbetalinger/<id:pk>/", fordringer.IndbetalingDetalje.as_view(), name="indbetaling"),

@@ -45,6 +45,7 @@ NATIONALE_TABELLER: tuple[str, ...] = (
     "fordringer.ydelseskode",
     "fordringer.ll8odaekning",
     "fordringer.rentesats",
+    "fordringer.gebyrsats",
     "fordringer.renteregimeregel",
     "fordringer.omposteringaarsag",
 )

@@ -347,6 +347,54 @@ def samling_brev_data(*, beslutning: Samlingsbeslutning) -> SamlingBrev:
 # --- Stored documents -----------------------------------------------------------------------
 
 
+# --- Rykker ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RykkerBrev:
+    """A reminder for one claim (``fordringer.rykker``): what the claim is, what of it stands
+    by kind after the reminder's fee, and the fee with its source or why there is none."""
+
+    fordring: Fordring
+    nummer: int
+    hovedstol: Decimal
+    renter: Decimal
+    gebyrer: Decimal
+    betalt: Decimal  # dækninger, afskrivninger and nedreguleringer, as a positive amount
+    restance: Decimal
+    gebyr: Decimal | None
+    gebyr_kilde: str
+    uden_gebyr_grund: str
+
+
+def rykker_brev_data(*, fordring: Fordring, parametre: dict[str, object]) -> RykkerBrev:
+    """The claim's standing entries summed by kind (a reversal counts with the kind it
+    reverses), so the lines add up to the restance the letter asks for."""
+    summer: dict[str, Decimal] = {}
+    for art, tilbagefoert_art, beloeb in fordring.posteringer.values_list(
+        "art", "tilbagefoerer__art", "beloeb"
+    ):
+        noegle = tilbagefoert_art if art == PosteringArt.TILBAGEFOERSEL else art
+        summer[noegle] = summer.get(noegle, NUL) + beloeb
+    gebyr = str(parametre.get("gebyr") or "")
+    hovedstol = summer.pop(PosteringArt.HOVEDSTOL, NUL)
+    renter = summer.pop(PosteringArt.RENTE, NUL)
+    gebyrer = summer.pop(PosteringArt.GEBYR, NUL)
+    return RykkerBrev(
+        fordring=fordring,
+        nummer=int(str(parametre.get("nummer") or 1)),
+        hovedstol=hovedstol,
+        renter=renter,
+        gebyrer=gebyrer,
+        betalt=-sum(summer.values(), NUL),
+        restance=hovedstol + renter + gebyrer + sum(summer.values(), NUL),
+        gebyr=Decimal(gebyr) if gebyr else None,
+        # The law's name and paragraph, as a sentence cites it ("… efter Opkrævningsloven § 6").
+        gebyr_kilde=str(parametre.get("gebyr_kilde") or "").split(":")[0],
+        uden_gebyr_grund=str(parametre.get("uden_gebyr_grund") or ""),
+    )
+
+
 def dokumenter_for_user(*, user: Bruger | AnonymousUser) -> QuerySet[Dokument]:
     """The user's kommune's documents, without their PDF (loaded only when fetched)."""
     return (

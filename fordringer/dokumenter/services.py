@@ -97,6 +97,33 @@ def _dan_nu_eller_senere(dokument: Dokument, *, baggrund: bool) -> Dokument:
     return dokument_dan(dokument_id=dokument.pk)
 
 
+def dokument_bestil_og_dan(
+    *,
+    user: Bruger,
+    type: DokumentType,
+    titel: str,
+    borger: Borger,
+    modtager_navn: str,
+    send: bool,
+    parametre: dict[str, Any],
+    **emne: Any,
+) -> Dokument:
+    """Order a one-page letter and render it at once, inside the caller's transaction: for an
+    act whose letter is part of it (a reminder and its fee), so either both stand or neither."""
+    dokument = _bestil(
+        user=user,
+        type=type,
+        titel=titel,
+        borger=borger,
+        modtager_navn=modtager_navn,
+        send=send,
+        antal=1,
+        parametre=parametre,
+        **emne,
+    )
+    return dokument_dan(dokument_id=dokument.pk)
+
+
 def periode_valider(fra: dt.date | None, til: dt.date | None, *, idag: dt.date) -> dt.date:
     til = til or idag
     if fra is not None and fra > til:
@@ -351,6 +378,13 @@ def _indhold(dokument: Dokument) -> tuple[str, dict[str, Any]]:
         }
     if dokument.type == DokumentType.UDBETALING:
         return "udbetaling.html", {"udbetaling": dokument.udbetaling}
+    if dokument.type == DokumentType.RYKKER:
+        assert dokument.fordring is not None
+        return "rykker.html", {
+            "rykker": selectors.rykker_brev_data(
+                fordring=dokument.fordring, parametre=dokument.parametre
+            )
+        }
     raise ApplicationError(f"Ukendt dokumenttype {dokument.type}.")
 
 
@@ -362,7 +396,13 @@ def dokument_dan(*, dokument_id: int) -> Dokument:
     """
     dokument = (
         Dokument.objects.select_related(
-            "kommune", "borger", "konto__borger", "ompostering", "udbetaling", "samlingsbeslutning"
+            "kommune",
+            "borger",
+            "konto__borger",
+            "fordring__ydelsestype",
+            "ompostering",
+            "udbetaling",
+            "samlingsbeslutning",
         )
         .defer("pdf")
         .get(pk=dokument_id)

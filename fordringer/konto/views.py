@@ -17,6 +17,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from fordringer.eindkomst.selectors import borgerens_aar
 from fordringer.konto import detaljer, selectors
 from fordringer.models import Borger, Debitorkonto, EIndkomstLinje, Fordring, Indbetaling
+from fordringer.rente.gebyr import rykker_vurder
+from ky_debitor.adgang import adgang_tilladt
 from ky_debitor.audit import opslag_for, opslag_log
 
 SOEG_MAKS = 50
@@ -158,6 +160,8 @@ def fordring_detalje(request: HttpRequest, pk: int) -> HttpResponse:
             "historik": detaljer.fordring_historik(fordring),
             "parkeret": detaljer.fordring_parkeret(fordring),
             "audit": detaljer.fordring_audit(fordring),
+            "rykker": rykker_vurder(fordring),
+            "kan_rykke": adgang_tilladt(request.user, "fordring_rykker"),
         },
     )
 

@@ -33,7 +33,7 @@ from .ompostering import (
     Sagsbehandlerfordeling,
     Udbetaling,
 )
-from .rente import Rentekoersel, RentekoerselStatus, Renteregimeregel, Rentesats
+from .rente import Gebyrsats, Rentekoersel, RentekoerselStatus, Renteregimeregel, Rentesats
 from .samling import MaanedligSamling, SamletFordring, Samlingsbeslutning
 from .udbakke import UdgaaendeBesked
 
@@ -52,6 +52,7 @@ __all__ = [
     "EIndkomstLinje",
     "EIndkomstManuel",
     "Fordring",
+    "Gebyrsats",
     "Indbetaling",
     "IndgaaendeBesked",
     "Kundekredit",

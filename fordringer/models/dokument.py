@@ -52,6 +52,14 @@ class Dokument(models.Model):
     konto = models.ForeignKey(
         Debitorkonto, on_delete=models.PROTECT, null=True, blank=True, related_name="dokumenter"
     )
+    # A reminder is about one claim (``fordringer/rykker``).
+    fordring = models.ForeignKey(
+        "fordringer.Fordring",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="dokumenter",
+    )
     ompostering = models.ForeignKey(
         Ompostering, on_delete=models.PROTECT, null=True, blank=True, related_name="dokumenter"
     )

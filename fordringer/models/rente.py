@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from fordringer.choices import Renteregime
+from fordringer.choices import GebyrArt, Renteregime
 from ky_debitor.append_only import AppendOnlyModel, AppendOnlyQuerySet
 from ky_debitor.money import MoneyField
 from ky_debitor.tenancy import TenantModel
@@ -51,6 +51,52 @@ class Rentesats(AppendOnlyModel):
     @property
     def maanedlig_pct(self) -> Decimal:
         return Decimal(self.basisrente) + Decimal(self.tillaeg)
+
+
+class Gebyrsats(AppendOnlyModel):
+    """A fee the law of a regime lets the kommune charge, valid from ``gyldig_fra`` until the
+    next row of the same regime and kind (DESIGN §7), with the law's limits: at most
+    ``hoejst_pr_fordring`` fees of the kind per claim, and ``mindste_interval_dage`` days
+    between the reminders that carry them (``fordringer/rykker``).
+
+    National and append-only, as the interest rates: a new amount is a new row from its date,
+    so a fee booked under an older row stays explained by it. A regime without a row charges
+    no fee of that kind."""
+
+    renteregime = models.CharField(
+        max_length=20,
+        choices=[c for c in Renteregime.choices if c[0] != Renteregime.INGEN],
+    )
+    art = models.CharField(max_length=10, choices=GebyrArt.choices, default=GebyrArt.RYKKER)
+    gyldig_fra = models.DateField("gyldig fra")
+    beloeb = MoneyField("beløb")
+    hoejst_pr_fordring = models.PositiveSmallIntegerField("højst pr. fordring")
+    mindste_interval_dage = models.PositiveSmallIntegerField("mindst dage mellem rykkere")
+    kilde = models.CharField(max_length=250, help_text="Lov, bekendtgørelse eller afgørelse.")
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["renteregime", "art", "gyldig_fra"]
+        verbose_name = "gebyrsats"
+        verbose_name_plural = "gebyrsatser"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["renteregime", "art", "gyldig_fra"], name="gebyrsats_en_pr_dato"
+            ),
+            models.CheckConstraint(condition=Q(beloeb__gt=0), name="gebyrsats_positiv"),
+        ]
+
+    @property
+    def hjemmel(self) -> str:
+        """The law and paragraph alone, as a sentence cites it: "Opkrævningsloven § 6, stk. 1"."""
+        return self.kilde.split(":")[0]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.get_art_display()}, {self.get_renteregime_display()} "
+            f"fra {self.gyldig_fra:%d-%m-%Y}"
+        )
 
 
 class Renteregimeregel(AppendOnlyModel):
