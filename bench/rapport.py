@@ -13,8 +13,10 @@ at the default sizes). The values vary the way the writers care about: texts wit
 ``"``, a leading ``=`` / ``-`` / ``@``, a line break, ``&`` and ``<``; NULL periods; amounts up
 to six digits (thousands separators); ydelsestyper known and unknown (NULL). Each fordring has
 its HOVEDSTOL posting, every second one a DAEKNING (a negative amount) and every fortieth
-dækning is reversed (TILBAGEFOERSEL), so *Dækninger i perioden* runs its subquery against a
-realistic ledger. The tables are then vacuumed and analysed (no autovacuum or hint-bit writes
+dækning is reversed (TILBAGEFOERSEL); every third has two RENTE entries (the second reversed on
+every tenth of those) and every twentieth a GEBYR of 250,00 (reversed on every tenth of those),
+so *Dækninger i perioden*, *Renter* and *Gebyrer* run against a realistic ledger (about 2.3
+entries per claim). The tables are then vacuumed and analysed (no autovacuum or hint-bit writes
 during the runs).
 ``--behold`` keeps a database that already holds fordringer, so the fill is done once.
 
@@ -204,6 +206,31 @@ def opsaet(konti: int, fordringer: int) -> float:
             "tekst, aktoer, fordring_id, kommune_id, tilbagefoerer_id) SELECT 'TILBAGEFOERSEL', "
             "-p.beloeb, p.valoerdato + 3, now(), '', '', 'bench', p.fordring_id, p.kommune_id, "
             "p.id FROM fordringer_postering p WHERE p.art = 'DAEKNING' AND p.fordring_id % 80 = 0"
+        )
+        # Interest: two monthly RENTE entries on every third claim, every tenth claim's second
+        # one reversed; a GEBYR (250,00) on every twentieth claim, every tenth of those
+        # reversed. Reversals point at their entry, as the ledger books them.
+        c.execute(
+            "INSERT INTO fordringer_postering (art, beloeb, valoerdato, bogfoert, ekstern_id, "
+            "tekst, aktoer, fordring_id, kommune_id) SELECT 'RENTE', "
+            "((f.id * 31 + m) % 40000 + 1) / 100.0, DATE '2025-01-31' + 28 * m, now(), '', '', "
+            "'bench', f.id, f.kommune_id "
+            "FROM fordringer_fordring f CROSS JOIN generate_series(0, 1) m WHERE f.id % 3 = 0"
+        )
+        c.execute(
+            "INSERT INTO fordringer_postering (art, beloeb, valoerdato, bogfoert, ekstern_id, "
+            "tekst, aktoer, fordring_id, kommune_id) SELECT 'GEBYR', 250.00, "
+            "DATE '2025-03-15', now(), '', '', 'bench', f.id, f.kommune_id "
+            "FROM fordringer_fordring f WHERE f.id % 20 = 1"
+        )
+        c.execute(
+            "INSERT INTO fordringer_postering (art, beloeb, valoerdato, bogfoert, ekstern_id, "
+            "tekst, aktoer, fordring_id, kommune_id, tilbagefoerer_id) SELECT 'TILBAGEFOERSEL', "
+            "-p.beloeb, p.valoerdato + 3, now(), '', '', 'bench', p.fordring_id, p.kommune_id, "
+            "p.id FROM fordringer_postering p "
+            "WHERE (p.art = 'RENTE' AND p.valoerdato > DATE '2025-01-31' "
+            "       AND p.fordring_id % 30 = 0) "
+            "   OR (p.art = 'GEBYR' AND p.fordring_id % 200 = 1)"
         )
     with connection.cursor() as c:
         # VACUUM, not only ANALYZE: sets hint bits and the visibility map now, so neither the

@@ -106,6 +106,8 @@ _KOLONNER_DETALJER = (
     Kolonne("periode_til", "Periode til", DATO),
     Kolonne("forfaldsdato", "Forfaldsdato", DATO),
     Kolonne("hovedstol", "Hovedstol", BELOEB),
+    Kolonne("renter", "Renter", BELOEB),
+    Kolonne("gebyrer", "Gebyrer", BELOEB),
     Kolonne("restance", "Restance", BELOEB),
     Kolonne("daekninger", "Dækninger i perioden", BELOEB),
     Kolonne("opkraevningstilstand", "Opkrævningstilstand"),
@@ -222,8 +224,9 @@ RAPPORTER: dict[str, Rapport] = {
             navn="detaljer_debitor",
             titel="Detaljer_Debitor",
             beskrivelse="Én række pr. fordring med konto, borger, ydelsestype, reference, "
-            "beløb, restance, dækninger i perioden og kontoens status (fx 'Afventer "
-            "frigivelse', når en KY-fordring skal frigives).",
+            "hovedstol, tilskrevne renter og gebyrer (fratrukket tilbageførsler), restance, "
+            "dækninger i perioden og kontoens status (fx 'Afventer frigivelse', når en "
+            "KY-fordring skal frigives).",
             kolonner=_KOLONNER_DETALJER,
             raekker=selectors.detaljer_debitor_raekker,
             antal=selectors.detaljer_debitor_antal,

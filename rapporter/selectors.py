@@ -53,7 +53,7 @@ from opgavepakker.models import Opgave, Opgavepakke, OpgaveType
 from opgavepakker.selectors import PakkeTal, pakke_tal
 from opgavepakker.workflow import AABNE, OpgaveStatus
 
-from .kilde import Felt, Raekkekilde
+from .kilde import Felt, Raekkekilde, Summer, SummerFelt
 from .models import Eksport
 
 CHUNK = 5000
@@ -152,6 +152,9 @@ def detaljer_debitor_antal(kommune_id: int, filtre: Mapping[str, Any]) -> int:
     return _detaljer_qs(kommune_id, filtre).count()
 
 
+# The places of a claim's sums in ``_posteringssummer``.
+RENTER, GEBYRER, DAEKKET = range(3)
+
 _FELTER_DETALJER = (
     Felt("konto__kontonummer"),
     Felt("konto__borger__cpr"),
@@ -166,37 +169,67 @@ _FELTER_DETALJER = (
     Felt("periode_til"),
     Felt("forfaldsdato"),
     Felt("hovedstol"),
+    Felt("posteringssummer", plads=RENTER),
+    Felt("posteringssummer", plads=GEBYRER),
     Felt("restance"),
     # Ledger credits are negative; a report shows dækninger as a positive amount.
-    Felt("daekket", modsat=True),
+    Felt("posteringssummer", plads=DAEKKET, modsat=True),
     Felt("opkraevningstilstand", etiket="Opkraevningstilstand"),
     Felt("konto__status", etiket="KontoStatus"),
     Felt("konto__frigivelsestype", etiket="Frigivelsestype"),
 )
 
 
+_SUMMERNES_ARTER = (
+    PosteringArt.RENTE,
+    PosteringArt.GEBYR,
+    PosteringArt.DAEKNING,
+    PosteringArt.TILBAGEFOERSEL,
+)
+
+
+def _posteringssummer(periode: Q) -> Subquery:
+    """A claim's interest, fees and dækninger, read in one pass over its entries: each is the
+    net of the entries of its kind and the reversals of them (a reversal carries the opposite
+    amount), 0 without any; ``periode`` narrows the dækninger by valørdato. One subquery
+    rather than one per sum: each sum of its own would add a pass over the claim's entries for
+    every row (docs/benchmarks.md, Detaljer_Debitor)."""
+
+    def netto(art: PosteringArt, periode: Q) -> Coalesce:
+        slags = Q(art=art) | Q(art=PosteringArt.TILBAGEFOERSEL, tilbagefoerer__art=art)
+        return Coalesce(Sum("beloeb", filter=slags & periode), NUL, output_field=_PENGE)
+
+    summer = (
+        # Other kinds (the HOVEDSTOL) are left out before the join to the reversed entries.
+        Postering.objects.filter(fordring_id=OuterRef("pk"), art__in=_SUMMERNES_ARTER)
+        .order_by()
+        .values("fordring_id")
+        .annotate(
+            s=Summer(  # at RENTER, GEBYRER, DAEKKET
+                netto(PosteringArt.RENTE, Q()),
+                netto(PosteringArt.GEBYR, Q()),
+                netto(PosteringArt.DAEKNING, periode),
+            )
+        )
+        .values("s")
+    )
+    return Subquery(summer, output_field=SummerFelt())
+
+
 def detaljer_debitor_kilde(kommune_id: int, filtre: Mapping[str, Any]) -> Raekkekilde:
-    """One row per fordring. *Dækninger i perioden* is the net of dækninger (less their
+    """One row per fordring. *Renter* and *Gebyrer* are the claim's interest and fees booked
+    so far, less their reversals; *Dækninger i perioden* is the net of dækninger (less their
     reversals) with valørdato in the chosen period (all dækninger without a period); the
     *Status* column is the konto's status, e.g. "Afventer frigivelse" for a KY konto to be
     released."""
-    daekning = Q(art=PosteringArt.DAEKNING) | Q(
-        art=PosteringArt.TILBAGEFOERSEL, tilbagefoerer__art=PosteringArt.DAEKNING
-    )
+    periode = Q()
     if filtre.get("daekning_fra"):
-        daekning &= Q(valoerdato__gte=filtre["daekning_fra"])
+        periode &= Q(valoerdato__gte=filtre["daekning_fra"])
     if filtre.get("daekning_til"):
-        daekning &= Q(valoerdato__lte=filtre["daekning_til"])
-    daekninger = (
-        Postering.objects.filter(daekning, fordring_id=OuterRef("pk"))
-        .order_by()
-        .values("fordring_id")
-        .annotate(s=Sum("beloeb"))
-        .values("s")
-    )
+        periode &= Q(valoerdato__lte=filtre["daekning_til"])
     qs = (
         _detaljer_qs(kommune_id, filtre)
-        .annotate(daekket=Coalesce(Subquery(daekninger, output_field=_PENGE), NUL))
+        .annotate(posteringssummer=_posteringssummer(periode))
         .order_by("konto__kontonummer", "fordringsid")
     )
     return Raekkekilde(qs, _FELTER_DETALJER)

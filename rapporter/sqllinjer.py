@@ -42,7 +42,10 @@ def kan(kilde: Raekkekilde | None) -> bool:
 
 
 def _vaerdi(felt: Felt, kolonne: str, params: list[Any]) -> str:
-    """The column's shown value (label, sign) as an SQL expression."""
+    """The column's shown value (one of several sums, label, sign) as an SQL expression."""
+    if felt.plads is not None:
+        # As Felt.vis: the amount at the place (arrays count from 1 here), 0 without any.
+        kolonne = f"COALESCE({kolonne}[{int(felt.plads) + 1}], 0.00)"
     if felt.etiket is not None:
         params.append(json.dumps(etiketter(felt.etiket)))
         # etiket(): the label, else the code itself, and '' for no code.
@@ -123,9 +126,14 @@ def linje_sql(
     indre, indre_params = qs.query.get_compiler(connection=connection).as_sql()
     params: list[Any] = []
     # Shown values computed once per row (OFFSET 0 keeps PostgreSQL from inlining them into
-    # every use below), then formatted.
-    vist = ", ".join(f"{_vaerdi(f, f'q.c{i}', params)} AS v{i}" for i, f in enumerate(kilde.felter))
-    navne = ", ".join(f"c{i}" for i in range(len(kilde.felter)))
+    # every use below), then formatted. A value several columns read (a ``Summer``) is
+    # selected once, and the report's query, being ordered, stays a query of its own: it is
+    # computed once per row too.
+    vist = ", ".join(
+        f"{_vaerdi(f, f'q.c{j}', params)} AS v{i}"
+        for i, (f, j) in enumerate(zip(kilde.felter, kilde.placeringer, strict=True))
+    )
+    navne = ", ".join(f"c{i}" for i in range(len(kilde.kilder)))
     fra = f"(SELECT {vist} FROM ({indre}) AS q({navne}) OFFSET 0) AS v"
     if format == CSV:
         # One more layer, so each field's text is made once and then quoted.

@@ -77,6 +77,26 @@ def svaere_data(db, bent):
                 valoerdato=dt.date(2025, 2, 10),
                 user=bent,
             )
+        if i % 3 == 1:
+            # Interest and a fee on every third claim, both reversed on every other of those.
+            rente = (PosteringArt.RENTE, f"{i}.0{i % 10}")
+            for art, beloeb in (rente, (PosteringArt.GEBYR, "1250")):
+                postering = postering_bogfoer(
+                    fordring=fordring,
+                    art=art,
+                    beloeb=Decimal(beloeb),
+                    valoerdato=dt.date(2025, 3, 31),
+                    user=bent,
+                )
+                if i % 2:
+                    postering_bogfoer(
+                        fordring=fordring,
+                        art=PosteringArt.TILBAGEFOERSEL,
+                        beloeb=postering.beloeb,
+                        valoerdato=dt.date(2025, 4, 1),
+                        user=bent,
+                        tilbagefoerer=postering,
+                    )
     # Another kommune's claim stays out of both.
     FordringFactory.create(konto__borger=BorgerFactory.create(kommune=kommune(461)))
 
