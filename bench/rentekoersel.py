@@ -3,6 +3,7 @@
 Run by hand, never by the tests:
 
     .venv/bin/python bench/rentekoersel.py [--fordringer 20000] [--til-dato 30-11-2026]
+        [--arbejdere 1 2] [--uden-glem]
 
 Creates a fresh PostgreSQL database (``ky_bench_rente``), migrates it, and writes with
 ``INSERT … SELECT generate_series`` one kommune (København) with ``--fordringer`` borgere, each
@@ -16,7 +17,13 @@ dated 10-03-2025. Then, each in its own process (so each has its own peak RSS):
 * ``igen --glem``: the same re-run with the marks cleared first, as a re-run was before them:
   every claim's ledger read and its interest recomputed.
 
-Reports wall time, claims/s, the entries booked and the peak RSS of each.
+With ``--arbejdere 1 2`` the database is made afresh for each number of workers, and the
+run is split into that many lanes (``KY_RENTE_SPOR``), each run by its own process as a
+Celery worker would (``rentekoersel_spor_koer``), side by side. ``--uden-glem`` leaves out the
+last, slow re-run.
+
+Reports wall time, claims/s, the entries booked and the peak RSS of each (of the biggest
+worker when there are several).
 """
 
 from __future__ import annotations
@@ -91,32 +98,82 @@ def opsaet(fordringer: int) -> float:
     return time.perf_counter() - start
 
 
-def maal(til_dato: dt.date, *, glem: bool = False) -> dict[str, object]:
-    """One run in this process: time, peak RSS and the run's figures."""
+def maal(til_dato: dt.date, *, glem: bool = False, arbejdere: int = 1) -> dict[str, object]:
+    """One run: time, peak RSS and the run's figures. With several workers the run is split
+    into as many lanes, each run by its own process (``--spor``) at the same time."""
+    os.environ["KY_RENTE_SPOR"] = str(arbejdere)
     import django
 
     django.setup()
     from fordringer.models import Fordring, Postering
-    from fordringer.rente.koersel import rentekoersel_koer, rentekoersel_opret
+    from fordringer.rente.koersel import (
+        rentekoersel_afslut,
+        rentekoersel_koer,
+        rentekoersel_markeer_koerer,
+        rentekoersel_opret,
+    )
     from ky_debitor.models import Kommune
 
     kommune = Kommune.objects.get(kode=101)
     if glem:
         Fordring.objects.update(rente_afstemt_til=None)
     foer_rss, foer_poster = _rss_mb(), Postering.objects.count()
+    rss_top = 0.0
     start = time.perf_counter()
     koersel = rentekoersel_opret(kommune=kommune, til_dato=til_dato, user=None)
-    koersel = rentekoersel_koer(koersel_id=koersel.pk)
+    if arbejdere == 1:
+        koersel = rentekoersel_koer(koersel_id=koersel.pk)
+        rss_top = _rss_mb()
+    else:
+        spor = rentekoersel_markeer_koerer(koersel_id=koersel.pk)
+        from django.db import connections
+
+        connections.close_all()
+        selv = [sys.executable, __file__, "--server", os.environ["BENCH_SERVER"]]
+        processer = [
+            subprocess.Popen(
+                [
+                    *selv,
+                    "--db",
+                    os.environ["BENCH_DB"],
+                    "--spor",
+                    str(n),
+                    "--koersel",
+                    str(koersel.pk),
+                ],
+                stdout=subprocess.PIPE,
+                text=True,
+            )
+            for n in spor
+        ]
+        for proces in processer:
+            ud, _ = proces.communicate()
+            assert proces.returncode == 0, ud
+            rss_top = max(rss_top, json.loads(ud.strip().splitlines()[-1])["rss_top_mb"])
+        rentekoersel_afslut(koersel_id=koersel.pk)
+        koersel.refresh_from_db()
     return {
         "sekunder": round(time.perf_counter() - start, 2),
+        "status": koersel.status,
         "behandlet": koersel.antal_behandlet,
         "aendret": koersel.antal_aendret,
         "dele": koersel.dele_faerdige,
         "bogfoert": str(koersel.beloeb_bogfoert),
         "posteringer": Postering.objects.count() - foer_poster,
         "rss_foer_mb": round(foer_rss, 1),
-        "rss_top_mb": round(_rss_mb(), 1),
+        "rss_top_mb": round(rss_top, 1),
     }
+
+
+def spor_koer(koersel_id: int, nummer: int) -> dict[str, object]:
+    """One lane of a run in this process: a worker's share."""
+    import django
+
+    django.setup()
+    from fordringer.rente.koersel import rentekoersel_spor_koer
+
+    rentekoersel_spor_koer(koersel_id=koersel_id, nummer=nummer)
+    return {"rss_top_mb": round(_rss_mb(), 1)}
 
 
 def main() -> None:
@@ -130,41 +187,53 @@ def main() -> None:
     parser.add_argument("--maal", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--opsaet", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--glem", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--spor", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--koersel", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--arbejdere", type=int, nargs="+", default=[1])
+    parser.add_argument("--uden-glem", action="store_true")
     args = parser.parse_args()
     os.environ["DATABASE_URL"] = f"{args.server}/{args.db}"
+    os.environ["BENCH_SERVER"], os.environ["BENCH_DB"] = args.server, args.db
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ky_debitor.settings")
     til_dato = dt.datetime.strptime(args.til_dato, "%d-%m-%Y").date()  # noqa: DTZ007
 
+    if args.spor is not None:
+        print(json.dumps(spor_koer(args.koersel, args.spor)))
+        return
     if args.maal:
-        print(json.dumps(maal(til_dato, glem=args.glem)))
+        print(json.dumps(maal(til_dato, glem=args.glem, arbejdere=args.arbejdere[0])))
         return
     if args.opsaet:
         print(json.dumps({"sekunder": round(opsaet(args.fordringer), 1)}))
         return
 
-    _admin(args.server, f"DROP DATABASE IF EXISTS {args.db}")
-    _admin(args.server, f"CREATE DATABASE {args.db}")
     selv = [sys.executable, __file__, "--server", args.server, "--db", args.db]
 
     def koer(*ekstra: str) -> dict[str, object]:
         ud = subprocess.run([*selv, *ekstra], check=True, capture_output=True, text=True)
         return json.loads(ud.stdout.strip().splitlines()[-1])
 
-    data = koer("--opsaet", "--fordringer", str(args.fordringer))
-    print(f"{args.fordringer:,} claims written in {data['sekunder']} s")
-    for navn, ekstra in (
-        ("first run", ()),
-        ("re-run", ()),
-        ("re-run, marks cleared (as before them)", ("--glem",)),
-    ):
-        r = koer("--maal", "--til-dato", args.til_dato, *ekstra)
+    for arbejdere in args.arbejdere:
+        _admin(args.server, f"DROP DATABASE IF EXISTS {args.db}")
+        _admin(args.server, f"CREATE DATABASE {args.db}")
+        data = koer("--opsaet", "--fordringer", str(args.fordringer))
         print(
-            f"{navn} to {args.til_dato}: {r['sekunder']} s, "
-            f"{r['behandlet']:,} claims in {r['dele']} chunks, {r['aendret']:,} changed, "
-            f"{r['posteringer']:,} entries, net {r['bogfoert']} kr.; peak RSS "
-            f"{r['rss_top_mb']} MB (after start-up {r['rss_foer_mb']} MB); "
-            f"load {os.getloadavg()[0]:.1f}"
+            f"{args.fordringer:,} claims written in {data['sekunder']} s; "
+            f"{arbejdere} worker(s), load {os.getloadavg()[0]:.1f}"
         )
+        runs = [("first run", ()), ("re-run", ())]
+        if not args.uden_glem:
+            runs.append(("re-run, marks cleared (as before them)", ("--glem",)))
+        for navn, ekstra in runs:
+            r = koer("--maal", "--til-dato", args.til_dato, "--arbejdere", str(arbejdere), *ekstra)
+            print(
+                f"  {navn} to {args.til_dato}, {arbejdere} worker(s): {r['sekunder']} s "
+                f"({r['status']}), {r['behandlet']:,} claims in {r['dele']} chunks, "
+                f"{r['aendret']:,} changed, {r['posteringer']:,} entries, net "
+                f"{r['bogfoert']} kr.; peak RSS {r['rss_top_mb']} MB (after start-up "
+                f"{r['rss_foer_mb']} MB); load {os.getloadavg()[0]:.1f}"
+            )
+    _admin(args.server, f"DROP DATABASE IF EXISTS {args.db}")
 
 
 if __name__ == "__main__":

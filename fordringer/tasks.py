@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from celery import shared_task
+from celery import group, shared_task
 from django.db import OperationalError
 
 from fordringer.choices import BeskedStatus
@@ -84,10 +84,10 @@ def dokumenter_send_ventende() -> int:
     return len(ider)
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True, **RETRY)
+@shared_task(**RETRY)
 def rentekoersel_koer_opgave(koersel_id: int) -> str:
-    """Run (or resume) one interest run. Acked late: a worker killed mid-run has the task
-    redelivered, and the run goes on from its last committed chunk."""
+    """Start (or resume) one interest run: one task per unfinished lane, so as many workers as
+    there are lanes run it side by side; the last lane to finish marks the run done."""
     if rentekoersel_koer_opgave.app.conf.task_always_eager:
         # Embedded mode: the run happens inside the request that started it. A failure leaves
         # the run FAILED and resumable; the page that started it still answers.
@@ -98,7 +98,33 @@ def rentekoersel_koer_opgave(koersel_id: int) -> str:
         except Exception:
             logger.exception("Rentekørsel %s fejlede", koersel_id)
             return "fejlet"
-    return rentekoersel.rentekoersel_beskriv(rentekoersel.rentekoersel_koer(koersel_id=koersel_id))
+    spor = rentekoersel.rentekoersel_markeer_koerer(koersel_id=koersel_id)
+    if not spor:
+        rentekoersel.rentekoersel_afslut(koersel_id=koersel_id)
+        return "intet at køre"
+    try:
+        group(rentekoersel_spor_opgave.si(koersel_id, n) for n in spor).apply_async()
+    except koe.BROKERFEJL:
+        # The queue went away between this task and its lanes: the run is left FAILED, so
+        # Drift can resume it from its lanes' last chunks once the queue is back.
+        logger.warning("Rentekørsel %s: sporene kunne ikke sendes til køen", koersel_id)
+        rentekoersel.rentekoersel_fejlet(
+            koersel_id=koersel_id,
+            fejl="Køen var ikke tilgængelig; genoptag kørslen, når den er tilgængelig igen.",
+        )
+        return "fejlet"
+    return f"{len(spor)} spor sendt"
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, **RETRY)
+def rentekoersel_spor_opgave(koersel_id: int, nummer: int) -> str:
+    """Run one lane of an interest run. Acked late: a worker killed mid-lane has the task
+    redelivered, and the lane goes on from its last committed chunk."""
+    rentekoersel.rentekoersel_spor_koer(koersel_id=koersel_id, nummer=nummer)
+    rentekoersel.rentekoersel_afslut(koersel_id=koersel_id)
+    return rentekoersel.rentekoersel_beskriv(
+        rentekoersel.Rentekoersel.objects.select_related("kommune").get(pk=koersel_id)
+    )
 
 
 @shared_task(**RETRY)

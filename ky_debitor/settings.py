@@ -219,6 +219,9 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# Lanes an interest run is split into (by konto), for that many workers side by side.
+KY_RENTE_SPOR = max(1, int(os.environ.get("KY_RENTE_SPOR", "2")))
+
 # --- Reports --------------------------------------------------------------------------------
 KY_EKSPORT_DAGE = int(os.environ.get("KY_EKSPORT_DAGE", "7"))  # stored exports kept this long
 KY_EKSPORT_GRAENSE = int(os.environ.get("KY_EKSPORT_GRAENSE", "20000"))  # rows: above → Celery

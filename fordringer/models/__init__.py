@@ -33,7 +33,14 @@ from .ompostering import (
     Sagsbehandlerfordeling,
     Udbetaling,
 )
-from .rente import Gebyrsats, Rentekoersel, RentekoerselStatus, Renteregimeregel, Rentesats
+from .rente import (
+    Gebyrsats,
+    Rentekoersel,
+    Rentekoerselspor,
+    RentekoerselStatus,
+    Renteregimeregel,
+    Rentesats,
+)
 from .samling import MaanedligSamling, SamletFordring, Samlingsbeslutning
 from .udbakke import UdgaaendeBesked
 
@@ -67,6 +74,7 @@ __all__ = [
     "PosteringQuerySet",
     "Rentekoersel",
     "RentekoerselStatus",
+    "Rentekoerselspor",
     "Renteregimeregel",
     "Rentesats",
     "Sag",

@@ -146,8 +146,9 @@ class RentekoerselStatus(models.TextChoices):
 class Rentekoersel(TenantModel):
     """One interest run over a kommune's interest-bearing claims up to ``til_dato``.
 
-    The claims are taken in pk order, a chunk at a time, each chunk in its own transaction
-    that also moves ``sidste_pk`` on: the checkpoint a stopped run resumes from
+    The claims are split into ``spor`` lanes by konto (``Rentekoerselspor``), which workers run
+    side by side; within a lane the claims are taken in pk order, a chunk at a time, each chunk
+    in its own transaction that also moves the lane's checkpoint on
     (``fordringer/rente/koersel.py``). The figures are sums of what the chunks booked; the
     entries themselves are on the ledger."""
 
@@ -167,7 +168,7 @@ class Rentekoersel(TenantModel):
     antal_behandlet = models.PositiveIntegerField("fordringer gennemgået", default=0)
     antal_aendret = models.PositiveIntegerField("fordringer med ny rente", default=0)
     beloeb_bogfoert = MoneyField("bogført netto", default=0)
-    sidste_pk = models.BigIntegerField("sidste fordring (id)", default=0)
+    spor = models.PositiveSmallIntegerField("spor", default=1)
     fejl = models.TextField(blank=True)
 
     class Meta:
@@ -185,3 +186,27 @@ class Rentekoersel(TenantModel):
 
     def __str__(self) -> str:
         return f"Rentekørsel {self.pk} til {self.til_dato:%d-%m-%Y} ({self.get_status_display()})"
+
+
+class Rentekoerselspor(TenantModel):
+    """One lane of an interest run: the claims of the konti whose id leaves ``nummer`` when
+    divided by the run's number of lanes. A konto's claims are all in one lane, so two lanes
+    never lock the same konto or claim, and each lane has its own checkpoint (``sidste_pk``,
+    the last claim of its last committed chunk) and its own row lock: lanes run side by side on
+    separate workers, and two workers on the same lane take turns."""
+
+    koersel = models.ForeignKey(Rentekoersel, on_delete=models.CASCADE, related_name="spor_raekker")
+    nummer = models.PositiveSmallIntegerField()
+    sidste_pk = models.BigIntegerField("sidste fordring (id)", default=0)
+    faerdig = models.BooleanField("færdig", default=False)
+
+    class Meta:
+        ordering = ["koersel", "nummer"]
+        verbose_name = "rentekørselsspor"
+        verbose_name_plural = "rentekørselsspor"
+        constraints = [
+            models.UniqueConstraint(fields=["koersel", "nummer"], name="rentekoerselspor_unik"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Spor {self.nummer} af rentekørsel {self.koersel_id}"

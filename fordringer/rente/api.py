@@ -36,6 +36,7 @@ class RentekoerselUd(serializers.ModelSerializer[Rentekoersel]):
             "id",
             "til_dato",
             "status",
+            "spor",
             "dele_faerdige",
             "antal_i_alt",
             "antal_behandlet",

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -66,7 +67,10 @@ class Rentebogning:
     beloeb: Decimal
 
 
+@functools.cache
 def sidste_dag(aar: int, maaned: int) -> int:
+    """The month's last day (cached: a run asks for the same few hundred months millions of
+    times)."""
     return calendar.monthrange(aar, maaned)[1]
 
 

@@ -2,15 +2,20 @@
 
 Interest is otherwise booked only where something touched a claim (an ompostering). The run
 goes over every claim of one kommune that has a regime other than INGEN, an open restance and
-a due date on or before ``til_dato``, in pk order, ``CHUNK_STOERRELSE`` at a time. Each chunk
-is one transaction: lock the chunk's konti and claims (the ledger's lock order), read their
-entries in one query, recompute each claim's interest (``rente_aendring``, the same function
+a due date on or before ``til_dato``. The claims are split into lanes by konto (``konto_id``
+modulo the run's ``spor``, ``KY_RENTE_SPOR``): a konto's claims are all in one lane, so lanes
+never lock the same rows and run side by side on separate workers, each with its own
+checkpoint (``Rentekoerselspor``). Within a lane the claims go in pk order,
+``CHUNK_STOERRELSE`` at a time. Each chunk is one transaction: lock the chunk's konti and
+claims (the ledger's lock order), read their entries in one query, recompute each claim's
+interest (``rente_aendring``, the same function
 ``renter_afstem`` uses) and book only the claims whose interest changed, all of the chunk's in
 one write per table (``renter_bogfoer_mange``); an overpaid claim goes through
 ``renter_afstem``, which places the excess on the customer.
-The same transaction moves the run's checkpoint (``Rentekoersel.sidste_pk``) and its figures,
-so a run killed half-way loses its current chunk only and resumes after the last one that
-committed. A re-run with nothing new books nothing: every claim's interest already holds.
+The same transaction moves the lane's checkpoint (``Rentekoerselspor.sidste_pk``) and the
+run's figures, so a run killed half-way loses its current chunks only and resumes each lane
+after its last chunk that committed. A re-run with nothing new books nothing: every claim's
+interest already holds.
 
 Each chunk also marks its claims with what their interest now stands on (``Fordring``'s
 ``rente_afstemt_*``: the day, the claim's newest entry, the rate table's version), so a run to
@@ -28,6 +33,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -39,6 +45,7 @@ from fordringer.models import (
     Fordring,
     Postering,
     Rentekoersel,
+    Rentekoerselspor,
     RentekoerselStatus,
     Rentesats,
 )
@@ -156,6 +163,11 @@ def rentekoersel_opret(
                 kommune=kommune,
                 til_dato=til_dato,
                 startet_af=user if getattr(user, "pk", None) else None,
+                spor=settings.KY_RENTE_SPOR,
+            )
+            Rentekoerselspor.objects.bulk_create(
+                Rentekoerselspor(koersel=koersel, kommune=kommune, nummer=n)
+                for n in range(koersel.spor)
             )
     except IntegrityError as exc:  # a run started by someone else in the same instant
         raise ConflictError(_allerede_aktiv(kommune)) from exc
@@ -236,56 +248,98 @@ def rentekoersel_annuller(*, koersel: Rentekoersel, user: Bruger | None) -> Rent
     return koersel
 
 
+def _spor_fordringer(
+    koersel: Rentekoersel, spor: Rentekoerselspor, satser: int
+) -> QuerySet[Fordring]:
+    """The claims the lane still has to go over, in the order it takes them."""
+    qs = rentebaerende_fordringer(kommune_id=koersel.kommune_id, til_dato=koersel.til_dato)
+    if koersel.spor > 1:
+        qs = qs.alias(spor_nr=F("konto_id") % koersel.spor).filter(spor_nr=spor.nummer)
+    return (
+        qs.filter(pk__gt=spor.sidste_pk)
+        .exclude(afstemt(til_dato=koersel.til_dato, satser=satser))
+        .order_by("pk")
+    )
+
+
 def _i_alt(koersel: Rentekoersel) -> int:
-    """The claims the run goes over in all: those it went over, and those after its checkpoint
-    that its marks do not pass over (counted at each start, so a resumed run's bar is right)."""
-    tilbage = (
-        rentebaerende_fordringer(kommune_id=koersel.kommune_id, til_dato=koersel.til_dato)
-        .filter(pk__gt=koersel.sidste_pk)
-        .exclude(afstemt(til_dato=koersel.til_dato, satser=satser_version()))
-        .count()
+    """The claims the run goes over in all: those it went over, and those after each lane's
+    checkpoint that its marks do not pass over (counted at each start, so a resumed run's bar
+    is right)."""
+    satser = satser_version()
+    tilbage = sum(
+        _spor_fordringer(koersel, spor, satser).count()
+        for spor in koersel.spor_raekker.filter(faerdig=False)
     )
     return koersel.antal_behandlet + tilbage
 
 
-def rentekoersel_markeer_koerer(*, koersel_id: int) -> bool:
+def rentekoersel_markeer_koerer(*, koersel_id: int) -> list[int]:
     """A worker takes the run: RUNNING, its start time (the first time) and the number of
-    claims it goes over. False when the run is no longer active (done, failed, cancelled)."""
+    claims it goes over. Returns the lanes still to run; none when the run is no longer
+    active (done, failed, cancelled)."""
     with transaction.atomic():
         koersel = Rentekoersel.objects.select_for_update().get(pk=koersel_id)
         if koersel.status not in AKTIVE:
-            return False
+            return []
         koersel.startet = koersel.startet or timezone.now()
         koersel.antal_i_alt = _i_alt(koersel)
         koersel.status = RentekoerselStatus.RUNNING
         koersel.save(update_fields=["status", "startet", "antal_i_alt"])
-    return True
+        return list(
+            koersel.spor_raekker.filter(faerdig=False)
+            .order_by("nummer")
+            .values_list("nummer", flat=True)
+        )
 
 
 def rentekoersel_koer(*, koersel_id: int, chunk_stoerrelse: int = CHUNK_STOERRELSE) -> Rentekoersel:
-    """Run (or resume) a run in this process, chunk after chunk, then mark it done. A chunk
-    that fails leaves the run FAILED (RUNNING if the database went away), resumable from its
-    last committed chunk, and the error is raised on."""
-    if not rentekoersel_markeer_koerer(koersel_id=koersel_id):
-        return Rentekoersel.objects.get(pk=koersel_id)
+    """Run (or resume) a run in this process, lane after lane, then mark it done. A chunk
+    that fails leaves the run FAILED (RUNNING if the database went away), resumable from each
+    lane's last committed chunk, and the error is raised on."""
+    for nummer in rentekoersel_markeer_koerer(koersel_id=koersel_id):
+        rentekoersel_spor_koer(
+            koersel_id=koersel_id, nummer=nummer, chunk_stoerrelse=chunk_stoerrelse
+        )
+    rentekoersel_afslut(koersel_id=koersel_id)
+    return Rentekoersel.objects.get(pk=koersel_id)
+
+
+def rentekoersel_spor_koer(
+    *, koersel_id: int, nummer: int, chunk_stoerrelse: int = CHUNK_STOERRELSE
+) -> None:
+    """Run one lane chunk after chunk until it is done or the run is stopped: what a worker
+    does with its lane while another worker runs the next."""
     try:
-        while rentekoersel_del_koer(koersel_id=koersel_id, chunk_stoerrelse=chunk_stoerrelse):
+        while rentekoersel_del_koer(
+            koersel_id=koersel_id, nummer=nummer, chunk_stoerrelse=chunk_stoerrelse
+        ):
             pass
     except OperationalError:
-        # The database went away: the run stays RUNNING at its last committed chunk, so the
+        # The database went away: the run stays RUNNING at its last committed chunks, so the
         # task's retry (or Drift, or next month's task) carries on from there.
         raise
     except Exception as exc:
-        Rentekoersel.objects.filter(pk=koersel_id, status__in=AKTIVE).update(
-            status=RentekoerselStatus.FAILED,
-            fejl=f"{type(exc).__name__}: {exc}"[:2000],
-            afsluttet=timezone.now(),
-        )
+        rentekoersel_fejlet(koersel_id=koersel_id, fejl=f"{type(exc).__name__}: {exc}")
         raise
+
+
+def rentekoersel_fejlet(*, koersel_id: int, fejl: str) -> None:
     Rentekoersel.objects.filter(pk=koersel_id, status__in=AKTIVE).update(
-        status=RentekoerselStatus.DONE, afsluttet=timezone.now()
+        status=RentekoerselStatus.FAILED, fejl=fejl[:2000], afsluttet=timezone.now()
     )
-    return Rentekoersel.objects.get(pk=koersel_id)
+
+
+def rentekoersel_afslut(*, koersel_id: int) -> None:
+    """Mark the run done once every lane is: called when a worker's lane ends, so the last
+    lane to finish closes the run."""
+    with transaction.atomic():
+        koersel = Rentekoersel.objects.select_for_update().get(pk=koersel_id)
+        if koersel.status not in AKTIVE or koersel.spor_raekker.filter(faerdig=False).exists():
+            return
+        koersel.status = RentekoerselStatus.DONE
+        koersel.afsluttet = timezone.now()
+        koersel.save(update_fields=["status", "afsluttet"])
 
 
 @dataclass(frozen=True)
@@ -294,28 +348,34 @@ class _Udfald:
     netto: Decimal
 
 
-def rentekoersel_del_koer(*, koersel_id: int, chunk_stoerrelse: int = CHUNK_STOERRELSE) -> bool:
-    """Book the next chunk of the run in one transaction; False when no claim is left."""
+def rentekoersel_del_koer(
+    *, koersel_id: int, nummer: int = 0, chunk_stoerrelse: int = CHUNK_STOERRELSE
+) -> bool:
+    """Book the lane's next chunk in one transaction; False when the lane is done or the run
+    stopped (cancelled, failed)."""
     with transaction.atomic():
-        # The run's row lock serialises two processes on one run: the second reads the
-        # checkpoint the first committed and takes the next chunk.
-        koersel = Rentekoersel.objects.select_for_update().get(pk=koersel_id)
-        if koersel.status not in AKTIVE:
+        # The lane's row lock serialises two workers on one lane: the second reads the
+        # checkpoint the first committed and takes the next chunk. Lanes do not wait for each
+        # other: the run's row is only written at the end of a chunk, for its figures.
+        spor = Rentekoerselspor.objects.select_for_update().get(
+            koersel_id=koersel_id, nummer=nummer
+        )
+        koersel = Rentekoersel.objects.get(pk=koersel_id)
+        if koersel.status not in AKTIVE or spor.faerdig:
             return False
         satser = satser_version()
         ider = list(
-            rentebaerende_fordringer(kommune_id=koersel.kommune_id, til_dato=koersel.til_dato)
-            .filter(pk__gt=koersel.sidste_pk)
-            .exclude(afstemt(til_dato=koersel.til_dato, satser=satser))
-            .order_by("pk")
-            .values_list("pk", flat=True)[:chunk_stoerrelse]
+            _spor_fordringer(koersel, spor, satser).values_list("pk", flat=True)[:chunk_stoerrelse]
         )
         if not ider:
+            spor.faerdig = True
+            spor.save(update_fields=["faerdig"])
             return False
         udfald = _chunk_bogfoer(koersel, ider)
         _marker(ider, til_dato=koersel.til_dato, satser=satser)
+        spor.sidste_pk = ider[-1]
+        spor.save(update_fields=["sidste_pk"])
         Rentekoersel.objects.filter(pk=koersel_id).update(
-            sidste_pk=ider[-1],
             dele_faerdige=F("dele_faerdige") + 1,
             antal_behandlet=F("antal_behandlet") + len(ider),
             antal_aendret=F("antal_aendret") + udfald.aendret,

@@ -17,7 +17,7 @@ import pytest
 from playwright.sync_api import expect
 
 from fordringer.choices import Renteregime
-from fordringer.models import Rentekoersel, RentekoerselStatus
+from fordringer.models import Fordring, Rentekoersel, RentekoerselStatus
 from fordringer.rente.koersel import rentekoersel_del_koer, rentekoersel_markeer_koerer
 from ky_debitor.celery import app as celery_app
 
@@ -74,7 +74,9 @@ def test_drift_follows_cancels_and_resumes_an_interest_run(dagmar, krav, side):
     expect(side.locator("#rentekoersel-i-alt")).to_have_text("3")
     with side.expect_response(lambda r: "/fremdrift/" in r.url):
         pass
-    assert rentekoersel_del_koer(koersel_id=koersel.pk, chunk_stoerrelse=1)
+    # One chunk of one claim, in the lane of the first claim's konto (the run has two lanes).
+    spor = Fordring.objects.order_by("pk").values_list("konto_id", flat=True)[0] % koersel.spor
+    assert rentekoersel_del_koer(koersel_id=koersel.pk, nummer=spor, chunk_stoerrelse=1)
     expect(side.locator("#rentekoersel-behandlet")).to_have_text("1")
     expect(side.locator("#rentekoersel-procent")).to_have_text("33 %")
     expect(side.locator("#rentekoersel-bogfoert")).to_have_text("40,00 kr.")

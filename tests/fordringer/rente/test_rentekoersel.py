@@ -189,16 +189,18 @@ def test_a_re_run_to_the_same_day_after_a_new_rate_recomputes_every_claim():
 
 
 @pytest.mark.django_db
-def test_a_run_stopped_half_way_resumes_after_its_last_finished_chunk():
-    """Three gebyrlov claims of 1.000,00 due 10-01-2025 (40,00 each to 20-04-2025), chunks
-    of one claim. The run stopped (killed) after its first chunk stays RUNNING; resuming it
-    books the other two, and the first claim's interest is not booked twice."""
+def test_a_run_stopped_half_way_resumes_after_its_last_finished_chunk(settings):
+    """Three gebyrlov claims of 1.000,00 due 10-01-2025 (40,00 each to 20-04-2025), one lane,
+    chunks of one claim. The run stopped (killed) after its first chunk stays RUNNING;
+    resuming it books the other two, and the first claim's interest is not booked twice."""
+    settings.KY_RENTE_SPOR = 1
     fs = [fordring("1000.00", dt.date(2025, 1, 10), Renteregime.GEBYRLOVEN_3) for _ in range(3)]
     koersel = rentekoersel_opret(kommune=kommune(101), til_dato=TIL, user=None)
     Rentekoersel.objects.filter(pk=koersel.pk).update(status=RentekoerselStatus.RUNNING)
     assert rentekoersel_del_koer(koersel_id=koersel.pk, chunk_stoerrelse=1)
     koersel.refresh_from_db()
-    assert (koersel.dele_faerdige, koersel.sidste_pk) == (1, fs[0].pk)
+    spor = koersel.spor_raekker.get()
+    assert (koersel.dele_faerdige, spor.sidste_pk) == (1, fs[0].pk)
     assert [len(renter(f)) for f in fs] == [4, 0, 0]
 
     koersel = rentekoersel_koer(koersel_id=koersel.pk, chunk_stoerrelse=1)
@@ -256,7 +258,80 @@ def test_a_run_back_to_a_date_before_the_last_finished_run_is_refused():
 
 
 @pytest.mark.django_db
-def test_a_run_that_failed_after_booking_a_chunk_also_sets_the_earliest_date():
+def test_two_lanes_split_the_claims_by_konto_and_each_resumes_from_its_own_checkpoint(settings):
+    """Four gebyrlov claims of 1.000,00 due 10-01-2025 (40,00 each to 20-04-2025), on four
+    konti, in two lanes by konto id. Each lane books one chunk of one claim and the run is
+    killed; resumed, each lane carries on after its own checkpoint: every claim has its
+    40,00 once, and the run's figures are the sum of both lanes'."""
+    settings.KY_RENTE_SPOR = 2
+    fs = [fordring("1000.00", dt.date(2025, 1, 10), Renteregime.GEBYRLOVEN_3) for _ in range(4)]
+    koersel = rentekoersel_opret(kommune=kommune(101), til_dato=TIL, user=None)
+    assert koersel.spor == 2
+    Rentekoersel.objects.filter(pk=koersel.pk).update(status=RentekoerselStatus.RUNNING)
+    for nummer in (0, 1):
+        assert rentekoersel_del_koer(koersel_id=koersel.pk, nummer=nummer, chunk_stoerrelse=1)
+    foerste = {n: next(f for f in fs if f.konto_id % 2 == n) for n in (0, 1)}
+    assert dict(koersel.spor_raekker.values_list("nummer", "sidste_pk")) == {
+        n: f.pk for n, f in foerste.items()
+    }
+    assert sorted(len(renter(f)) for f in fs) == [0, 0, 4, 4]
+
+    koersel = rentekoersel_koer(koersel_id=koersel.pk, chunk_stoerrelse=1)
+    assert koersel.status == RentekoerselStatus.DONE
+    assert (koersel.dele_faerdige, koersel.antal_behandlet, koersel.antal_aendret) == (4, 4, 4)
+    assert koersel.beloeb_bogfoert == D("160.00")  # 4 x 40,00
+    for f in fs:
+        f.refresh_from_db()
+        assert f.restance == D("1040.00") == restance_fra_ledger(f)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_workers_run_the_two_lanes_at_the_same_time(settings):
+    """Two threads, each with its own PostgreSQL connection, run one lane each at once, as two
+    Celery workers do: neither waits for or deadlocks with the other, the last to finish
+    marks the run done, and every claim has its interest once (12 x 40,00)."""
+    import threading
+
+    from django.db import connection
+
+    from fordringer.rente.koersel import rentekoersel_afslut, rentekoersel_spor_koer
+
+    settings.KY_RENTE_SPOR = 2
+    fs = [fordring("1000.00", dt.date(2025, 1, 10), Renteregime.GEBYRLOVEN_3) for _ in range(12)]
+    koersel = rentekoersel_opret(kommune=kommune(101), til_dato=TIL, user=None)
+    assert koersel_modul.rentekoersel_markeer_koerer(koersel_id=koersel.pk) == [0, 1]
+    start = threading.Barrier(2)
+    fejl: list[BaseException] = []
+
+    def spor(nummer: int) -> None:
+        try:
+            start.wait()
+            rentekoersel_spor_koer(koersel_id=koersel.pk, nummer=nummer, chunk_stoerrelse=2)
+            rentekoersel_afslut(koersel_id=koersel.pk)
+        except BaseException as exc:
+            fejl.append(exc)
+        finally:
+            connection.close()
+
+    traade = [threading.Thread(target=spor, args=(n,)) for n in (0, 1)]
+    for t in traade:
+        t.start()
+    for t in traade:
+        t.join()
+
+    assert fejl == []
+    koersel.refresh_from_db()
+    assert koersel.status == RentekoerselStatus.DONE
+    assert (koersel.antal_i_alt, koersel.antal_behandlet) == (12, 12)
+    assert koersel.beloeb_bogfoert == D("480.00")
+    assert all(len(renter(f)) == 4 for f in fs)
+    assert all(spor.faerdig for spor in koersel.spor_raekker.all())
+
+
+@pytest.mark.django_db
+def test_a_run_that_failed_after_booking_a_chunk_also_sets_the_earliest_date(settings):
+    settings.KY_RENTE_SPOR = 1
     fordring("1000.00", dt.date(2025, 1, 10), Renteregime.GEBYRLOVEN_3)
     koersel = rentekoersel_opret(kommune=kommune(101), til_dato=TIL, user=None)
     Rentekoersel.objects.filter(pk=koersel.pk).update(status=RentekoerselStatus.RUNNING)
@@ -347,11 +422,12 @@ def test_a_fee_bears_no_interest_and_a_payment_covers_it_before_the_principal():
     ],
 )
 def test_a_run_that_breaks_in_its_second_chunk_keeps_the_first_and_resumes_after_it(
-    monkeypatch, django_capture_on_commit_callbacks, fejl, status
+    monkeypatch, django_capture_on_commit_callbacks, settings, fejl, status
 ):
-    """Three gebyrlov claims (40,00 each to 20-04-2025), chunks of one. The second chunk
-    breaks: the first claim's interest stays booked, the run is FAILED (RUNNING when the
+    """Three gebyrlov claims (40,00 each to 20-04-2025), one lane, chunks of one. The second
+    chunk breaks: the first claim's interest stays booked, the run is FAILED (RUNNING when the
     database went away, for the task's retry); resumed, it books the other two, 120,00 in all."""
+    settings.KY_RENTE_SPOR = 1
     fs = [fordring("1000.00", dt.date(2025, 1, 10), Renteregime.GEBYRLOVEN_3) for _ in range(3)]
     rigtig = koersel_modul._chunk_bogfoer
     kald = []

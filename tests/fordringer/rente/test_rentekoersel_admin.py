@@ -192,10 +192,11 @@ def test_a_runs_page_shows_its_progress_and_polls_only_while_it_runs(claim):
 
 
 def test_drift_cancels_a_run_after_its_chunk_and_resumes_it_to_the_end(
-    tre_krav, django_capture_on_commit_callbacks
+    tre_krav, django_capture_on_commit_callbacks, settings
 ):
-    """One chunk (one claim) is booked, then Dina cancels: the run stops there with that
-    claim's 40,00 booked. Resumed, it books the other two and ends with all three."""
+    """One lane, one chunk (one claim) is booked, then Dina cancels: the run stops there with
+    that claim's 40,00 booked. Resumed, it books the other two and ends with all three."""
+    settings.KY_RENTE_SPOR = 1
     dina = personas.dina(is_staff=True)
     klient = _klient(dina)
     koersel = rentekoersel_opret(kommune=kommune(101), til_dato=dt.date(2025, 4, 20), user=dina)
@@ -243,8 +244,9 @@ def test_the_project_lead_follows_a_run_but_neither_cancels_it_nor_does_another_
 
 
 def test_drift_follows_cancels_and_resumes_a_run_through_the_api(
-    tre_krav, django_capture_on_commit_callbacks
+    tre_krav, django_capture_on_commit_callbacks, settings
 ):
+    settings.KY_RENTE_SPOR = 1
     dina = personas.dina(is_staff=True)
     api = APIClient()
     api.force_authenticate(dina)
