@@ -265,12 +265,17 @@ def _spor_fordringer(
 def _i_alt(koersel: Rentekoersel) -> int:
     """The claims the run goes over in all: those it went over, and those after each lane's
     checkpoint that its marks do not pass over (counted at each start, so a resumed run's bar
-    is right)."""
+    is right). A run no lane has begun is counted in one query, not one per lane."""
     satser = satser_version()
-    tilbage = sum(
-        _spor_fordringer(koersel, spor, satser).count()
-        for spor in koersel.spor_raekker.filter(faerdig=False)
-    )
+    spor = list(koersel.spor_raekker.filter(faerdig=False))
+    if len(spor) == koersel.spor and all(s.sidste_pk == 0 for s in spor):
+        tilbage = (
+            rentebaerende_fordringer(kommune_id=koersel.kommune_id, til_dato=koersel.til_dato)
+            .exclude(afstemt(til_dato=koersel.til_dato, satser=satser))
+            .count()
+        )
+    else:
+        tilbage = sum(_spor_fordringer(koersel, s, satser).count() for s in spor)
     return koersel.antal_behandlet + tilbage
 
 
