@@ -256,8 +256,9 @@ def _personer(kommune_kode: int, prefix: str) -> list[Gennemgaaer]:
 
 
 # Rows no screen, admin page or API names: the overview figures' deltas (one or more per write)
-# would only add ids that reach nothing, and multiply every URL with a parameter by their number.
-UDEN_URL = {"ky_debitor.taellingsdelta"}
+# and the interest run's lanes would only add ids that reach nothing, and multiply every URL
+# with a parameter by their number.
+UDEN_URL = {"ky_debitor.taellingsdelta", "fordringer.rentekoerselspor"}
 
 
 def koebenhavns_urls() -> dict[str, list[str]]:
