@@ -363,7 +363,7 @@ class RykkerBrev:
     betalt: Decimal  # dækninger, afskrivninger and nedreguleringer, as a positive amount
     restance: Decimal
     gebyr: Decimal | None
-    gebyr_kilde: str
+    gebyr_hjemmel: str
     uden_gebyr_grund: str
 
 
@@ -389,8 +389,7 @@ def rykker_brev_data(*, fordring: Fordring, parametre: dict[str, object]) -> Ryk
         betalt=-sum(summer.values(), NUL),
         restance=hovedstol + renter + gebyrer + sum(summer.values(), NUL),
         gebyr=Decimal(gebyr) if gebyr else None,
-        # The law's name and paragraph, as a sentence cites it ("… efter Opkrævningsloven § 6").
-        gebyr_kilde=str(parametre.get("gebyr_kilde") or "").split(":")[0],
+        gebyr_hjemmel=str(parametre.get("gebyr_hjemmel") or ""),
         uden_gebyr_grund=str(parametre.get("uden_gebyr_grund") or ""),
     )
 

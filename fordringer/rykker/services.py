@@ -55,11 +55,12 @@ def rykker_send(*, user: Bruger, fordring_id: int, begrundelse: str = "") -> Ryk
         if not vurdering.kan_sendes:
             raise ApplicationError(vurdering.afvist)
         nummer = vurdering.tidligere + 1
-        restance_foer = fordring.restance
         gebyr = vurdering.gebyr
         postering = None
+        hjemmel = ""
         if gebyr is not None:
             assert vurdering.sats is not None
+            hjemmel = vurdering.sats.hjemmel
             postering = postering_bogfoer(
                 fordring=fordring,
                 art=PosteringArt.GEBYR,
@@ -71,7 +72,6 @@ def rykker_send(*, user: Bruger, fordring_id: int, begrundelse: str = "") -> Ryk
                 system=SYSTEM,
             )
         Fordring.objects.filter(pk=fordring.pk).update(rykkerniveau=nummer)
-        restance = Fordring.objects.values_list("restance", flat=True).get(pk=fordring.pk)
         borger = fordring.konto.borger
         dokument = dokument_bestil_og_dan(
             user=user,
@@ -82,11 +82,9 @@ def rykker_send(*, user: Bruger, fordring_id: int, begrundelse: str = "") -> Ryk
             send=True,
             parametre={
                 "nummer": nummer,
-                "restance_foer": str(restance_foer),
                 "gebyr": str(gebyr) if gebyr is not None else "",
-                "gebyr_kilde": vurdering.sats.kilde if gebyr is not None and vurdering.sats else "",
+                "gebyr_hjemmel": hjemmel,
                 "uden_gebyr_grund": vurdering.uden_gebyr_grund,
-                "restance": str(restance),
                 "postering": postering.pk if postering is not None else None,
             },
             konto=fordring.konto,
