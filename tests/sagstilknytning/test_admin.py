@@ -8,6 +8,7 @@ permissions: their role is what the admin goes by.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 import time_machine
@@ -220,6 +221,13 @@ def test_the_progress_partial_shows_the_figures_of_the_database(dina, data, koeb
     assert aarsager == {"FLERE_BEVILLINGER": 1, "VENTER_PAA_DAEKNING": 1}
 
 
+def _aarsager(svar: Any) -> dict[str, int]:
+    return {
+        r.get("data-kode"): int(r.xpath("string(./td)"))
+        for r in side(svar).xpath("//table[@id='koersel-aarsager']/tbody/tr")
+    }
+
+
 def test_drift_cancels_an_active_run(dina, data, koebenhavn):
     koersel = koersel_opret(kommune=koebenhavn, user=None, proeve=False)
     assert dina.get(_url("annuller", koersel)).status_code == 405
@@ -265,6 +273,10 @@ def test_drift_resumes_a_cancelled_run_from_its_last_finished_chunk(
     detalje = dina.get(_url("change", koersel))
     assert tekst(detalje, "//*[@id='koersel-status']") == "Annulleret"
     assert side(detalje).xpath("//*[@id='koersel-genoptag']")
+    # The reasons of the first chunk's two konti; the stopped run's figures are kept.
+    foer = _aarsager(detalje)
+    assert sum(foer.values()) <= 2
+    assert _aarsager(dina.get(_url("change", koersel))) == foer
 
     with django_capture_on_commit_callbacks(execute=True):
         svar = dina.post(_url("genoptag", koersel), follow=True)
@@ -273,6 +285,18 @@ def test_drift_resumes_a_cancelled_run_from_its_last_finished_chunk(
     koersel.refresh_from_db()
     assert (koersel.status, koersel.behandlet) == (KoerselStatus.DONE, 5)
     assert koersel.beslutninger.count() == 5
+    # Resumed to the end, the page counts the whole run, not the figures kept at the stop;
+    # a second view reads them without counting the decisions again.
+    assert _aarsager(dina.get(_url("change", koersel))) == {
+        "FLERE_BEVILLINGER": 1,
+        "VENTER_PAA_DAEKNING": 1,
+    }
+    with CaptureQueriesContext(connection) as igen_vist:
+        assert _aarsager(dina.get(_url("change", koersel))) == {
+            "FLERE_BEVILLINGER": 1,
+            "VENTER_PAA_DAEKNING": 1,
+        }
+    assert not [q for q in igen_vist.captured_queries if "kontobeslutning" in q["sql"]]
     assert AuditEvent.objects.filter(handling="sagstilknytning.genoptag").count() == 1
     # A finished run is not resumed.
     igen = dina.post(_url("genoptag", koersel), follow=True)
