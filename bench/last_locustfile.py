@@ -72,6 +72,7 @@ class _Maaling:
     miljoe: Environment | None = None
     logget_ind = 0
     logins: list[dict[str, Any]] = []
+    resultat: dict[str, Any] | None = None
 
 
 def _linje(e: StatsEntry) -> dict[str, Any]:
@@ -98,7 +99,17 @@ def _logget_ind() -> None:
     ]
     miljoe.stats.reset_all()
     if miljoe.runner is not None:
-        gevent.spawn_later(float(os.environ["LAST_SEKUNDER"]), miljoe.runner.quit)
+        gevent.spawn_later(float(os.environ["LAST_SEKUNDER"]), _slut)
+
+
+def _slut() -> None:
+    """The measurement's end: the figures are taken now, then everybody stops. Stopping cuts
+    the requests still under way; they are no part of the measurement, and counted they showed
+    as errors with no status (the server never got or finished them)."""
+    _Maaling.resultat = _resultat(0)
+    miljoe = _Maaling.miljoe
+    if miljoe is not None and miljoe.runner is not None:
+        miljoe.runner.quit()
 
 
 @events.init.add_listener
@@ -106,14 +117,11 @@ def _init(environment: Environment, **_kw: Any) -> None:
     _Maaling.miljoe = environment
 
 
-@events.quit.add_listener
-def _gem(exit_code: int, **_kw: Any) -> None:
-    """Locust's final figures (after the last request: its CSV files are written every
-    second and may miss the end) to LAST_RESULTAT for bench/last.py."""
+def _resultat(exit_code: int) -> dict[str, Any] | None:
     stats = _Maaling.miljoe.stats if _Maaling.miljoe else None
     if stats is None:
-        return
-    resultat = {
+        return None
+    return {
         "skaerme": [_linje(e) for e in stats.entries.values() if e.num_requests],
         "logins": _Maaling.logins,
         "i_alt": _linje(stats.total),
@@ -123,7 +131,16 @@ def _gem(exit_code: int, **_kw: Any) -> None:
         ],
         "exit_code": exit_code,
     }
-    Path(os.environ["LAST_RESULTAT"]).write_text(json.dumps(resultat, ensure_ascii=False))
+
+
+@events.quit.add_listener
+def _gem(exit_code: int, **_kw: Any) -> None:
+    """The figures taken at the measurement's end (Locust's own at its quit if it ended
+    first; its CSV files are written every second and may miss the end) to LAST_RESULTAT for
+    bench/last.py."""
+    resultat = _Maaling.resultat or _resultat(exit_code)
+    if resultat is not None:
+        Path(os.environ["LAST_RESULTAT"]).write_text(json.dumps(resultat, ensure_ascii=False))
 
 
 class Person(HttpUser):
