@@ -56,22 +56,24 @@ def antal_pr_aarsag(koersel: Sagstilknytningskoersel) -> dict[str, int]:
     Counted afresh while the run is active (its panel polls). A run that has stopped writes no
     more decisions until it is resumed, which changes its status and count of konti gone over,
     so its figures are kept in the cache under those (200,000 decisions: 45 ms a view)."""
+
+    def tael() -> dict[str, int]:
+        return dict(
+            koersel.beslutninger.exclude(aarsag="")
+            .values_list("aarsag")
+            .annotate(n=Count("pk"))
+            .order_by("aarsag")
+            .values_list("aarsag", "n")
+        )
+
+    if koersel.status in AKTIVE:
+        return tael()
     noegle = (
         f"sagstilknytning:aarsager:{koersel.pk}:{koersel.oprettet.isoformat()}"
         f":{koersel.status}:{koersel.behandlet}"
     )
-    if koersel.status not in AKTIVE and (gemt := cache.get(noegle)) is not None:
-        return dict(gemt)
-    antal = dict(
-        koersel.beslutninger.exclude(aarsag="")
-        .values_list("aarsag")
-        .annotate(n=Count("pk"))
-        .order_by("aarsag")
-        .values_list("aarsag", "n")
-    )
-    if koersel.status not in AKTIVE:
-        cache.set(noegle, antal, timeout=None)
-    return antal
+    gemt: dict[str, int] = cache.get_or_set(noegle, tael, timeout=None) or {}
+    return gemt
 
 
 def parkerede_konti(fra_id: int, til_id: int) -> set[int]:

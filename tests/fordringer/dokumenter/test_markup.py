@@ -4,15 +4,20 @@ the PDF (DESIGN §8, "Files for people")."""
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import io
+from decimal import Decimal
 
 import pytest
+import time_machine
 from django.core.files.base import ContentFile
 from pypdf import PdfReader
 
+from fordringer.choices import Renteregime
 from fordringer.dokumenter.pdf import pdf_dan
 from fordringer.dokumenter.services import dokument_html, kontooversigt_bestil
-from fordringer.models import Dokument
+from fordringer.models import Dokument, Gebyrsats
+from fordringer.rykker.services import rykker_send
 from tests.factories import BorgerFactory, DebitorkontoFactory, FordringFactory
 
 from .dokument_data import pdf_bytes, pdf_tekst
@@ -24,6 +29,7 @@ ONDT = (
     "<script>x()</script>"
 )
 NAVN = 'Eva "</p><h1>Falsk overskrift</h1>" Ek'
+KILDE = "<i>Lov</i> om ondt </p><p>§ 6"
 
 # A 1 x 1 PNG.
 PNG = base64.b64decode(
@@ -58,6 +64,38 @@ def test_markup_in_an_imported_claim_text_and_name_is_printed_as_text(bent):
     assert ONDT.replace(" ", "") in tekst
     assert NAVN.replace(" ", "") in tekst
     assert billeder(pdf_bytes(dokument)) == 0  # the <img> was text, nothing was fetched
+
+
+def test_markup_in_a_reminders_claim_text_name_and_fee_source_is_printed_as_text(bent):
+    """The reminder letter carries the claim's imported text, the borger's name and the fee's
+    legal ground from the national table: each is text in the letter, whatever it holds."""
+    Gebyrsats.objects.create(
+        renteregime=Renteregime.OPKRAEVNINGSLOVEN_7,
+        gyldig_fra=dt.date(2025, 1, 1),
+        beloeb=Decimal("250.00"),
+        hoejst_pr_fordring=3,
+        mindste_interval_dage=10,
+        kilde=f"{KILDE}: rykkergebyr",
+    )
+    borger = BorgerFactory.create(navn=NAVN)
+    konto = DebitorkontoFactory.create(borger=borger, kontonummer="K-ONDT-R", ky=True)
+    fordring = FordringFactory.create(
+        konto=konto,
+        fordringsid="F-ONDT-R",
+        tekst=ONDT,
+        renteregime=Renteregime.OPKRAEVNINGSLOVEN_7,
+        forfaldsdato=dt.date(2025, 2, 20),
+    )
+    with time_machine.travel(dt.datetime(2025, 3, 10, 12, tzinfo=dt.UTC), tick=False):
+        dokument = rykker_send(user=bent, fordring_id=fordring.pk).dokument
+
+    html = dokument_html(Dokument.objects.get(pk=dokument.pk))
+    for ondt in ("<b style", "<script>", "<h1>Falsk", "<i>Lov</i>"):
+        assert ondt not in html
+    tekst = pdf_tekst(dokument.pdf).replace(" ", "")
+    for skrevet in (ONDT, NAVN, KILDE):
+        assert skrevet.replace(" ", "") in tekst
+    assert billeder(pdf_bytes(dokument)) == 0
 
 
 def test_the_renderer_fetches_inline_images_only(tmp_path):
